@@ -1,0 +1,91 @@
+"""The JSON export (format "companion-export", version 1) and reading it back.
+
+Export builds the backup document from records; import validates every record first
+and refuses the whole file, naming the record, if any breaks the types, so nothing
+is ever half-imported. Unknown keys are kept on sessions and check-ins, ignored
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pendulum import DateTime
+
+from companion.core import clock
+from companion.core.checkins import CheckIn, checkin_from_record
+from companion.core.checklist import ChecklistDay, checklist_from_record
+from companion.core.errors import InputError
+from companion.core.hydration import HydrationDay, hydration_from_record
+from companion.core.sessions import Session, session_from_record
+
+EXPORT_FORMAT = "companion-export"
+EXPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Backup:
+    sessions: list[Session]
+    checkins: list[CheckIn]
+    hydration: list[HydrationDay]
+    checklist: list[ChecklistDay]
+
+
+def build_export(backup: Backup, exported_at: DateTime) -> dict[str, Any]:
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": clock.iso(exported_at),
+        "sessions": [s.to_record() for s in sorted(backup.sessions, key=lambda s: s.started_at.timestamp())],
+        "checkins": [c.to_record() for c in sorted(backup.checkins, key=lambda c: c.date)],
+        "hydration": [h.to_record() for h in sorted(backup.hydration, key=lambda h: h.date)],
+        "checklist": [c.to_record() for c in sorted(backup.checklist, key=lambda c: c.date)],
+    }
+
+
+def parse_export_text(text: str, field: str = "FILE") -> Backup:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(field, f"is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    return parse_export(data, field)
+
+
+def parse_export(data: Any, field: str = "FILE") -> Backup:
+    """Validate a whole export; the first broken record is named in the error."""
+    if not isinstance(data, dict):
+        raise InputError(field, "is not a companion export (expected a JSON object)")
+    if data.get("format") != EXPORT_FORMAT:
+        raise InputError(f"{field}: format", f"expected {EXPORT_FORMAT!r}, got {data.get('format')!r}")
+    version = data.get("version")
+    if version != EXPORT_VERSION:
+        raise InputError(
+            f"{field}: version",
+            f"this companion reads export version {EXPORT_VERSION}, the file has {version!r}",
+        )
+
+    def records(key: str) -> list[Any]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            raise InputError(f"{field}: {key}", "must be a list")
+        return value
+
+    sessions = [session_from_record(r, f"sessions[{i}]") for i, r in enumerate(records("sessions"))]
+    checkins = [checkin_from_record(r, f"checkins[{i}]") for i, r in enumerate(records("checkins"))]
+    hydration = [hydration_from_record(r, f"hydration[{i}]") for i, r in enumerate(records("hydration"))]
+    checklist = [checklist_from_record(r, f"checklist[{i}]") for i, r in enumerate(records("checklist"))]
+    _no_duplicates("sessions", [s.id for s in sessions])
+    _no_duplicates("checkins", [c.date.isoformat() for c in checkins], what="day")
+    _no_duplicates("hydration", [h.date.isoformat() for h in hydration], what="day")
+    _no_duplicates("checklist", [c.date.isoformat() for c in checklist], what="day")
+    return Backup(sessions, checkins, hydration, checklist)
+
+
+def _no_duplicates(key: str, values: list[str], what: str = "id") -> None:
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            raise InputError(f"{key}[{i}]", f"repeats the {what} {value}")
+        seen.add(value)

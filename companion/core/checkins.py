@@ -1,0 +1,195 @@
+"""Daily symptom check-ins and their validation.
+
+One check-in per day; a second one for the same day replaces the first. Its
+*moment* is when it was recorded, except a back-dated one, which counts as made at
+the end of its day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from pendulum import DateTime
+
+from companion.core import clock
+from companion.core.errors import InputError
+from companion.core.ids import new_id
+from companion.core.sessions import validate_text
+
+BRUISING_LEVELS: tuple[str, ...] = ("none", "mild", "moderate", "severe")
+SCALE_MIN, SCALE_MAX = 0, 10
+SCALE_ANCHORS = "0 none - 10 worst imaginable"
+SCALES: tuple[str, ...] = ("soreness", "fatigue", "stiffness")
+FLAGS: tuple[str, ...] = ("flare_up", "sharp_pain", "breathing_trouble")
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    id: str
+    date: dt.date
+    recorded_at: DateTime
+    soreness: int
+    fatigue: int
+    stiffness: int = 0
+    bruising: str = "none"
+    flare_up: bool = False
+    sharp_pain: bool = False
+    breathing_trouble: bool = False
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def moment(self) -> DateTime:
+        """When the check-in counts as made, for judging it against the session."""
+        recorded_local = clock.to_local(self.recorded_at)
+        if recorded_local.date() <= self.date:
+            return self.recorded_at
+        return clock.end_of_day(self.date)
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            **self.extra,
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "recorded_at": clock.iso(self.recorded_at),
+            "soreness": self.soreness,
+            "fatigue": self.fatigue,
+            "stiffness": self.stiffness,
+            "bruising": self.bruising,
+            "flare_up": self.flare_up,
+            "sharp_pain": self.sharp_pain,
+            "breathing_trouble": self.breathing_trouble,
+            "note": self.note,
+        }
+
+
+def validate_scale(value: str | int | None, field: str, *, required: bool = True) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InputError(field, f"is required: a whole number from 0 to 10 ({SCALE_ANCHORS})")
+        return 0
+    if isinstance(value, bool):
+        raise InputError(field, "must be a whole number from 0 to 10")
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not text.lstrip("-").isdigit():
+            raise InputError(field, f"must be a whole number from 0 to 10 ({SCALE_ANCHORS}); got {value!r}")
+        number = int(text)
+    if not SCALE_MIN <= number <= SCALE_MAX:
+        raise InputError(field, f"must be from 0 to 10 ({SCALE_ANCHORS}); got {number}")
+    return number
+
+
+def validate_bruising(value: str | None, field: str = "--bruising") -> str:
+    if value is None:
+        return "none"
+    cleaned = value.strip().lower()
+    if cleaned not in BRUISING_LEVELS:
+        raise InputError(field, f"must be one of {', '.join(BRUISING_LEVELS)}; got {value!r}")
+    return cleaned
+
+
+def new_checkin(
+    *,
+    soreness: str | int | None,
+    fatigue: str | int | None,
+    stiffness: str | int | None = None,
+    bruising: str | None = None,
+    flare_up: bool = False,
+    sharp_pain: bool = False,
+    breathing_trouble: bool = False,
+    note: str = "",
+    day: dt.date | None = None,
+    field_names: dict[str, str] | None = None,
+) -> CheckIn:
+    """Validate a check-in the patient is making now (for today or an earlier day).
+
+    ``field_names`` maps each value to what the front end calls it (the CLI says
+    ``--soreness``, the form says ``Soreness``), so every refusal names the field.
+    """
+    names = {
+        "soreness": "--soreness",
+        "fatigue": "--fatigue",
+        "stiffness": "--stiffness",
+        "bruising": "--bruising",
+        "note": "--note",
+        "date": "--date",
+        **(field_names or {}),
+    }
+    recorded = clock.now()
+    today = recorded.date()
+    target = today if day is None else day
+    if target > today:
+        raise InputError(
+            names["date"],
+            f"{target.isoformat()} is in the future; check in for today or an earlier day",
+        )
+    return CheckIn(
+        id=new_id(),
+        date=target,
+        recorded_at=recorded,
+        soreness=validate_scale(soreness, names["soreness"]),
+        fatigue=validate_scale(fatigue, names["fatigue"]),
+        stiffness=validate_scale(stiffness, names["stiffness"], required=False),
+        bruising=validate_bruising(bruising, names["bruising"]),
+        flare_up=bool(flare_up),
+        sharp_pain=bool(sharp_pain),
+        breathing_trouble=bool(breathing_trouble),
+        note=validate_text(note, names["note"]),
+    )
+
+
+def checkin_from_record(data: dict[str, Any], where: str = "checkin") -> CheckIn:
+    """Rebuild a stored or imported check-in; refuses a record that breaks the types."""
+    if not isinstance(data, dict):
+        raise InputError(where, "must be an object")
+    cid = data.get("id")
+    if not isinstance(cid, str) or not cid:
+        raise InputError(f"{where}.id", "must be a non-empty text id")
+    raw_date = data.get("date")
+    if not isinstance(raw_date, str):
+        raise InputError(f"{where}.date", "must be a date YYYY-MM-DD")
+    day = clock.parse_day(raw_date, f"{where}.date")
+    recorded = data.get("recorded_at")
+    if not isinstance(recorded, str):
+        raise InputError(f"{where}.recorded_at", "must be an ISO 8601 timestamp with offset")
+    try:
+        recorded_at = clock.parse_stored(recorded)
+    except (ValueError, TypeError):
+        raise InputError(f"{where}.recorded_at", f"{recorded!r} is not a timestamp") from None
+    values: dict[str, Any] = {}
+    for scale in SCALES:
+        raw = data.get(scale, 0 if scale == "stiffness" else None)
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise InputError(f"{where}.{scale}", "must be a whole number from 0 to 10")
+        values[scale] = validate_scale(raw, f"{where}.{scale}")
+    bruising = data.get("bruising", "none")
+    if not isinstance(bruising, str) or bruising not in BRUISING_LEVELS:
+        raise InputError(f"{where}.bruising", f"must be one of {', '.join(BRUISING_LEVELS)}")
+    for flag in FLAGS:
+        raw = data.get(flag, False)
+        if not isinstance(raw, bool):
+            raise InputError(f"{where}.{flag}", "must be true or false")
+        values[flag] = raw
+    note = data.get("note", "")
+    if not isinstance(note, str):
+        raise InputError(f"{where}.note", "must be text")
+    known = {"id", "date", "recorded_at", "bruising", "note", *SCALES, *FLAGS}
+    return CheckIn(
+        id=cid,
+        date=day,
+        recorded_at=recorded_at,
+        bruising=bruising,
+        note=note,
+        extra={k: v for k, v in data.items() if k not in known},
+        **values,
+    )
+
+
+def by_moment(checkins: list[CheckIn]) -> list[CheckIn]:
+    return sorted(checkins, key=lambda c: (c.moment.timestamp(), c.date))

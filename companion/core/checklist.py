@@ -1,0 +1,56 @@
+"""The recovery checklist: encouraged items from the guidance, ticked per day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from companion.core import clock
+from companion.core.errors import InputError
+from companion.core.protocol import Protocol
+
+
+@dataclass(frozen=True)
+class ChecklistDay:
+    date: dt.date
+    done: frozenset[str] = frozenset()
+
+    def toggled(self, item_id: str) -> ChecklistDay:
+        return self.with_item(item_id, item_id not in self.done)
+
+    def with_item(self, item_id: str, done: bool) -> ChecklistDay:
+        items = set(self.done)
+        if done:
+            items.add(item_id)
+        else:
+            items.discard(item_id)
+        return ChecklistDay(self.date, frozenset(items))
+
+    def ordered(self, protocol: Protocol) -> list[str]:
+        """Done items in the protocol's order (unknown ids, e.g. from a clinic, last)."""
+        order = {item.id: i for i, item in enumerate(protocol.checklist)}
+        return sorted(self.done, key=lambda i: (order.get(i, len(order)), i))
+
+    def to_record(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "done": sorted(self.done)}
+
+
+def validate_item(protocol: Protocol, item_id: str, field: str = "item") -> str:
+    if protocol.checklist_item(item_id) is None:
+        known = ", ".join(item.id for item in protocol.checklist)
+        raise InputError(field, f"unknown checklist item {item_id!r}; known: {known}")
+    return item_id
+
+
+def checklist_from_record(data: dict[str, Any], where: str = "checklist") -> ChecklistDay:
+    if not isinstance(data, dict):
+        raise InputError(where, "must be an object")
+    raw = data.get("date")
+    if not isinstance(raw, str):
+        raise InputError(f"{where}.date", "must be a date YYYY-MM-DD")
+    day = clock.parse_day(raw, f"{where}.date")
+    done = data.get("done", [])
+    if not isinstance(done, list) or not all(isinstance(i, str) and i for i in done):
+        raise InputError(f"{where}.done", "must be a list of checklist item ids")
+    return ChecklistDay(day, frozenset(done))

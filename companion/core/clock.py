@@ -1,0 +1,204 @@
+"""Time: the one place that reads the clock and parses what the patient types.
+
+Every "now" is ``pendulum.now()`` (the local time zone), so tests can move time with
+``pendulum.travel_to``. Times typed without an offset are local; a local time that
+does not exist (spring-forward gap) or happens twice (fall-back) is refused with a
+hint to add the offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from dataclasses import dataclass
+
+import pendulum
+from pendulum import DateTime
+from pendulum.tz.exceptions import InvalidTimezone
+from pendulum.tz.timezone import FixedTimezone, Timezone
+
+from companion.core.errors import InputError
+
+# Sessions may not be recorded this far in the future (clock skew allowance).
+FUTURE_TOLERANCE_SECONDS = 5 * 60
+
+
+@dataclass(frozen=True)
+class ZoneInfo:
+    """Which time zone the app uses and whether the system could say."""
+
+    name: str
+    source: str  # "system", "setting" or "fallback"
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.source == "fallback"
+
+
+def detect_system_zone() -> ZoneInfo:
+    """The system's zone, noticing pendulum's silent fall-back to UTC."""
+    from pendulum.tz import local_timezone
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            tz = local_timezone._get_system_timezone()
+        except (InvalidTimezone, ValueError, OSError):
+            return ZoneInfo("UTC", "fallback")
+    if any("defaulting to UTC" in str(w.message) for w in caught):
+        return ZoneInfo("UTC", "fallback")
+    return ZoneInfo(tz.name, "system")
+
+
+def validate_zone(name: str, field: str = "--timezone") -> str:
+    try:
+        return pendulum.timezone(name).name
+    except (InvalidTimezone, ValueError) as exc:
+        raise InputError(
+            field, f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin"
+        ) from exc
+
+
+def apply_zone(setting: str | None) -> ZoneInfo:
+    """Make pendulum's local zone the patient's setting, else the system's."""
+    if setting:
+        pendulum.set_local_timezone(pendulum.timezone(setting))
+        return ZoneInfo(setting, "setting")
+    pendulum.set_local_timezone()
+    info = detect_system_zone()
+    if info.is_fallback:
+        pendulum.set_local_timezone(pendulum.timezone("UTC"))
+    return info
+
+
+def now() -> DateTime:
+    return pendulum.now()
+
+
+def local_zone() -> Timezone | FixedTimezone:
+    return pendulum.local_timezone()
+
+
+def to_local(moment: DateTime) -> DateTime:
+    return moment.in_timezone(local_zone())
+
+
+def today() -> dt.date:
+    return now().date()
+
+
+def iso(moment: DateTime) -> str:
+    """ISO 8601 with offset, seconds precision."""
+    return moment.replace(microsecond=0).isoformat()
+
+
+def parse_stored(text: str) -> DateTime:
+    """Read back a timestamp we wrote (always with an offset)."""
+    parsed = pendulum.parse(text)
+    if not isinstance(parsed, DateTime):
+        raise ValueError(f"not a timestamp: {text!r}")
+    return parsed
+
+
+_TIME_ONLY = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def _local_wall_time(naive: dt.datetime, field: str) -> DateTime:
+    """A wall-clock time in the local zone, refusing gaps and ambiguous times."""
+    tz = local_zone()
+    early = pendulum.instance(naive.replace(fold=0), tz=tz)
+    late = pendulum.instance(naive.replace(fold=1), tz=tz)
+    stamp = naive.strftime("%Y-%m-%dT%H:%M")
+    if early.utcoffset() != late.utcoffset():
+        # Either a gap (the wall time never happened) or a fold (it happened twice).
+        round_trip = early.in_timezone("UTC").in_timezone(tz)
+        if (round_trip.hour, round_trip.minute) != (naive.hour, naive.minute):
+            raise InputError(
+                field,
+                f"{stamp} does not exist in {tz.name} (the clocks skipped it); "
+                "add the UTC offset, e.g. 2026-03-29T02:30+01:00",
+            )
+        raise InputError(
+            field,
+            f"{stamp} happened twice in {tz.name} (the clocks went back); "
+            f"add the UTC offset to say which, e.g. {stamp}{_offset(early)} or "
+            f"{stamp}{_offset(late)}",
+        )
+    if (early.hour, early.minute) != (naive.hour, naive.minute):
+        raise InputError(
+            field,
+            f"{stamp} does not exist in {tz.name} (the clocks skipped it); add the UTC offset",
+        )
+    return early
+
+
+def _offset(moment: DateTime) -> str:
+    offset = moment.utcoffset() or dt.timedelta()
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def parse_when(text: str, field: str = "--at") -> DateTime:
+    """Parse a moment typed by the patient.
+
+    Accepts ``now``, ``HH:MM`` (today, local), and ISO 8601 with or without an offset
+    (``2026-11-21T16:30``, ``2026-11-21 16:30``, ``2026-11-21T16:30+01:00``). Without
+    an offset the time is local, never UTC.
+    """
+    raw = text.strip()
+    if not raw:
+        raise InputError(field, "is empty; give a time such as 2026-11-21T16:30 or 16:30")
+    if raw.lower() == "now":
+        return now()
+    match = _TIME_ONLY.match(raw)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour > 23 or minute > 59:
+            raise InputError(field, f"{raw!r} is not a time of day (00:00 to 23:59)")
+        day = today()
+        return _local_wall_time(dt.datetime(day.year, day.month, day.day, hour, minute), field)
+    candidate = raw.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", raw) else raw
+    if candidate.endswith(("Z", "z")):
+        candidate = candidate[:-1] + "+00:00"
+    try:
+        parsed = dt.datetime.fromisoformat(candidate)
+    except ValueError:
+        raise InputError(
+            field,
+            f"{raw!r} is not a date and time; use ISO 8601 such as 2026-11-21T16:30 "
+            "(local time), 2026-11-21T16:30+01:00, or 16:30 for today",
+        ) from None
+    if not re.search(r"T\d", candidate):
+        raise InputError(field, f"{raw!r} has no time of day; add one, e.g. {raw}T16:30")
+    if parsed.tzinfo is None:
+        return _local_wall_time(parsed, field)
+    return to_local(pendulum.instance(parsed))
+
+
+def parse_day(text: str, field: str = "--date") -> dt.date:
+    """A calendar date YYYY-MM-DD that exists."""
+    raw = text.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        raise InputError(field, f"{raw!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-22")
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InputError(field, f"{raw} is not a real calendar date") from None
+
+
+def end_of_day(day: dt.date) -> DateTime:
+    """The last second of a local calendar day (a back-dated check-in's moment)."""
+    start_next = pendulum.datetime(day.year, day.month, day.day, tz=local_zone()).add(days=1)
+    return start_next.subtract(seconds=1)
+
+
+def start_of_day(day: dt.date) -> DateTime:
+    return pendulum.datetime(day.year, day.month, day.day, tz=local_zone())
+
+
+def elapsed_seconds(start: DateTime, end: DateTime) -> float:
+    """Signed elapsed seconds from start to end (negative when end is earlier)."""
+    return end.timestamp() - start.timestamp()

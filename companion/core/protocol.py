@@ -1,0 +1,364 @@
+"""The after-care protocol: typed, immutable, validated when it is loaded.
+
+The data lives in ``assets/guidance.toml`` (shipped inside the package). A broken
+file raises :class:`ProtocolError` naming the item and the field.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from companion.core.errors import ProtocolError
+
+INTENSITIES: tuple[str, ...] = ("standard", "intense")
+ALERT_LEVELS: tuple[str, ...] = ("contact-clinician", "urgent")
+KNOWN_SOURCES: frozenset[str] = frozenset({"000", "001", "002"})
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """What one source article says on a point."""
+
+    source: str
+    says: str
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Sources that disagree; shown side by side, never resolved silently."""
+
+    summary: str
+    views: tuple[SourceView, ...]
+
+
+@dataclass(frozen=True)
+class Restriction:
+    id: str
+    title: str
+    avoid: str
+    why: str
+    sources: tuple[str, ...]
+    hours: Mapping[str, float] | None  # per intensity; None: no duration in the sources
+    source_durations: tuple[SourceView, ...] = ()
+    ended: str = ""
+    disagreement: Disagreement | None = None
+    origin: str = "guidance"
+
+    @property
+    def timed(self) -> bool:
+        return self.hours is not None
+
+    def hours_for(self, intensity: str) -> float | None:
+        if self.hours is None:
+            return None
+        return self.hours[intensity]
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    title: str
+    detail: str
+    why: str
+    sources: tuple[str, ...]
+    origin: str = "guidance"
+
+
+@dataclass(frozen=True)
+class Reaction:
+    id: str
+    title: str
+    detail: str
+    course: str
+    sources: tuple[str, ...]
+    usual_hours: float | None = None
+    longest_hours: float | None = None
+    origin: str = "guidance"
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    level: str
+    title: str
+    message: str
+    sources: tuple[str, ...]
+    after_hours: float | None = None
+    min_soreness: int | None = None
+    min_fatigue: int | None = None
+    beyond_sources: str = ""
+    origin: str = "guidance"
+
+
+@dataclass(frozen=True)
+class HydrationGuidance:
+    default_goal: int
+    extra_water_hours: float
+    extra_water_note: str
+    extra_water_sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Protocol:
+    name: str
+    disclaimer: str
+    hydration: HydrationGuidance
+    restrictions: tuple[Restriction, ...]
+    checklist: tuple[ChecklistItem, ...]
+    reactions: tuple[Reaction, ...]
+    red_flags: tuple[RedFlag, ...]
+    _flags_by_id: Mapping[str, RedFlag] = field(default_factory=dict, compare=False, repr=False)
+
+    def red_flag(self, flag_id: str) -> RedFlag | None:
+        return self._flags_by_id.get(flag_id)
+
+    def checklist_item(self, item_id: str) -> ChecklistItem | None:
+        return next((item for item in self.checklist if item.id == item_id), None)
+
+    def reaction(self, reaction_id: str) -> Reaction | None:
+        return next((r for r in self.reactions if r.id == reaction_id), None)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _Item:
+    """Reads one TOML table, naming the item and field in every complaint."""
+
+    def __init__(self, where: str, data: Any) -> None:
+        if not isinstance(data, dict):
+            raise ProtocolError(f"{where}: expected a table, got {type(data).__name__}")
+        self.where = where
+        self.data: dict[str, Any] = data
+
+    def _fail(self, key: str, what: str) -> ProtocolError:
+        return ProtocolError(f"{self.where}, field '{key}': {what}")
+
+    def text(self, key: str, *, required: bool = True, allow_empty: bool = False) -> str:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                raise self._fail(key, "is missing")
+            return ""
+        if not isinstance(value, str):
+            raise self._fail(key, f"must be text, got {type(value).__name__}")
+        if not value.strip() and required and not allow_empty:
+            raise self._fail(key, "must not be empty")
+        return value.strip()
+
+    def number(self, key: str, *, minimum: float = 0) -> float | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._fail(key, f"must be a number, got {value!r}")
+        if value < minimum:
+            raise self._fail(key, f"must be at least {minimum}, got {value!r}")
+        return float(value)
+
+    def integer(self, key: str, *, minimum: int = 0, maximum: int = 10) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._fail(key, f"must be a whole number, got {value!r}")
+        if not minimum <= value <= maximum:
+            raise self._fail(key, f"must be from {minimum} to {maximum}, got {value!r}")
+        return value
+
+    def sources(self, key: str = "sources", *, allow_empty: bool = False) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if value is None:
+            if allow_empty:
+                return ()
+            raise self._fail(key, "is missing (every item keeps its source ids)")
+        if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
+            raise self._fail(key, 'must be a list of source ids such as ["001"]')
+        if not value and not allow_empty:
+            raise self._fail(key, "must name at least one source")
+        unknown = [s for s in value if s not in KNOWN_SOURCES]
+        if unknown:
+            raise self._fail(key, f"unknown source id(s) {unknown}; known: {sorted(KNOWN_SOURCES)}")
+        return tuple(value)
+
+    def views(self, key: str) -> tuple[SourceView, ...]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list):
+            raise self._fail(key, "must be a list of {source, says} tables")
+        views = []
+        for i, raw in enumerate(value):
+            item = _Item(f"{self.where}, {key}[{i}]", raw)
+            source = item.text("source")
+            if source not in KNOWN_SOURCES:
+                raise item._fail("source", f"unknown source id {source!r}")
+            views.append(SourceView(source=source, says=item.text("says")))
+        return tuple(views)
+
+
+def _restriction(i: int, raw: Any) -> Restriction:
+    item = _Item(f"restriction[{i}]", raw)
+    rid = item.text("id")
+    item.where = f"restriction '{rid}'"
+    hours_raw = item.data.get("hours")
+    hours: dict[str, float] | None = None
+    if hours_raw is not None:
+        if not isinstance(hours_raw, dict):
+            raise item._fail("hours", "must be a table like { standard = 24, intense = 48 }")
+        hours = {}
+        for intensity in INTENSITIES:
+            value = hours_raw.get(intensity)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise item._fail(f"hours.{intensity}", f"must be a positive number of hours, got {value!r}")
+            hours[intensity] = float(value)
+        extra = set(hours_raw) - set(INTENSITIES)
+        if extra:
+            raise item._fail("hours", f"unknown intensity {sorted(extra)}; allowed: {INTENSITIES}")
+    disagreement = None
+    if "disagreement" in item.data:
+        sub = _Item(f"{item.where}, disagreement", item.data["disagreement"])
+        views = sub.views("views")
+        if len({v.source for v in views}) < 2:
+            raise sub._fail("views", "a disagreement needs views from at least two sources")
+        disagreement = Disagreement(summary=sub.text("summary"), views=views)
+    return Restriction(
+        id=rid,
+        title=item.text("title"),
+        avoid=item.text("avoid"),
+        why=item.text("why"),
+        sources=item.sources(),
+        hours=hours,
+        source_durations=item.views("source_durations"),
+        ended=item.text("ended", required=hours is not None),
+        disagreement=disagreement,
+    )
+
+
+def _checklist_item(i: int, raw: Any) -> ChecklistItem:
+    item = _Item(f"checklist[{i}]", raw)
+    cid = item.text("id")
+    item.where = f"checklist item '{cid}'"
+    return ChecklistItem(
+        id=cid,
+        title=item.text("title"),
+        detail=item.text("detail"),
+        why=item.text("why"),
+        sources=item.sources(),
+    )
+
+
+def _reaction(i: int, raw: Any) -> Reaction:
+    item = _Item(f"reaction[{i}]", raw)
+    rid = item.text("id")
+    item.where = f"reaction '{rid}'"
+    return Reaction(
+        id=rid,
+        title=item.text("title"),
+        detail=item.text("detail"),
+        course=item.text("course"),
+        sources=item.sources(),
+        usual_hours=item.number("usual_hours"),
+        longest_hours=item.number("longest_hours"),
+    )
+
+
+def _red_flag(i: int, raw: Any) -> RedFlag:
+    item = _Item(f"red_flag[{i}]", raw)
+    fid = item.text("id")
+    item.where = f"red flag '{fid}'"
+    level = item.text("level")
+    if level not in ALERT_LEVELS:
+        raise item._fail("level", f"must be one of {ALERT_LEVELS}, got {level!r}")
+    beyond = item.text("beyond_sources", required=False)
+    return RedFlag(
+        id=fid,
+        level=level,
+        title=item.text("title"),
+        message=item.text("message"),
+        sources=item.sources(allow_empty=bool(beyond)),
+        after_hours=item.number("after_hours"),
+        min_soreness=item.integer("min_soreness"),
+        min_fatigue=item.integer("min_fatigue"),
+        beyond_sources=beyond,
+    )
+
+
+def _unique(kind: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for item_id in ids:
+        if item_id in seen:
+            raise ProtocolError(f"{kind} '{item_id}': the id appears more than once")
+        seen.add(item_id)
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise ProtocolError(f"'{key}' must be a list of tables ([[{key}]])")
+    return value
+
+
+def parse_protocol(data: dict[str, Any]) -> Protocol:
+    """Validate parsed TOML and build the immutable protocol."""
+    if data.get("schema") != 1:
+        raise ProtocolError(f"field 'schema': expected 1, got {data.get('schema')!r}")
+    meta = _Item("[meta]", data.get("meta", {}))
+    hyd = _Item("[hydration]", data.get("hydration", {}))
+    goal = hyd.integer("default_goal", minimum=1, maximum=40)
+    extra = hyd.number("extra_water_hours")
+    if goal is None or extra is None:
+        raise ProtocolError("[hydration]: fields 'default_goal' and 'extra_water_hours' are required")
+    restrictions = tuple(_restriction(i, r) for i, r in enumerate(_list(data, "restriction")))
+    checklist = tuple(_checklist_item(i, c) for i, c in enumerate(_list(data, "checklist")))
+    reactions = tuple(_reaction(i, r) for i, r in enumerate(_list(data, "reaction")))
+    flags = tuple(_red_flag(i, f) for i, f in enumerate(_list(data, "red_flag")))
+    _unique("restriction", [r.id for r in restrictions])
+    _unique("checklist item", [c.id for c in checklist])
+    _unique("reaction", [r.id for r in reactions])
+    _unique("red flag", [f.id for f in flags])
+    return Protocol(
+        name=meta.text("name"),
+        disclaimer=meta.text("disclaimer"),
+        hydration=HydrationGuidance(
+            default_goal=goal,
+            extra_water_hours=extra,
+            extra_water_note=hyd.text("extra_water_note"),
+            extra_water_sources=hyd.sources("extra_water_sources"),
+        ),
+        restrictions=restrictions,
+        checklist=checklist,
+        reactions=reactions,
+        red_flags=flags,
+        _flags_by_id={f.id: f for f in flags},
+    )
+
+
+def guidance_path() -> Path:
+    """Where the shipped guidance lives: inside the installed package, or the source tree."""
+    packaged = resources.files("companion") / "assets" / "guidance.toml"
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "assets" / "guidance.toml"
+
+
+def load_protocol_file(path: Path) -> Protocol:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProtocolError(f"cannot read the protocol file {path}: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProtocolError(f"{path.name} is not valid TOML: {exc}") from exc
+    return parse_protocol(data)
+
+
+@cache
+def default_protocol() -> Protocol:
+    """The shipped guidance, loaded once per process."""
+    return load_protocol_file(guidance_path())

@@ -1,0 +1,142 @@
+"""Restriction windows: what to avoid after a session, and until when.
+
+A timed restriction ends a number of *elapsed* hours after the session started (not
+calendar days: a DST change neither shortens nor lengthens it). Untimed ones (no
+duration in the sources) stay active while any timed one of the same session is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pendulum import DateTime
+
+from companion.core import clock
+from companion.core.protocol import Protocol, Restriction
+from companion.core.sessions import Session
+
+
+@dataclass(frozen=True)
+class RestrictionState:
+    restriction: Restriction
+    starts_at: DateTime
+    ends_at: DateTime | None
+    remaining_seconds: int | None
+    active: bool
+
+    @property
+    def id(self) -> str:
+        return self.restriction.id
+
+    @property
+    def total_seconds(self) -> int | None:
+        if self.ends_at is None:
+            return None
+        return round(clock.elapsed_seconds(self.starts_at, self.ends_at))
+
+    @property
+    def progress(self) -> float | None:
+        """Fraction of the window that has passed, 0.0 to 1.0 (None when untimed)."""
+        total = self.total_seconds
+        if total is None or self.remaining_seconds is None or total <= 0:
+            return None
+        return min(1.0, max(0.0, 1 - self.remaining_seconds / total))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.restriction.title,
+            "ends_at": clock.iso(self.ends_at) if self.ends_at else None,
+            "remaining_seconds": self.remaining_seconds,
+            "active": self.active,
+            "sources": list(self.restriction.sources),
+            "avoid": self.restriction.avoid,
+            "why": self.restriction.why,
+        }
+
+
+def window_end(session: Session, hours: float) -> DateTime:
+    """The session start plus elapsed hours, shown in the session's own offset zone."""
+    end_utc = session.started_at.in_timezone("UTC").add(seconds=round(hours * 3600))
+    return end_utc.in_timezone(clock.local_zone())
+
+
+def remaining_seconds(ends_at: DateTime, moment: DateTime, total_seconds: int) -> int:
+    """Whole seconds left, never negative and never more than the window itself.
+
+    Rounded up so that a countdown reaches 0 only once the window is really over.
+    A clock set back before the session shows the full window, not a longer one.
+    """
+    left = clock.elapsed_seconds(moment, ends_at)
+    if left <= 0:
+        return 0
+    whole = int(left) if left == int(left) else int(left) + 1
+    return min(whole, total_seconds)
+
+
+def restriction_states(
+    protocol: Protocol, session: Session | None, moment: DateTime | None = None
+) -> list[RestrictionState]:
+    if session is None:
+        return []
+    at = moment if moment is not None else clock.now()
+    timed: list[RestrictionState] = []
+    untimed: list[Restriction] = []
+    for restriction in protocol.restrictions:
+        hours = restriction.hours_for(session.intensity)
+        if hours is None:
+            untimed.append(restriction)
+            continue
+        ends = window_end(session, hours)
+        total = round(hours * 3600)
+        left = remaining_seconds(ends, at, total)
+        timed.append(
+            RestrictionState(
+                restriction=restriction,
+                starts_at=session.started_at,
+                ends_at=ends,
+                remaining_seconds=left,
+                active=left > 0,
+            )
+        )
+    any_active = any(state.active for state in timed)
+    states = {state.id: state for state in timed}
+    for restriction in untimed:
+        states[restriction.id] = RestrictionState(
+            restriction=restriction,
+            starts_at=session.started_at,
+            ends_at=None,
+            remaining_seconds=None,
+            active=any_active,
+        )
+    return [states[r.id] for r in protocol.restrictions]
+
+
+def newly_ended(before: list[RestrictionState], after: list[RestrictionState]) -> list[RestrictionState]:
+    """Timed restrictions that were active before and are over now (for a notice)."""
+    was_active = {s.id for s in before if s.active and s.ends_at is not None}
+    return [s for s in after if s.id in was_active and not s.active]
+
+
+class MonotonicCountdown:
+    """Keeps a displayed countdown from ever growing when the wall clock jumps back.
+
+    The app asks it for the seconds to show on each tick; a new session resets it.
+    """
+
+    def __init__(self) -> None:
+        self._shown: dict[tuple[str, str], int] = {}
+
+    def seconds(self, session_id: str, state: RestrictionState) -> int | None:
+        if state.remaining_seconds is None:
+            return None
+        key = (session_id, state.id)
+        previous = self._shown.get(key)
+        value = state.remaining_seconds if previous is None else min(previous, state.remaining_seconds)
+        self._shown[key] = value
+        return value
+
+
+def session_fully_over(states: list[RestrictionState]) -> bool:
+    return not any(state.active for state in states)

@@ -1,0 +1,125 @@
+"""Needling sessions: when, how intense, which areas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pendulum import DateTime
+
+from companion.core import clock
+from companion.core.errors import InputError
+from companion.core.ids import new_id
+from companion.core.protocol import INTENSITIES
+
+MAX_AREAS = 20
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    started_at: DateTime
+    intensity: str = "standard"
+    areas: tuple[str, ...] = ()
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            **self.extra,
+            "id": self.id,
+            "started_at": clock.iso(self.started_at),
+            "intensity": self.intensity,
+            "areas": list(self.areas),
+            "note": self.note,
+        }
+
+
+def validate_intensity(value: str, field: str = "--intensity") -> str:
+    cleaned = value.strip().lower()
+    if cleaned not in INTENSITIES:
+        raise InputError(field, f"must be one of {', '.join(INTENSITIES)}; got {value!r}")
+    return cleaned
+
+
+def validate_text(value: str, field: str, limit: int = MAX_TEXT) -> str:
+    cleaned = value.strip()
+    if len(cleaned) > limit:
+        raise InputError(field, f"is {len(cleaned)} characters long; at most {limit} fit")
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in cleaned):
+        raise InputError(field, "contains control characters")
+    return cleaned
+
+
+def new_session(
+    *,
+    started_at: DateTime | None = None,
+    intensity: str = "standard",
+    areas: list[str] | tuple[str, ...] = (),
+    note: str = "",
+) -> Session:
+    """Validate a session the patient is recording now."""
+    current = clock.now()
+    when = current if started_at is None else started_at
+    if clock.elapsed_seconds(current, when) > clock.FUTURE_TOLERANCE_SECONDS:
+        raise InputError("--at", f"{clock.iso(when)} is in the future; record a session once it has happened")
+    cleaned_areas = tuple(a for a in (validate_text(x, "--area", 100) for x in areas) if a)
+    if len(cleaned_areas) > MAX_AREAS:
+        raise InputError("--area", f"at most {MAX_AREAS} areas per session")
+    return Session(
+        id=new_id(),
+        started_at=clock.to_local(when),
+        intensity=validate_intensity(intensity),
+        areas=cleaned_areas,
+        note=validate_text(note, "--note"),
+    )
+
+
+def session_from_record(data: dict[str, Any], where: str = "session") -> Session:
+    """Rebuild a stored or imported session; refuses a record that breaks the types."""
+    if not isinstance(data, dict):
+        raise InputError(where, "must be an object")
+    sid = data.get("id")
+    if not isinstance(sid, str) or not sid:
+        raise InputError(f"{where}.id", "must be a non-empty text id")
+    started = data.get("started_at")
+    if not isinstance(started, str):
+        raise InputError(f"{where}.started_at", "must be an ISO 8601 timestamp with offset")
+    try:
+        started_at = clock.parse_stored(started)
+    except (ValueError, TypeError):
+        raise InputError(f"{where}.started_at", f"{started!r} is not a timestamp") from None
+    intensity = data.get("intensity", "standard")
+    if intensity not in INTENSITIES:
+        raise InputError(f"{where}.intensity", f"must be one of {', '.join(INTENSITIES)}")
+    areas = data.get("areas", [])
+    if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
+        raise InputError(f"{where}.areas", "must be a list of texts")
+    note = data.get("note", "")
+    if not isinstance(note, str):
+        raise InputError(f"{where}.note", "must be text")
+    known = {"id", "started_at", "intensity", "areas", "note"}
+    return Session(
+        id=sid,
+        started_at=started_at,
+        intensity=intensity,
+        areas=tuple(areas),
+        note=note,
+        extra={k: v for k, v in data.items() if k not in known},
+    )
+
+
+def latest_before(sessions: list[Session], moment: DateTime) -> Session | None:
+    """The latest session that started at or before ``moment``."""
+    best: Session | None = None
+    stamp = moment.timestamp()
+    for session in sessions:
+        started = session.started_at.timestamp()
+        if started <= stamp and (best is None or started > best.started_at.timestamp()):
+            best = session
+    return best
+
+
+def newest_first(sessions: list[Session]) -> list[Session]:
+    return sorted(sessions, key=lambda s: s.started_at.timestamp(), reverse=True)

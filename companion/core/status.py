@@ -1,0 +1,91 @@
+"""The status snapshot: what `companion status` prints and the dashboard shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pendulum import DateTime
+
+from companion.core import clock
+from companion.core.alerts import Alert, alerts_for_latest
+from companion.core.checkins import CheckIn
+from companion.core.hydration import HydrationDay, extra_water_applies
+from companion.core.protocol import Protocol
+from companion.core.restrictions import RestrictionState, restriction_states
+from companion.core.sessions import Session
+
+
+@dataclass(frozen=True)
+class Status:
+    now: DateTime
+    zone: clock.ZoneInfo
+    session: Session | None
+    restrictions: list[RestrictionState]
+    hydration: HydrationDay
+    extra_water: bool
+    checkin_today: CheckIn | None
+    latest_checkin: CheckIn | None
+    alerts: list[Alert]
+
+    @property
+    def checkin_done(self) -> bool:
+        return self.checkin_today is not None
+
+    def to_json(self) -> dict[str, Any]:
+        session = None
+        if self.session is not None:
+            session = {
+                "id": self.session.id,
+                "started_at": clock.iso(self.session.started_at),
+                "intensity": self.session.intensity,
+                "areas": list(self.session.areas),
+                "note": self.session.note,
+            }
+        return {
+            "now": clock.iso(self.now),
+            "timezone": {"name": self.zone.name, "source": self.zone.source},
+            "session": session,
+            "restrictions": [state.to_json() for state in self.restrictions],
+            "hydration": {
+                **self.hydration.to_record(),
+                "drink_more_than_usual": self.extra_water,
+            },
+            "checkin_done": self.checkin_done,
+            "alerts": [alert.to_json() for alert in self.alerts],
+            "alerts_from_checkin": self.latest_checkin.date.isoformat() if self.latest_checkin else None,
+        }
+
+
+def build_status(
+    protocol: Protocol,
+    *,
+    now: DateTime,
+    zone: clock.ZoneInfo,
+    sessions: list[Session],
+    hydration_today: HydrationDay,
+    recent_checkins: list[CheckIn],
+    contact: str = "",
+) -> Status:
+    """Assemble the snapshot.
+
+    ``sessions`` are all sessions (the latest one started is shown);
+    ``recent_checkins`` must include the most recent check-in and those since the
+    session before it, which is all the alert rules look at.
+    """
+    started = [s for s in sessions if s.started_at.timestamp() <= now.timestamp()]
+    session = max(started, key=lambda s: s.started_at.timestamp()) if started else None
+    today = now.date()
+    checkin_today = next((c for c in recent_checkins if c.date == today), None)
+    latest, alerts = alerts_for_latest(protocol, recent_checkins, sessions, contact)
+    return Status(
+        now=now,
+        zone=zone,
+        session=session,
+        restrictions=restriction_states(protocol, session, now),
+        hydration=hydration_today,
+        extra_water=extra_water_applies(protocol, session, now),
+        checkin_today=checkin_today,
+        latest_checkin=latest,
+        alerts=alerts,
+    )

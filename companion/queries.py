@@ -1,0 +1,97 @@
+"""What both front ends ask of the store, assembled by the core's rules.
+
+The CLI and the Textual app call these functions; none of them holds a rule of its
+own: they fetch the records a rule needs and hand them to ``companion.core``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pendulum import DateTime
+
+from companion.core import clock
+from companion.core.checkins import CheckIn
+from companion.core.history import HistoryRow, build_history
+from companion.core.protocol import Protocol
+from companion.core.sessions import latest_before
+from companion.core.status import Status, build_status
+from companion.store import Store
+
+# How far back the alert rules look for earlier check-ins of the same session.
+ALERT_LOOKBACK_DAYS = 45
+
+
+def checkins_for_alerts(store: Store, latest: CheckIn | None) -> list[CheckIn]:
+    """The latest check-in and the earlier ones its alerts are judged against."""
+    if latest is None:
+        return []
+    sessions = store.sessions()
+    session = latest_before(sessions, latest.moment)
+    start = latest.date - dt.timedelta(days=ALERT_LOOKBACK_DAYS)
+    if session is not None:
+        start = max(start, clock.to_local(session.started_at).date())
+    pool = store.days_between(start, latest.date).checkins
+    if len(pool) <= 1:
+        # A long gap: the rules still need the one check-in just before this one.
+        previous = store.latest_checkin(before=latest.date)
+        if previous is not None and previous.id != latest.id:
+            pool.append(previous)
+    if all(c.id != latest.id for c in pool):
+        pool.append(latest)
+    return pool
+
+
+def load_status(
+    store: Store, protocol: Protocol, zone: clock.ZoneInfo, now: DateTime | None = None
+) -> Status:
+    moment = now if now is not None else clock.now()
+    today = moment.date()
+    latest = store.latest_checkin(before=today + dt.timedelta(days=1))
+    return build_status(
+        protocol,
+        now=moment,
+        zone=zone,
+        sessions=store.sessions(),
+        hydration_today=store.hydration_day(today),
+        recent_checkins=checkins_for_alerts(store, latest),
+    )
+
+
+def load_history(
+    store: Store,
+    protocol: Protocol,
+    *,
+    days: int | None = None,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    include_empty: bool = True,
+) -> list[HistoryRow]:
+    """History rows, newest first: the last ``days`` days, or ``first``..``last``.
+
+    With neither, everything from the first recorded day.
+    """
+    end = last if last is not None else clock.today()
+    if first is not None:
+        start = first
+    elif days is not None:
+        start = end - dt.timedelta(days=max(days, 1) - 1)
+    else:
+        start = store.first_day() or end
+    records = store.days_between(start, end)
+    earlier: list[CheckIn] = []
+    if records.checkins:
+        lookback = start - dt.timedelta(days=ALERT_LOOKBACK_DAYS)
+        earlier = store.days_between(lookback, start - dt.timedelta(days=1)).checkins
+    return build_history(
+        protocol,
+        first=start,
+        last=end,
+        sessions=store.sessions(),
+        checkins=records.checkins,
+        hydration=records.hydration,
+        checklist=records.checklist,
+        default_goal=store.settings().default_goal,
+        earlier_checkins=earlier,
+        include_empty=include_empty,
+    )

@@ -1,0 +1,73 @@
+"""A cross-process lock around every read-modify-write of the store.
+
+Two running instances (a CLI call while the app is open, two scripts) take turns, so
+neither loses the other's update. ``fcntl.flock`` is released by the kernel when a
+process dies, so a killed writer never leaves the store locked.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from pathlib import Path
+
+from companion.store.atomic_storage import FILE_MODE, StoreError
+
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
+class ProcessLock:
+    """Re-entrant within one process; exclusive across processes."""
+
+    def __init__(self, path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._fd: int | None = None
+        self._depth = 0
+
+    @property
+    def held(self) -> bool:
+        return self._depth > 0
+
+    def acquire(self) -> bool:
+        """Take the lock; returns True when this call took it (outermost level)."""
+        if self._depth:
+            self._depth += 1
+            return False
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        except OSError as exc:
+            raise StoreError(f"could not open the lock file {self.path}: {exc.strerror}") from exc
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(fd)
+                    raise StoreError(
+                        f"the data folder is busy (another companion holds {self.path.name} "
+                        f"for over {self.timeout:.0f} s); try again"
+                    ) from None
+                time.sleep(0.005)
+        self._fd = fd
+        self._depth = 1
+        return True
+
+    def release(self) -> None:
+        if not self._depth:
+            return
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> ProcessLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

@@ -1,0 +1,478 @@
+"""The store: TinyDB files in the data folder, split so a write rewrites only what changed.
+
+Layout of the data folder (mode 700, files 600):
+
+- ``companion.json``: ``meta`` (schema version, settings) and ``sessions``;
+- ``days/YYYY-MM.json``: one file per month with the ``checkins``, ``hydration``
+  and ``checklist`` tables, one document per day (doc id ``YYYYMMDD``);
+- ``backups/YYYY-MM-DD/``: the rolling daily backups;
+- ``.lock``: the cross-process lock.
+
+Ten years of daily history are about 120 small month files: ticking a glass of water
+rewrites one of them, and ``status`` reads two or three.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pendulum
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from companion.core import clock
+from companion.core.checkins import CheckIn, checkin_from_record
+from companion.core.checklist import ChecklistDay, checklist_from_record
+from companion.core.hydration import HydrationDay, empty_day, hydration_from_record
+from companion.core.sessions import Session, session_from_record
+from companion.core.settings import Settings, settings_from_record
+from companion.store.atomic_storage import (
+    DIR_MODE,
+    AtomicJSONStorage,
+    DamagedFileError,
+    StoreError,
+    atomic_write_bytes,
+)
+from companion.store.backups import Backups
+from companion.store.process_lock import ProcessLock
+
+SCHEMA_VERSION = 1
+META_FILE = "companion.json"
+DAYS_DIR = "days"
+DAY_TABLES = ("checkins", "hydration", "checklist")
+
+# Migrations from an older schema: {from_version: function(store)}; each brings the
+# data folder one version forward, under the lock, before anything else reads it.
+MIGRATIONS: dict[int, Callable[[Store], None]] = {}
+
+
+def _doc_id(day: dt.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def _month_key(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _months_between(first: dt.date, last: dt.date) -> list[str]:
+    keys = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        keys.append(f"{year:04d}-{month:02d}")
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return keys
+
+
+@dataclass(frozen=True)
+class DayRecords:
+    checkins: list[CheckIn]
+    hydration: list[HydrationDay]
+    checklist: list[ChecklistDay]
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    sessions: int = 0
+    checkins: int = 0
+    hydration: int = 0
+    checklist: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.sessions + self.checkins + self.hydration + self.checklist
+
+
+class Store:
+    """All reads and writes of the patient's data."""
+
+    def __init__(self, data_dir: Path, default_goal: int = 8) -> None:
+        self.data_dir = Path(data_dir).expanduser()
+        self._default_goal = default_goal
+        self.notices: list[str] = []
+        self._ensure_dir(self.data_dir)
+        self.days_dir = self.data_dir / DAYS_DIR
+        self.backups = Backups(self.data_dir)
+        self._lock = ProcessLock(self.data_dir / ".lock")
+        self._dbs: dict[Path, TinyDB] = {}
+        self._storages: dict[Path, AtomicJSONStorage] = {}
+        self._checked_schema = False
+
+    # ------------------------------------------------------------------ plumbing
+
+    @staticmethod
+    def _ensure_dir(folder: Path) -> None:
+        try:
+            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            if folder.stat().st_mode & 0o777 != DIR_MODE:
+                os.chmod(folder, DIR_MODE)
+        except OSError as exc:
+            raise StoreError(f"cannot use the data folder {folder}: {exc.strerror}") from exc
+
+    def _db(self, path: Path) -> TinyDB:
+        db = self._dbs.get(path)
+        if db is None:
+            db = TinyDB(path, storage=AtomicJSONStorage, repair=self._repair)
+            db.default_table_name = "_unused"
+            self._dbs[path] = db
+            self._storages[path] = db.storage  # type: ignore[assignment]
+        return db
+
+    @property
+    def meta_path(self) -> Path:
+        return self.data_dir / META_FILE
+
+    def _meta(self) -> TinyDB:
+        db = self._db(self.meta_path)
+        if not self._checked_schema:
+            self._checked_schema = True
+            self._check_schema(db)
+        return db
+
+    def _month(self, key: str) -> TinyDB:
+        return self._db(self.days_dir / f"{key}.json")
+
+    def month_keys(self) -> list[str]:
+        """Months that have a file, oldest first."""
+        if not self.days_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.days_dir.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].json"))
+
+    def store_files(self) -> list[Path]:
+        files = [self.meta_path] if self.meta_path.exists() else []
+        return files + [self.days_dir / f"{k}.json" for k in self.month_keys()]
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold the cross-process lock; caches are re-read once it is taken."""
+        outermost = self._lock.acquire()
+        try:
+            if outermost:
+                for storage in self._storages.values():
+                    storage.invalidate()
+                self._daily_backup()
+            yield
+        finally:
+            self._lock.release()
+
+    def _daily_backup(self) -> None:
+        today = clock.today()
+        if self.backups.has(today):
+            return
+        files = self.store_files()
+        if not files:
+            return
+        try:
+            self.backups.take(today, files)
+        except OSError:
+            # A backup that cannot be written must not block the patient's save;
+            # the save itself reports a full disk or read-only folder clearly.
+            pass
+
+    def revision(self) -> tuple[Any, ...]:
+        """Changes whenever any store file changes on disk (cheap: one stat each)."""
+        from companion.store.atomic_storage import file_identity
+
+        return tuple((p.name, file_identity(p)) for p in self.store_files())
+
+    def refresh_if_changed(self) -> bool:
+        """True when another process changed a file we had read."""
+        return any(s.changed_on_disk() for s in self._storages.values())
+
+    def take_notices(self) -> list[str]:
+        notices, self.notices = self.notices, []
+        return notices
+
+    # ------------------------------------------------------------------ damage
+
+    def _repair(self, damage: DamagedFileError) -> dict[str, Any] | None:
+        """Move a damaged file aside, restore the newest good backup, tell the patient."""
+        path = damage.path
+        stamp = pendulum.now().format("YYYYMMDDTHHmmss")
+        aside = path.with_name(f"{path.name}.damaged-{stamp}")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+        try:
+            os.replace(path, aside)
+        except OSError as exc:
+            raise StoreError(
+                f"{path} is damaged ({damage.reason}) and could not be moved aside: {exc.strerror}"
+            ) from exc
+        rel = path.relative_to(self.data_dir)
+        found = self.backups.newest_good_copy(rel)
+        if found is None:
+            self.notices.append(
+                f"{rel} was damaged ({damage.reason}); it is kept as {aside} and no backup "
+                "of it exists, so that part of your data starts empty."
+            )
+            return None
+        folder, raw = found
+        try:
+            atomic_write_bytes(path, raw)
+        except OSError as exc:
+            raise StoreError(f"{path} is damaged and the backup could not be restored: {exc}") from exc
+        self.notices.append(
+            f"{rel} was damaged ({damage.reason}); it is kept as {aside} and the backup "
+            f"from {folder.name} was restored (changes made after that are missing)."
+        )
+        import json
+
+        data: dict[str, Any] = json.loads(raw)
+        return data
+
+    # ------------------------------------------------------------------ schema
+
+    def _check_schema(self, db: TinyDB) -> None:
+        doc = db.table("meta").get(doc_id=1)
+        if doc is None:
+            return
+        version = doc.get("schema_version", SCHEMA_VERSION)
+        if not isinstance(version, int):
+            raise StoreError(f"{self.meta_path} has an unreadable schema version {version!r}")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the data in {self.data_dir} was written by a newer companion "
+                f"(schema {version}; this one knows {SCHEMA_VERSION}): please update companion"
+            )
+        if version < SCHEMA_VERSION:
+            with self.write_lock():
+                while version < SCHEMA_VERSION:
+                    step = MIGRATIONS.get(version)
+                    if step is None:
+                        raise StoreError(f"no migration from schema {version}")
+                    step(self)
+                    version += 1
+                    self._write_meta(db, {"schema_version": version})
+
+    def schema_version(self) -> int | None:
+        doc = self._meta().table("meta").get(doc_id=1)
+        return None if doc is None else doc.get("schema_version")
+
+    def _write_meta(self, db: TinyDB, changes: dict[str, Any]) -> None:
+        table = db.table("meta")
+        current = dict(table.get(doc_id=1) or {"schema_version": SCHEMA_VERSION})
+        current.update(changes)
+        table.upsert(Document(current, doc_id=1))
+
+    # ------------------------------------------------------------------ settings
+
+    def settings(self) -> Settings:
+        doc = self._meta().table("meta").get(doc_id=1)
+        return settings_from_record((doc or {}).get("settings"), self._default_goal)
+
+    def update_settings(self, **changes: Any) -> Settings:
+        with self.write_lock():
+            updated = self.settings().changed(**changes)
+            self._write_meta(self._meta(), {"settings": updated.to_record()})
+            return updated
+
+    # ------------------------------------------------------------------ sessions
+
+    def sessions(self) -> list[Session]:
+        """All sessions, oldest first."""
+        docs = self._meta().table("sessions").all()
+        sessions = [session_from_record(dict(d), "stored session") for d in docs]
+        return sorted(sessions, key=lambda s: s.started_at.timestamp())
+
+    def add_session(self, session: Session) -> None:
+        with self.write_lock():
+            meta = self._meta()
+            if meta.table("meta").get(doc_id=1) is None:
+                self._write_meta(meta, {})
+            meta.table("sessions").insert(session.to_record())
+
+    def remove_session(self, session_id: str) -> bool:
+        with self.write_lock():
+            table = self._meta().table("sessions")
+            ids = [d.doc_id for d in table.all() if d.get("id") == session_id]
+            if ids:
+                table.remove(doc_ids=ids)
+            return bool(ids)
+
+    # ------------------------------------------------------------------ day records
+
+    def _day_doc(self, table: str, day: dt.date) -> dict[str, Any] | None:
+        path = self.days_dir / f"{_month_key(day)}.json"
+        if not path.exists() and path not in self._dbs:
+            return None
+        doc = self._month(_month_key(day)).table(table).get(doc_id=_doc_id(day))
+        return None if doc is None else dict(doc)
+
+    def _put_day_doc(self, table: str, day: dt.date, record: dict[str, Any]) -> None:
+        self._ensure_dir(self.days_dir)
+        self._month(_month_key(day)).table(table).upsert(Document(record, doc_id=_doc_id(day)))
+
+    def hydration_day(self, day: dt.date) -> HydrationDay:
+        doc = self._day_doc("hydration", day)
+        if doc is None:
+            return empty_day(day, self.settings().default_goal)
+        return hydration_from_record(doc, f"stored hydration {day}")
+
+    def update_hydration(self, day: dt.date, change: Callable[[HydrationDay], HydrationDay]) -> HydrationDay:
+        """Apply a core rule to a day's hydration under the lock (read-modify-write)."""
+        with self.write_lock():
+            updated = change(self.hydration_day(day))
+            self._put_day_doc("hydration", day, updated.to_record())
+            return updated
+
+    def set_default_goal(self, goal: int, day: dt.date) -> HydrationDay:
+        """The new daily goal, from ``day`` on (today's record keeps its ticks)."""
+        with self.write_lock():
+            self.update_settings(default_goal=goal)
+            return self.update_hydration(day, lambda h: h.with_goal(goal))
+
+    def checkin_for(self, day: dt.date) -> CheckIn | None:
+        doc = self._day_doc("checkins", day)
+        return None if doc is None else checkin_from_record(doc, f"stored check-in {day}")
+
+    def save_checkin(self, checkin: CheckIn) -> None:
+        """Store a day's check-in, replacing any earlier one for that day."""
+        with self.write_lock():
+            self._put_day_doc("checkins", checkin.date, checkin.to_record())
+
+    def checklist_day(self, day: dt.date) -> ChecklistDay:
+        doc = self._day_doc("checklist", day)
+        if doc is None:
+            return ChecklistDay(day)
+        return checklist_from_record(doc, f"stored checklist {day}")
+
+    def update_checklist(self, day: dt.date, change: Callable[[ChecklistDay], ChecklistDay]) -> ChecklistDay:
+        with self.write_lock():
+            updated = change(self.checklist_day(day))
+            self._put_day_doc("checklist", day, updated.to_record())
+            return updated
+
+    def days_between(self, first: dt.date, last: dt.date) -> DayRecords:
+        """Every day record from ``first`` to ``last`` inclusive."""
+        checkins: list[CheckIn] = []
+        hydration: list[HydrationDay] = []
+        checklist: list[ChecklistDay] = []
+        present = set(self.month_keys())
+        lo, hi = _doc_id(first), _doc_id(last)
+        for key in _months_between(first, last):
+            if key not in present:
+                continue
+            db = self._month(key)
+            for doc in db.table("checkins").all():
+                if lo <= doc.doc_id <= hi:
+                    checkins.append(checkin_from_record(dict(doc), f"stored check-in {key}"))
+            for doc in db.table("hydration").all():
+                if lo <= doc.doc_id <= hi:
+                    hydration.append(hydration_from_record(dict(doc), f"stored hydration {key}"))
+            for doc in db.table("checklist").all():
+                if lo <= doc.doc_id <= hi:
+                    checklist.append(checklist_from_record(dict(doc), f"stored checklist {key}"))
+        return DayRecords(checkins, hydration, checklist)
+
+    def first_day(self) -> dt.date | None:
+        """The earliest day with any record (or session), None for an empty store."""
+        candidates: list[dt.date] = []
+        keys = self.month_keys()
+        for key in keys:
+            db = self._month(key)
+            ids = [d.doc_id for t in DAY_TABLES for d in db.table(t).all()]
+            if ids:
+                first = min(ids)
+                candidates.append(dt.date(first // 10000, first // 100 % 100, first % 100))
+                break
+        sessions = self.sessions()
+        if sessions:
+            candidates.append(clock.to_local(sessions[0].started_at).date())
+        return min(candidates) if candidates else None
+
+    def latest_checkin(self, before: dt.date | None = None) -> CheckIn | None:
+        """The check-in of the latest day (before ``before`` when given)."""
+        limit = _doc_id(before) if before is not None else None
+        for key in reversed(self.month_keys()):
+            if limit is not None and int(key.replace("-", "")) * 100 > limit:
+                continue
+            docs = self._month(key).table("checkins").all()
+            eligible = [d for d in docs if limit is None or d.doc_id < limit]
+            if eligible:
+                doc = max(eligible, key=lambda d: d.doc_id)
+                return checkin_from_record(dict(doc), f"stored check-in {key}")
+        return None
+
+    # ------------------------------------------------------------------ bulk
+
+    def _bulk_upsert(self, key: str, tables: dict[str, list[Document]]) -> None:
+        """Upsert many day documents into one month file with a single write."""
+        db = self._month(key)
+        storage = self._storages[self.days_dir / f"{key}.json"]
+        data = {name: dict(rows) for name, rows in (storage.read() or {}).items()}
+        for table, docs in tables.items():
+            rows = data.setdefault(table, {})
+            for doc in docs:
+                rows[str(doc.doc_id)] = dict(doc)
+        storage.write(data)
+        db.clear_cache()
+
+    def all_days(self) -> DayRecords:
+        keys = self.month_keys()
+        if not keys:
+            return DayRecords([], [], [])
+        first = dt.date(int(keys[0][:4]), int(keys[0][5:]), 1)
+        last_key = keys[-1]
+        last = dt.date(int(last_key[:4]), int(last_key[5:]), 28) + dt.timedelta(days=4)
+        return self.days_between(first, last)
+
+    def apply_import(
+        self,
+        sessions: list[Session],
+        checkins: list[CheckIn],
+        hydration: list[HydrationDay],
+        checklist: list[ChecklistDay],
+    ) -> ImportCounts:
+        """Merge validated records; idempotent (records are matched by id or day).
+
+        Sessions and check-ins are matched by id; a check-in for a day that already
+        has a different one wins only if it was recorded later. Hydration keeps the
+        larger count of the two; checklist days are merged.
+        """
+        with self.write_lock():
+            meta = self._meta()
+            if meta.table("meta").get(doc_id=1) is None:
+                self._write_meta(meta, {})
+            known_sessions = {s.id for s in self.sessions()}
+            new_sessions = [s for s in sessions if s.id not in known_sessions]
+            if new_sessions:
+                meta.table("sessions").insert_multiple(s.to_record() for s in new_sessions)
+            by_month: dict[str, dict[str, list[Document]]] = {}
+
+            def queue(table: str, day: dt.date, record: dict[str, Any]) -> None:
+                tables = by_month.setdefault(_month_key(day), {t: [] for t in DAY_TABLES})
+                tables[table].append(Document(record, doc_id=_doc_id(day)))
+
+            counts = {"checkins": 0, "hydration": 0, "checklist": 0}
+            for c in checkins:
+                mine = self.checkin_for(c.date)
+                if mine is None or (
+                    mine.id != c.id and c.recorded_at.timestamp() > mine.recorded_at.timestamp()
+                ):
+                    queue("checkins", c.date, c.to_record())
+                    counts["checkins"] += 1
+            for h in hydration:
+                mine_h = self._day_doc("hydration", h.date)
+                if mine_h is None or h.glasses > mine_h.get("glasses", 0):
+                    queue("hydration", h.date, h.to_record())
+                    counts["hydration"] += 1
+            for day_list in checklist:
+                mine_l = self.checklist_day(day_list.date)
+                merged = ChecklistDay(day_list.date, mine_l.done | day_list.done)
+                if merged.done != mine_l.done:
+                    queue("checklist", day_list.date, merged.to_record())
+                    counts["checklist"] += 1
+            if by_month:
+                self._ensure_dir(self.days_dir)
+            for key, tables in by_month.items():
+                self._bulk_upsert(key, tables)
+            return ImportCounts(sessions=len(new_sessions), **counts)
