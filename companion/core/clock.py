@@ -38,8 +38,9 @@ class ZoneInfo:
 
 def detect_system_zone() -> ZoneInfo:
     """The system's zone, noticing pendulum's silent fall-back to UTC."""
-    from pendulum.tz import local_timezone
+    import importlib
 
+    local_timezone = importlib.import_module("pendulum.tz.local_timezone")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -63,8 +64,11 @@ def validate_zone(name: str, field: str = "--timezone") -> str:
 def apply_zone(setting: str | None) -> ZoneInfo:
     """Make pendulum's local zone the patient's setting, else the system's."""
     if setting:
-        pendulum.set_local_timezone(pendulum.timezone(setting))
-        return ZoneInfo(setting, "setting")
+        try:
+            pendulum.set_local_timezone(pendulum.timezone(setting))
+            return ZoneInfo(setting, "setting")
+        except (InvalidTimezone, ValueError):
+            pass  # a setting that no longer names a zone: fall back to the system's
     pendulum.set_local_timezone()
     info = detect_system_zone()
     if info.is_fallback:

@@ -1,0 +1,184 @@
+"""The `companion` command line: quick logging and scripts.
+
+Exit codes: 0 success; 2 bad usage or invalid input (the message names the field);
+1 any other error (one line on stderr). No traceback reaches the patient.
+
+Only `companion` with no subcommand imports Textual; every other command stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from companion import __version__
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+DATA_DIR_ENV = "COMPANION_DATA_DIR"
+
+
+class UsageError(Exception):
+    """Bad usage found by the parser; exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("companion", appauthor=False))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="companion",
+        description="A self-care companion for the days after a dry-needling session. "
+        "With no command, opens the full-screen app.",
+        epilog="companion is a reminder, not a clinician: your physiotherapist's instructions come first.",
+    )
+    parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"where your data and backups live (env {DATA_DIR_ENV}; default: your user data folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    session = commands.add_parser("session", help="record or list needling sessions")
+    session_cmds = session.add_subparsers(dest="session_command", metavar="ACTION", parser_class=_Parser)
+    add = session_cmds.add_parser("add", help="record a needling session")
+    add.add_argument(
+        "--at",
+        metavar="WHEN",
+        help="when the needling took place (default now), e.g. "
+        "2026-11-21T16:30 (local time), 2026-11-21T16:30+01:00 or 16:30 for today",
+    )
+    add.add_argument(
+        "--intensity",
+        default="standard",
+        metavar="standard|intense",
+        help="intense: many trigger points or a large area (longer restrictions)",
+    )
+    add.add_argument(
+        "--area", action="append", default=[], metavar="TEXT", help="area treated (repeat for several)"
+    )
+    add.add_argument("--note", default="", metavar="TEXT")
+    add.add_argument("--json", action="store_true", help="print the new session as JSON")
+    lst = session_cmds.add_parser("list", help="sessions, newest first")
+    lst.add_argument("--json", action="store_true")
+    rm = session_cmds.add_parser("remove", help="delete a session recorded by mistake")
+    rm.add_argument("id", metavar="ID")
+
+    status = commands.add_parser("status", help="restrictions with time left, water, check-in, alerts")
+    status.add_argument("--json", action="store_true")
+
+    water = commands.add_parser("water", help="tick glasses of water for today")
+    water.add_argument("count", nargs="?", metavar="N", help="glasses to tick (default 1)")
+    water.add_argument("--undo", action="store_true", help="remove one glass")
+    water.add_argument("--goal", metavar="N", help="set the daily goal (ticks nothing)")
+    water.add_argument("--json", action="store_true")
+
+    checkin = commands.add_parser("checkin", help="record today's symptom check-in")
+    checkin.add_argument("--soreness", metavar="0-10", required=True, help="0 none - 10 worst imaginable")
+    checkin.add_argument("--fatigue", metavar="0-10", required=True, help="0 none - 10 worst imaginable")
+    checkin.add_argument("--stiffness", metavar="0-10", help="0 none - 10 worst imaginable")
+    checkin.add_argument("--bruising", metavar="none|mild|moderate|severe")
+    checkin.add_argument("--flare-up", action="store_true", help="symptoms briefly worse")
+    checkin.add_argument("--sharp-pain", action="store_true")
+    checkin.add_argument(
+        "--breathing-trouble", action="store_true", help="shortness of breath or chest pain: seek urgent care"
+    )
+    checkin.add_argument("--note", default="", metavar="TEXT")
+    checkin.add_argument("--date", metavar="YYYY-MM-DD", help="an earlier day (default today)")
+    checkin.add_argument("--json", action="store_true")
+
+    history = commands.add_parser("history", help="one row per day")
+    history.add_argument("--days", metavar="N", default="14", help="how many days back (default 14)")
+    history.add_argument("--json", action="store_true")
+
+    export = commands.add_parser("export", help="a backup or a report for your clinician")
+    export.add_argument("--format", default="json", metavar="json|csv|md|ics")
+    export.add_argument("--output", metavar="FILE", help="write to FILE (default: print)")
+
+    imp = commands.add_parser("import", help="restore a json export (importing twice adds nothing)")
+    imp.add_argument("file", metavar="FILE")
+
+    config = commands.add_parser("config", help="show or change settings")
+    config.add_argument("--timezone", metavar="ZONE", help="your time zone, e.g. Europe/Berlin")
+    config.add_argument("--system-timezone", action="store_true", help="use the system's time zone again")
+    config.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from companion.core.errors import InputError, ProtocolError
+    from companion.store import StoreError
+
+    try:
+        args = build_parser().parse_args(argv)
+        return _dispatch(args)
+    except UsageError as exc:
+        print(f"{exc}\nTry 'companion --help'.", file=sys.stderr)
+        return EXIT_USAGE
+    except InputError as exc:
+        print(f"companion: {exc.field}: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except (StoreError, ProtocolError) as exc:
+        print(f"companion: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("companion: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the last line of defence: never a traceback
+        print(f"companion: unexpected error ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from companion.cli import commands
+    from companion.cli.context import open_context
+
+    data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+    ctx = open_context(data_dir)
+    try:
+        if args.command is None:
+            from companion.ui.app import run_app
+
+            return run_app(ctx.store, ctx.protocol, ctx.zone)
+        if args.command == "session":
+            if args.session_command == "add":
+                return commands.session_add(ctx, args)
+            if args.session_command == "list":
+                return commands.session_list(ctx, args)
+            if args.session_command == "remove":
+                return commands.session_remove(ctx, args)
+            raise UsageError("companion session: choose an action: add, list or remove")
+        handler = {
+            "status": commands.status,
+            "water": commands.water,
+            "checkin": commands.checkin,
+            "history": commands.history,
+            "export": commands.export,
+            "import": commands.import_file,
+            "config": commands.config,
+        }[args.command]
+        return handler(ctx, args)
+    finally:
+        ctx.flush_notices()
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

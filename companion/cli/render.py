@@ -1,0 +1,147 @@
+"""Human output for the terminal: aligned columns, units, relative and absolute times."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pendulum import DateTime
+
+from companion.core import clock, timefmt
+from companion.core.alerts import Alert
+from companion.core.checkins import CheckIn
+from companion.core.history import HistoryRow
+from companion.core.hydration import HydrationDay
+from companion.core.protocol import Protocol
+from companion.core.restrictions import RestrictionState
+from companion.core.sessions import Session
+from companion.core.status import Status
+
+
+def table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
+    """Left-aligned columns sized to their widest cell."""
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(max(map(len, rows)))]
+    lines = []
+    for row in rows:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines
+
+
+def session_line(session: Session, now: DateTime) -> str:
+    started = timefmt.clock_time(session.started_at, now)
+    areas = ", ".join(session.areas) if session.areas else "area not noted"
+    ago = timefmt.ago(clock.elapsed_seconds(session.started_at, now))
+    return f"{started} · {session.intensity} · {areas} ({ago})"
+
+
+def restriction_rows(states: list[RestrictionState], now: DateTime) -> list[list[str]]:
+    rows = [["Avoid", "Time left"]]
+    for state in states:
+        title = state.restriction.title
+        if state.ends_at is None:
+            left = "while the timed ones last" if state.active else "over"
+            if state.restriction.disagreement:
+                left += " (sources disagree: ask your physio)"
+        elif state.active and state.remaining_seconds is not None:
+            left = timefmt.left_until(state.remaining_seconds, state.ends_at, now)
+        else:
+            left = f"done: fine again since {timefmt.clock_time(state.ends_at, now)}"
+        rows.append([title, left])
+    return rows
+
+
+def water_line(day: HydrationDay) -> str:
+    shown = max(day.goal, day.glasses)
+    boxes = "■" * day.glasses + "□" * (shown - day.glasses)
+    if len(boxes) > 24:
+        boxes = boxes[:23] + "…"
+    met = "  goal met" if day.met else ""
+    return f"{day.glasses} of {day.goal} glasses today  {boxes}{met}"
+
+
+def alert_lines(alerts: Sequence[Alert]) -> list[str]:
+    lines = []
+    for alert in alerts:
+        mark = "!! URGENT" if alert.urgent else "!"
+        lines.append(f"{mark} {alert.message}")
+    return lines
+
+
+def status_text(status: Status, protocol: Protocol) -> str:
+    now = status.now
+    lines = [f"companion · {now.format('ddd D MMM HH:mm')} ({status.zone.name})"]
+    if status.zone.is_fallback:
+        lines.append(
+            "  Your time zone could not be found, so UTC is used: "
+            "set yours with 'companion config --timezone Europe/Berlin' (your zone's name)."
+        )
+    lines.append("")
+    if status.session is None:
+        lines.append("No session recorded yet. After your needling session, record it with:")
+        lines.append("  companion session add --at 16:30 --area 'upper trapezius'")
+    else:
+        lines.append(f"Session   {session_line(status.session, now)}")
+        lines.append("")
+        lines.extend(table(restriction_rows(status.restrictions, now)))
+    lines.append("")
+    extra = "  (drink more than usual today)" if status.extra_water else ""
+    lines.append(f"Water     {water_line(status.hydration)}{extra}")
+    if status.checkin_today is not None:
+        c = status.checkin_today
+        lines.append(f"Check-in  done today: soreness {c.soreness}/10, fatigue {c.fatigue}/10")
+    else:
+        lines.append("Check-in  not done today: companion checkin --soreness 0-10 --fatigue 0-10")
+    if status.alerts:
+        day = status.latest_checkin.date.strftime("%a %d %b") if status.latest_checkin else ""
+        lines.append(f"Alerts    from your check-in of {day}:")
+        lines.extend("  " + line for line in alert_lines(status.alerts))
+    elif status.latest_checkin is not None:
+        lines.append("Alerts    none from your latest check-in")
+    lines.append("")
+    lines.append("companion is a reminder, not a clinician: your physiotherapist's word comes first.")
+    return "\n".join(lines)
+
+
+def checkin_summary(checkin: CheckIn) -> str:
+    flags = [
+        name
+        for name, on in (
+            ("flare-up", checkin.flare_up),
+            ("sharp pain", checkin.sharp_pain),
+            ("breathing trouble", checkin.breathing_trouble),
+        )
+        if on
+    ]
+    parts = [
+        f"soreness {checkin.soreness}/10",
+        f"fatigue {checkin.fatigue}/10",
+        f"stiffness {checkin.stiffness}/10",
+        f"bruising {checkin.bruising}",
+    ]
+    if flags:
+        parts.append(", ".join(flags))
+    return ", ".join(parts)
+
+
+def history_text(rows: list[HistoryRow]) -> str:
+    header = ["Date", "Day", "Sore", "Tired", "Stiff", "Bruising", "Water", "Checklist", "Alerts"]
+    body = [header]
+    for row in rows:
+        c = row.checkin
+        day = f"day {row.session_day}" if row.session_day is not None else ""
+        body.append(
+            [
+                row.date.strftime("%a %d %b %Y"),
+                day,
+                str(c.soreness) if c else "-",
+                str(c.fatigue) if c else "-",
+                str(c.stiffness) if c else "-",
+                c.bruising if c else "-",
+                f"{row.glasses}/{row.goal}",
+                str(len(row.checklist_done)) if row.checklist_done else "-",
+                ", ".join(a.id for a in row.alerts) or "",
+            ]
+        )
+    return "\n".join(table(body, indent=""))
