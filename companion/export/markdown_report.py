@@ -1,0 +1,358 @@
+"""A report to bring to the next appointment, in GitHub-flavoured Markdown.
+
+It reads well as plain text in an 80-column terminal too: prose is wrapped at 80
+columns and tables are padded into aligned columns (a day's full note is in the
+Notes section; the table shows its start). Everything the patient typed is escaped,
+so a ``|``, ``*`` or a line starting with ``#`` stays text; newlines in notes become
+hard line breaks (``\\`` at the end of a line), never a broken table.
+
+Days are listed oldest first. Times are shown in words ("Sat 16:30") next to their
+ISO 8601 form, so the report stays exact when read a week later.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+
+from pendulum import DateTime
+
+from companion.core import clock, timefmt
+from companion.core.alerts import Alert
+from companion.core.history import HistoryRow
+from companion.core.protocol import Protocol
+from companion.core.restrictions import RestrictionState, restriction_states
+from companion.core.sessions import Session
+from companion.core.status import Status
+
+WIDTH = 80
+NOTE_MIN_WIDTH = 12
+
+_INLINE_SPECIAL = frozenset("\\`*_[]<>|~")
+# Words that would start a heading, list, quote or setext underline if wrapping put
+# them at the start of a line.
+_BLOCK_START = re.compile(r"(?<!\S)([#+=-]|\d+[.)])")
+_FLAG_LABELS = (("flare_up", "flare"), ("sharp_pain", "sharp"), ("breathing_trouble", "breath"))
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def escape(text: str, *, block: bool = True) -> str:
+    """Backslash-escape what Markdown would read as formatting.
+
+    ``block`` also escapes word-initial ``#``, ``-``, ``+``, ``=`` and ``1.`` (which
+    wrapping could put at a line start); table cells do not need that.
+    """
+    escaped = "".join("\\" + ch if ch in _INLINE_SPECIAL else ch for ch in text)
+    if block:
+        escaped = _BLOCK_START.sub(lambda m: _escape_marker(m.group(1)), escaped)
+    return escaped
+
+
+def _escape_marker(marker: str) -> str:
+    if marker[0].isdigit():
+        return marker[:-1] + "\\" + marker[-1]
+    return "\\" + marker
+
+
+def one_line(text: str) -> str:
+    """A note's lines joined with ' / ' (for a table cell)."""
+    return " / ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def truncate(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(1, width - 1)].rstrip() + "…"
+
+
+def cell(text: str) -> str:
+    """Table-cell text: one line, pipes and formatting escaped."""
+    return escape(one_line(text), block=False)
+
+
+def _wrap(text: str, first: str = "", rest: str | None = None) -> list[str]:
+    lines = textwrap.wrap(
+        text,
+        width=WIDTH,
+        initial_indent=first,
+        subsequent_indent=rest if rest is not None else " " * len(first),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return lines or [first.rstrip()]
+
+
+def _bullet(text: str) -> list[str]:
+    return _wrap(text, "- ", "  ")
+
+
+def _multiline_bullet(lead: str, note: str) -> list[str]:
+    """A list item whose note keeps its line breaks (as Markdown hard breaks)."""
+    parts = [escape(line.strip()) for line in note.splitlines() if line.strip()]
+    if not parts:
+        return _bullet(lead)
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        text = f"{lead} {part}" if i == 0 else part
+        wrapped = _wrap(text, "- " if i == 0 else "  ", "  ")
+        if i < len(parts) - 1:
+            wrapped[-1] += "\\"
+        out += wrapped
+    return out
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:
+    """A GFM table with padded, aligned columns (cells must already be escaped)."""
+    widths = [max(3, len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = [c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)]
+        return ("| " + " | ".join(padded) + " |").rstrip()
+
+    rule = ["-" * (w - 1) + ":" if r else "-" * w for w, r in zip(widths, right, strict=True)]
+    return [line(headers), line(rule), *(line(r) for r in rows)]
+
+
+def _when(moment: DateTime, now: DateTime) -> str:
+    return f"{timefmt.clock_time(moment, now)} ({clock.iso(clock.to_local(moment))})"
+
+
+def _day(row: HistoryRow) -> str:
+    return f"day {row.session_day}" if row.session_day is not None else "no session yet"
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _summary(sessions: list[Session], rows: list[HistoryRow]) -> list[str]:
+    out = ["## Summary", ""]
+    if sessions:
+        first = clock.to_local(sessions[0].started_at).date().isoformat()
+        latest = clock.to_local(sessions[-1].started_at).date().isoformat()
+        span = f" (first {first}, latest {latest})" if len(sessions) > 1 else f" ({first})"
+        out.append(f"- Sessions: {len(sessions)}{span}")
+    else:
+        out.append("- Sessions: none recorded")
+    if rows:
+        days = (rows[-1].date - rows[0].date).days + 1
+        out.append(f"- Days covered: {days} ({rows[0].date.isoformat()} to {rows[-1].date.isoformat()})")
+    else:
+        out.append("- Days covered: none")
+    out.append(f"- Check-ins: {sum(1 for r in rows if r.checkin is not None)}")
+    fired = [a for r in rows for a in r.alerts]
+    urgent = sum(1 for a in fired if a.urgent)
+    out.append(f"- Alerts raised: {len(fired)}" + (f" ({urgent} urgent)" if urgent else ""))
+    return out
+
+
+def _state_line(state: RestrictionState, now: DateTime) -> str:
+    title = escape(state.restriction.title)
+    if state.ends_at is None:
+        now_word = "still on" if state.active else "over"
+        return f"{title}: no set time in the sources; kept while the timed ones last ({now_word})"
+    if state.active and state.remaining_seconds:
+        left = timefmt.left_until(state.remaining_seconds, state.ends_at, now)
+        return f"{title}: {left} ({clock.iso(state.ends_at)})"
+    return f"{title}: ended {_when(state.ends_at, now)}"
+
+
+def _right_now(status: Status, now: DateTime) -> list[str]:
+    out = ["## Right now", ""]
+    session = status.session
+    if session is None:
+        out += _bullet("No session recorded yet.")
+    else:
+        ago = timefmt.ago(clock.elapsed_seconds(session.started_at, status.now))
+        out += _bullet(f"Latest session: {_when(session.started_at, now)}, {ago}")
+        active = [s for s in status.restrictions if s.active and s.ends_at is not None]
+        if active:
+            out.append("- Still avoiding:")
+            for state in active:
+                out += _wrap(_state_line(state, now), "  - ", "    ")
+        else:
+            out += _bullet("No timed restriction of the latest session is still on.")
+    water = status.hydration
+    out += _bullet(f"Water today: {water.glasses} of {water.goal} glasses")
+    out += _bullet(f"Today's check-in: {'done' if status.checkin_done else 'not done yet'}")
+    if status.alerts and status.latest_checkin is not None:
+        out.append(f"- Alerts from the latest check-in ({status.latest_checkin.date.isoformat()}):")
+        for alert in status.alerts:
+            out += _wrap(_alert_text(alert), "  - ", "    ")
+    elif status.latest_checkin is not None:
+        out += _bullet("The latest check-in raised no alerts.")
+    return out
+
+
+def _sessions(protocol: Protocol, sessions: list[Session], now: DateTime) -> list[str]:
+    out = ["## Sessions", ""]
+    if not sessions:
+        return [*out, "No sessions recorded."]
+    for number, session in enumerate(sessions, start=1):
+        if number > 1:
+            out.append("")
+        out += [f"### Session {number}: {timefmt.clock_time(session.started_at, now)}", ""]
+        out += _bullet(f"When: {_when(session.started_at, now)}")
+        out += _bullet(f"Intensity: {session.intensity}")
+        areas = ", ".join(escape(a) for a in session.areas) or "not recorded"
+        out += _bullet(f"Areas: {areas}")
+        if session.note.strip():
+            out += _multiline_bullet("Note:", session.note)
+        out.append("- Restrictions:")
+        for state in restriction_states(protocol, session, now):
+            out += _wrap(_state_line(state, now), "  - ", "    ")
+            if state.restriction.disagreement is not None:
+                summary = escape(state.restriction.disagreement.summary)
+                out += _wrap(f"Sources disagree: {summary}", "    ", "    ")
+    return out
+
+
+def _day_table(rows: list[HistoryRow]) -> list[str]:
+    out = ["## Check-ins, day by day", ""]
+    if not rows:
+        return [*out, "No days recorded yet."]
+    headers = ("Date", "Day", "Sore", "Tired", "Stiff", "Bruise", "Flags", "Water", "Note")
+    right = (False, True, True, True, True, False, False, True, False)
+    cells: list[list[str]] = []
+    notes: list[str] = []
+    for row in rows:
+        c = row.checkin
+        day = "" if row.session_day is None else str(row.session_day)
+        water = f"{row.glasses}/{row.goal}"
+        if c is None:
+            cells.append([row.date.isoformat(), day, "", "", "", "", "", water])
+            notes.append("no check-in")
+            continue
+        flags = ", ".join(label for attr, label in _FLAG_LABELS if getattr(c, attr))
+        cells.append(
+            [
+                row.date.isoformat(),
+                day,
+                str(c.soreness),
+                str(c.fatigue),
+                str(c.stiffness),
+                c.bruising,
+                flags,
+                water,
+            ]
+        )
+        notes.append(one_line(c.note))
+    widths = [max(3, len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers[:-1])]
+    note_width = max(NOTE_MIN_WIDTH, WIDTH - sum(widths) - 3 * len(headers) - 1)
+    for row_cells, note in zip(cells, notes, strict=True):
+        row_cells.append(escape(truncate(note, note_width), block=False))
+    out += table(headers, cells, right)
+    out += [
+        "",
+        *_wrap(
+            "Day: days since the session (day 0 is the session's day). Scales 0 none to 10 worst. "
+            "Flags: flare = flare-up, sharp = sharp pain, breath = breathing trouble. "
+            "Water: glasses / goal. Full notes are under Notes."
+        ),
+    ]
+    return out
+
+
+def _alert_text(alert: Alert) -> str:
+    mark = "**URGENT** " if alert.urgent else ""
+    text = f"{mark}**{escape(alert.title)}.** {escape(alert.message)}"
+    if alert.beyond_sources:
+        text += f" (Beyond the source articles: {escape(alert.beyond_sources)})"
+    elif alert.sources:
+        text += f" (Sources: {', '.join(alert.sources)}.)"
+    return text
+
+
+def _alerts(rows: list[HistoryRow]) -> list[str]:
+    out = ["## Alerts that fired", ""]
+    fired = [(row, alert) for row in rows for alert in row.alerts]
+    if not fired:
+        return [*out, "None of the check-ins raised an alert."]
+    for row, alert in fired:
+        out += _bullet(f"{row.date.isoformat()} ({_day(row)}): {_alert_text(alert)}")
+    return out
+
+
+def _notes(rows: list[HistoryRow]) -> list[str]:
+    out = ["## Notes", ""]
+    noted = [(row, row.checkin.note) for row in rows if row.checkin is not None and row.checkin.note.strip()]
+    if not noted:
+        return [*out, "No notes with the check-ins."]
+    for row, note in noted:
+        out += _multiline_bullet(f"{row.date.isoformat()} ({_day(row)}):", note)
+    return out
+
+
+def _water(rows: list[HistoryRow]) -> list[str]:
+    out = ["## Water", ""]
+    recorded = [row for row in rows if row.glasses > 0]
+    if not recorded:
+        return [*out, "No glasses of water recorded."]
+    met = sum(1 for row in recorded if row.glasses >= row.goal)
+    average = sum(row.glasses for row in recorded) / len(recorded)
+    out += _wrap(
+        f"Goal met on {met} of {len(recorded)} days with water recorded "
+        f"({len(rows)} days in this report); {average:.1f} glasses a day on average on those days."
+    )
+    return out
+
+
+def _checklist(protocol: Protocol, rows: list[HistoryRow]) -> list[str]:
+    out = ["## Recovery checklist", ""]
+    if not rows:
+        return [*out, "No days recorded yet."]
+    counts: dict[str, int] = {}
+    for row in rows:
+        for item_id in row.checklist_done:
+            counts[item_id] = counts.get(item_id, 0) + 1
+    known = {item.id for item in protocol.checklist}
+    items = [(item.title, counts.get(item.id, 0)) for item in protocol.checklist]
+    items += [
+        (f"{item_id} (not in this protocol)", n)
+        for item_id, n in sorted(counts.items())
+        if item_id not in known
+    ]
+    cells = [[escape(title, block=False), f"{n} of {len(rows)} days"] for title, n in items]
+    return [*out, *table(("Item", "Days ticked"), cells, (False, True))]
+
+
+# --------------------------------------------------------------------------- report
+
+
+def render_markdown(
+    protocol: Protocol,
+    sessions: Iterable[Session],
+    rows: Iterable[HistoryRow],
+    status: Status | None,
+    now: DateTime,
+) -> str:
+    """The clinician report. ``rows`` in any order (shown oldest first);
+    ``status`` adds a "Right now" section (None leaves it out)."""
+    ordered_sessions = sorted(sessions, key=lambda s: s.started_at.timestamp())
+    ordered_rows = sorted(rows, key=lambda r: r.date)
+    local_now = clock.to_local(now)
+    lines = [
+        f"# Recovery report, {local_now.date().isoformat()}",
+        "",
+        *_wrap(
+            f"Made {local_now.format('ddd D MMM YYYY HH:mm')} ({clock.iso(local_now)}) by companion "
+            "from what was recorded in it, to bring to the next appointment."
+        ),
+        "",
+        *_wrap(escape(protocol.disclaimer), "> ", "> "),
+        "",
+        *_summary(ordered_sessions, ordered_rows),
+    ]
+    sections = [
+        _right_now(status, now) if status is not None else [],
+        _sessions(protocol, ordered_sessions, now),
+        _day_table(ordered_rows),
+        _alerts(ordered_rows),
+        _notes(ordered_rows),
+        _water(ordered_rows),
+        _checklist(protocol, ordered_rows),
+    ]
+    for section in sections:
+        if section:
+            lines += ["", *section]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""The full-screen Textual app: screens, widgets and the one factory that builds it."""

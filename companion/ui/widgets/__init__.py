@@ -1,0 +1,1 @@
+"""Reusable widgets of the companion app (each carries its own DEFAULT_CSS)."""

@@ -1,0 +1,53 @@
+"""Active alerts: what to do, with urgent ones impossible to miss."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from companion.core.alerts import Alert
+
+
+def alert_line(alert: Alert) -> str:
+    if alert.urgent:
+        return f"URGENT: {alert.title}. {alert.message}"
+    return f"! {alert.title}. {alert.message}"
+
+
+class AlertList(Vertical):
+    """One line (wrapped) per alert; urgent ones on the error colour, in bold."""
+
+    DEFAULT_CSS = """
+    AlertList {
+        height: auto;
+        & > .alert { padding: 0 1; }
+        & > .alert.-urgent {
+            background: $error;
+            color: $text;
+            text-style: bold;
+            border: heavy $error-lighten-2;
+        }
+        & > .alert.-contact { color: $warning; text-style: bold; }
+        & > .source { color: $text-muted; padding: 0 1; }
+    }
+    """
+
+    def __init__(self, alerts: list[Alert] | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._alerts = list(alerts or [])
+
+    def compose(self) -> ComposeResult:
+        for alert in self._alerts:
+            level = "-urgent" if alert.urgent else "-contact"
+            yield Static(alert_line(alert), classes=f"alert {level}")
+            if alert.beyond_sources:
+                yield Static(f"Where this comes from: {alert.beyond_sources}", classes="source")
+
+    async def show(self, alerts: list[Alert]) -> None:
+        """Replace the alerts shown (only when they changed)."""
+        if [a.id for a in alerts] == [a.id for a in self._alerts] and self.children:
+            return
+        self._alerts = list(alerts)
+        await self.recompose()
+        self.display = bool(alerts)

@@ -1,0 +1,62 @@
+"""Shared fixtures: no test touches the real data dir; the local zone is pinned."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pendulum
+import pytest
+
+from companion.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point every data location at a temporary folder, whatever a test forgets."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("COMPANION_DATA_DIR", str(home / "companion-data"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    monkeypatch.delenv("COMPANION_CRASH_AT", raising=False)
+
+
+@pytest.fixture
+def berlin() -> Iterator[str]:
+    """Local time zone Europe/Berlin for the test (it has DST changes)."""
+    pendulum.set_local_timezone(pendulum.timezone("Europe/Berlin"))
+    yield "Europe/Berlin"
+    pendulum.set_local_timezone()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Store:
+    return Store(data_dir)
+
+
+COMPANION = [sys.executable, "-m", "companion"]
+
+
+def run_cli(
+    *args: str,
+    data_dir: Path,
+    tz: str = "Europe/Berlin",
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess on a temp data dir."""
+    full_env = {**os.environ, "TZ": tz, "COMPANION_DATA_DIR": str(data_dir), **(env or {})}
+    full_env.pop("PYTHONPATH", None)
+    # Run from outside the checkout so the *installed* package (and its assets) is used.
+    cwd = data_dir.parent
+    cwd.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(
+        [*COMPANION, *args], capture_output=True, text=True, env=full_env, timeout=60, input=input, cwd=cwd
+    )
