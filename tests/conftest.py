@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,8 +56,7 @@ def run_cli(
     full_env = {**os.environ, "TZ": tz, "COMPANION_DATA_DIR": str(data_dir), **(env or {})}
     full_env.pop("PYTHONPATH", None)
     # Run from outside the checkout so the *installed* package (and its assets) is used.
-    cwd = data_dir.parent
-    cwd.mkdir(parents=True, exist_ok=True)
+    cwd = tempfile.gettempdir()
     return subprocess.run(
         [*COMPANION, *args], capture_output=True, text=True, env=full_env, timeout=60, input=input, cwd=cwd
     )

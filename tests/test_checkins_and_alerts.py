@@ -65,9 +65,9 @@ def test_bad_checkin_values_name_the_field(berlin, kwargs, field) -> None:
 
 
 def test_checkin_for_a_future_day_is_refused(berlin) -> None:
-    with pendulum.travel_to(pendulum.datetime(2026, 11, 23, 10, tz=TZ), freeze=True):
-        with pytest.raises(InputError) as err:
-            new_checkin(soreness=1, fatigue=1, day=dt.date(2026, 11, 24))
+    moment = pendulum.datetime(2026, 11, 23, 10, tz=TZ)
+    with pendulum.travel_to(moment, freeze=True), pytest.raises(InputError) as err:
+        new_checkin(soreness=1, fatigue=1, day=dt.date(2026, 11, 24))
     assert err.value.field == "--date"
 
 

@@ -174,9 +174,9 @@ def test_impossible_dates_are_refused(text) -> None:
 
 
 def test_session_in_the_future_is_refused(berlin) -> None:
-    with pendulum.travel_to(pendulum.datetime(2026, 11, 23, 10, 0, tz=berlin), freeze=True):
-        with pytest.raises(InputError) as err:
-            new_session(started_at=pendulum.datetime(2026, 11, 23, 12, 0, tz=berlin))
+    moment = pendulum.datetime(2026, 11, 23, 10, 0, tz=berlin)
+    with pendulum.travel_to(moment, freeze=True), pytest.raises(InputError) as err:
+        new_session(started_at=pendulum.datetime(2026, 11, 23, 12, 0, tz=berlin))
     assert err.value.field == "--at" and "future" in err.value.message
 
 
