@@ -28,7 +28,8 @@ FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 # Test hook: crash points for the fault tests ("after-temp-write", "after-fsync",
-# "after-replace"). The named step kills the process with SIGKILL.
+# "after-replace"; and "backup-before-rename" in backups.py). The named step kills
+# the process with SIGKILL.
 CRASH_ENV = "COMPANION_CRASH_AT"
 
 
@@ -43,19 +44,58 @@ class DamagedFileError(StoreError):
         self.reason = reason
 
 
-def _crash_point(step: str) -> None:
+class SavedButNotFlushedError(StoreError):
+    """The new file is in place but its folder could not be flushed to disk."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        super().__init__(
+            f"saved {path}, but the folder could not be flushed to disk "
+            f"({exc.strerror or exc}); a power cut now could undo this change"
+        )
+        self.path = path
+
+
+def crash_point(step: str) -> None:
     if os.environ.get(CRASH_ENV) == step:
         import signal
 
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+# Some file systems (certain network and FUSE mounts) cannot fsync a folder: that is
+# not a failed save, the rename is as durable as that file system makes it.
+_DIR_FSYNC_UNSUPPORTED = {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF}
+
+
 def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in _DIR_FSYNC_UNSUPPORTED:
+            raise
     finally:
         os.close(fd)
+
+
+def is_temp_name(name: str) -> bool:
+    """A temporary file left by :func:`atomic_write_bytes` (``.NAME.XXXX.tmp``)."""
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Delete temporary files a killed writer left behind; call only under the lock."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if is_temp_name(entry.name) and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
 
 
 def describe_os_error(exc: OSError, path: Path) -> str:
@@ -75,7 +115,9 @@ def describe_os_error(exc: OSError, path: Path) -> str:
 def atomic_write_bytes(path: Path, payload: bytes) -> None:
     """Write ``payload`` to ``path`` atomically and durably, mode 600.
 
-    On any failure the old file is left as it was and no temporary file remains.
+    On any failure before the rename the old file is left as it was and no temporary
+    file remains (an OSError is raised). A failure to flush the folder *after* the
+    rename raises :class:`SavedButNotFlushedError`: the new content is in place.
     """
     folder = path.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -87,18 +129,21 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
             while view:
                 written = os.write(fd, view)
                 view = view[written:]
-            _crash_point("after-temp-write")
+            crash_point("after-temp-write")
             os.fsync(fd)
         finally:
             os.close(fd)
-        _crash_point("after-fsync")
+        crash_point("after-fsync")
         os.replace(tmp, path)
-        _crash_point("after-replace")
-        fsync_dir(folder)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    crash_point("after-replace")
+    try:
+        fsync_dir(folder)
+    except OSError as exc:
+        raise SavedButNotFlushedError(path, exc) from exc
 
 
 def file_identity(path: Path) -> tuple[int, int, int] | None:
@@ -106,7 +151,25 @@ def file_identity(path: Path) -> tuple[int, int, int] | None:
         st = path.stat()
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise StoreError(f"cannot look at {path}: {exc.strerror or exc}") from exc
     return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def read_with_identity(path: Path) -> tuple[bytes, tuple[int, int, int]] | None:
+    """The bytes of ``path`` and the identity of exactly the file that was read.
+
+    None when the file does not exist; an unreadable file is damage.
+    """
+    try:
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            raw = handle.read()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise DamagedFileError(path, f"it could not be read: {exc.strerror or exc}") from exc
+    return raw, (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def parse_document(path: Path, raw: bytes) -> dict[str, Any]:
@@ -135,41 +198,50 @@ class AtomicJSONStorage(Storage):
         self._cache: dict[str, Any] | None = None
         self._identity: tuple[int, int, int] | None = None
         self._valid = False
+        # Bumped whenever the cached content may have changed, so callers can keep
+        # what they built from it (e.g. parsed sessions) until it moves.
+        self.generation = 0
 
     def invalidate(self) -> None:
         """Forget the cache; the next read parses the file again."""
         self._valid = False
         self._cache = None
         self._identity = None
+        self.generation += 1
 
     def changed_on_disk(self) -> bool:
         return file_identity(self.path) != self._identity
 
     def read(self) -> dict[str, Any] | None:
-        identity = file_identity(self.path)
-        if self._valid and identity == self._identity:
+        if self._valid and file_identity(self.path) == self._identity:
             return self._cache
-        if identity is None:
-            self._cache, self._identity, self._valid = None, None, True
-            return None
         try:
-            raw = self.path.read_bytes()
+            found = read_with_identity(self.path)
+            if found is None:
+                self._cache, self._identity, self._valid = None, None, True
+                return None
+            raw, identity = found
             data = parse_document(self.path, raw)
         except DamagedFileError as damage:
             if self._repair is None:
                 raise
             data_or_none = self._repair(damage)
+            self.generation += 1
             self._cache = data_or_none
             self._identity = file_identity(self.path)
             self._valid = True
             return data_or_none
         self._cache, self._identity, self._valid = data, identity, True
+        self.generation += 1
         return data
 
     def write(self, data: dict[str, Any]) -> None:
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
             atomic_write_bytes(self.path, payload)
+        except SavedButNotFlushedError:
+            self.invalidate()
+            raise
         except OSError as exc:
             # TinyDB mutated the cached tables before calling us: drop them so the
             # next read shows what is really on disk.
@@ -181,6 +253,7 @@ class AtomicJSONStorage(Storage):
         self._cache = data
         self._identity = file_identity(self.path)
         self._valid = True
+        self.generation += 1
 
     def close(self) -> None:
         pass

@@ -2,7 +2,8 @@
 
 The first write of each day copies every store file into ``backups/YYYY-MM-DD/``
 (through a temporary folder renamed into place, so a backup is whole or absent).
-The newest seven are kept.
+The newest seven are kept. Files unchanged since the previous backup share its copy
+(a hard link between two backup folders).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 
 from companion.store.atomic_storage import (
     DIR_MODE,
+    FILE_MODE,
     DamagedFileError,
-    atomic_write_bytes,
+    crash_point,
     fsync_dir,
     parse_document,
 )
@@ -46,26 +48,49 @@ class Backups:
         return (self.root / day.isoformat()).is_dir()
 
     def take(self, day: dt.date, files: list[Path]) -> Path | None:
-        """Copy the good store files into today's backup folder (once a day)."""
+        """Copy the good store files into today's backup folder (once a day).
+
+        A file whose bytes equal its copy in the newest earlier backup is hard-linked
+        to that copy instead of written again: backups are never changed in place, so
+        they can share it, and ten years of month files cost a few new copies a day
+        rather than a hundred fsyncs. The live store files themselves are always
+        *copied*, so damage to a live file can never reach its backup.
+        """
         target = self.root / day.isoformat()
         if target.is_dir():
             return None
         self.root.mkdir(mode=DIR_MODE, exist_ok=True)
+        previous = next((f for f in self.folders() if f.name < day.isoformat()), None)
         staging = self.root / f".{day.isoformat()}.partial-{os.getpid()}"
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(mode=DIR_MODE)
+        folders = {staging}
         try:
             for src in files:
                 try:
                     raw = src.read_bytes()
-                    parse_document(src, raw)
-                except (OSError, DamagedFileError):
-                    continue  # never back up damage over a good copy
+                except OSError:
+                    continue
                 rel = src.relative_to(self.data_dir)
                 dest = staging / rel
-                dest.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-                atomic_write_bytes(dest, raw)
+                if dest.parent not in folders:
+                    dest.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+                    folders.add(dest.parent)
+                if previous is not None and _same_bytes(previous / rel, raw):
+                    try:
+                        os.link(previous / rel, dest)
+                        continue
+                    except OSError:
+                        pass  # no hard links here: copy
+                try:
+                    parse_document(src, raw)
+                except DamagedFileError:
+                    continue  # never back up damage over a good copy
+                _write_new(dest, raw)
+            for folder in folders:
+                fsync_dir(folder)
+            crash_point("backup-before-rename")
             os.replace(staging, target)
             fsync_dir(self.root)
         except BaseException:
@@ -93,6 +118,26 @@ class Backups:
                 continue
             return folder, raw
         return None
+
+
+def _same_bytes(path: Path, raw: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(raw) and path.read_bytes() == raw
+    except OSError:
+        return False
+
+
+def _write_new(dest: Path, raw: bytes) -> None:
+    """Write a new file durably, mode 600 (inside the staging folder: no rename needed)."""
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        view = memoryview(raw)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _pid_alive(pid: int) -> bool:

@@ -7,8 +7,10 @@ process dies, so a killed writer never leaves the store locked.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -18,13 +20,19 @@ LOCK_TIMEOUT_SECONDS = 30.0
 
 
 class ProcessLock:
-    """Re-entrant within one process; exclusive across processes."""
+    """Re-entrant within one thread; exclusive across threads and processes.
+
+    The thread lock matters for the full-screen app, whose workers may save from
+    other threads: without it a second thread would see the depth counter of the
+    first and walk in without the lock.
+    """
 
     def __init__(self, path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> None:
         self.path = path
         self.timeout = timeout
         self._fd: int | None = None
         self._depth = 0
+        self._thread_lock = threading.RLock()
 
     @property
     def held(self) -> bool:
@@ -32,29 +40,47 @@ class ProcessLock:
 
     def acquire(self) -> bool:
         """Take the lock; returns True when this call took it (outermost level)."""
+        if not self._thread_lock.acquire(timeout=self.timeout):
+            raise StoreError("the data folder is busy (another part of companion is saving); try again")
         if self._depth:
             self._depth += 1
             return False
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        except OSError as exc:
-            raise StoreError(f"could not open the lock file {self.path}: {exc.strerror}") from exc
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    os.close(fd)
-                    raise StoreError(
-                        f"the data folder is busy (another companion holds {self.path.name} "
-                        f"for over {self.timeout:.0f} s); try again"
-                    ) from None
-                time.sleep(0.005)
+            fd = self._open()
+            deadline = time.monotonic() + self.timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        os.close(fd)
+                        raise StoreError(
+                            f"the data folder is busy (another companion holds {self.path.name} "
+                            f"for over {self.timeout:.0f} s); try again"
+                        ) from None
+                    time.sleep(0.005)
+        except BaseException:
+            self._thread_lock.release()
+            raise
         self._fd = fd
         self._depth = 1
         return True
+
+    def _open(self) -> int:
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        except OSError as exc:
+            first = exc
+        # A read-only folder: an existing lock file can still be locked read-only, so
+        # the save itself reports the read-only folder clearly.
+        if first.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            try:
+                return os.open(self.path, os.O_RDONLY)
+            except OSError:
+                pass
+        why = "the folder is read-only" if first.errno in (errno.EACCES, errno.EROFS) else first.strerror
+        raise StoreError(f"could not open the lock file {self.path}: {why}. Nothing was changed.")
 
     def release(self) -> None:
         if not self._depth:
@@ -64,6 +90,7 @@ class ProcessLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+        self._thread_lock.release()
 
     def __enter__(self) -> ProcessLock:
         self.acquire()

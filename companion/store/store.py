@@ -14,7 +14,9 @@ rewrites one of them, and ``status`` reads two or three.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,6 +40,10 @@ from companion.store.atomic_storage import (
     DamagedFileError,
     StoreError,
     atomic_write_bytes,
+    file_identity,
+    parse_document,
+    read_with_identity,
+    remove_stale_temps,
 )
 from companion.store.backups import Backups
 from companion.store.process_lock import ProcessLock
@@ -104,15 +110,23 @@ class Store:
         self._dbs: dict[Path, TinyDB] = {}
         self._storages: dict[Path, AtomicJSONStorage] = {}
         self._checked_schema = False
+        self._meta_ensured = False
+        self._sessions_cache: tuple[int, list[Session]] | None = None
 
     # ------------------------------------------------------------------ plumbing
 
     @staticmethod
     def _ensure_dir(folder: Path) -> None:
+        """Create the folder mode 700; take away group and other access if it has any.
+
+        Only those bits: a folder the patient made read-only stays read-only, so
+        saving reports that instead of quietly making it writable again.
+        """
         try:
             folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-            if folder.stat().st_mode & 0o777 != DIR_MODE:
-                os.chmod(folder, DIR_MODE)
+            mode = folder.stat().st_mode & 0o777
+            if mode & 0o077:
+                os.chmod(folder, mode & 0o700)
         except OSError as exc:
             raise StoreError(f"cannot use the data folder {folder}: {exc.strerror}") from exc
 
@@ -137,6 +151,8 @@ class Store:
         return db
 
     def _month(self, key: str) -> TinyDB:
+        if not self._checked_schema:
+            self._meta()  # a newer or older schema must be handled before day files are read
         return self._db(self.days_dir / f"{key}.json")
 
     def month_keys(self) -> list[str]:
@@ -155,12 +171,40 @@ class Store:
         outermost = self._lock.acquire()
         try:
             if outermost:
-                for storage in self._storages.values():
-                    storage.invalidate()
+                self._forget_caches()
+                self._remove_stale_temps()
                 self._daily_backup()
+                self._ensure_meta()
             yield
         finally:
             self._lock.release()
+
+    def _forget_caches(self) -> None:
+        """Another process may have written since we last looked: drop every cache.
+
+        TinyDB's tables remember the next free document id; a stale one would make
+        an insert collide with a document another process added meanwhile.
+        """
+        for storage in self._storages.values():
+            storage.invalidate()
+        for db in self._dbs.values():
+            db.clear_cache()
+            for table in db._tables.values():
+                table._next_id = None
+
+    def _remove_stale_temps(self) -> None:
+        """Under the lock nobody else is writing: any temporary file is a crash's leftover."""
+        remove_stale_temps(self.data_dir)
+        remove_stale_temps(self.days_dir)
+
+    def _ensure_meta(self) -> None:
+        """Record the schema version before the first write of a fresh data folder."""
+        if self._meta_ensured:
+            return
+        meta = self._meta()
+        if meta.table("meta").get(doc_id=1) is None:
+            self._write_meta(meta, {})
+        self._meta_ensured = True
 
     def _daily_backup(self) -> None:
         today = clock.today()
@@ -169,17 +213,13 @@ class Store:
         files = self.store_files()
         if not files:
             return
-        try:
+        # A backup that cannot be written must not block the patient's save; the
+        # save itself reports a full disk or read-only folder clearly.
+        with contextlib.suppress(OSError, StoreError):
             self.backups.take(today, files)
-        except OSError:
-            # A backup that cannot be written must not block the patient's save;
-            # the save itself reports a full disk or read-only folder clearly.
-            pass
 
     def revision(self) -> tuple[Any, ...]:
         """Changes whenever any store file changes on disk (cheap: one stat each)."""
-        from companion.store.atomic_storage import file_identity
-
         return tuple((p.name, file_identity(p)) for p in self.store_files())
 
     def refresh_if_changed(self) -> bool:
@@ -193,7 +233,24 @@ class Store:
     # ------------------------------------------------------------------ damage
 
     def _repair(self, damage: DamagedFileError) -> dict[str, Any] | None:
-        """Move a damaged file aside, restore the newest good backup, tell the patient."""
+        """Move a damaged file aside, restore the newest good backup, tell the patient.
+
+        Under the cross-process lock, and only if the file is still damaged once we
+        hold it: two processes finding the same damage must not both move files
+        aside (the second would move away the first one's restored, maybe already
+        updated, copy).
+        """
+        with self._lock:
+            path = damage.path
+            try:
+                found = read_with_identity(path)
+                if found is None:
+                    return None  # another process moved it aside and had no backup
+                return parse_document(path, found[0])
+            except DamagedFileError as still:
+                return self._repair_locked(still)
+
+    def _repair_locked(self, damage: DamagedFileError) -> dict[str, Any] | None:
         path = damage.path
         stamp = pendulum.now().format("YYYYMMDDTHHmmss")
         aside = path.with_name(f"{path.name}.damaged-{stamp}")
@@ -218,40 +275,59 @@ class Store:
         folder, raw = found
         try:
             atomic_write_bytes(path, raw)
-        except OSError as exc:
-            raise StoreError(f"{path} is damaged and the backup could not be restored: {exc}") from exc
+        except (OSError, StoreError) as exc:
+            raise StoreError(
+                f"{path} was damaged and is kept as {aside}; the backup from {folder.name} "
+                f"could not be restored: {exc}"
+            ) from exc
         self.notices.append(
             f"{rel} was damaged ({damage.reason}); it is kept as {aside} and the backup "
             f"from {folder.name} was restored (changes made after that are missing)."
         )
-        import json
-
         data: dict[str, Any] = json.loads(raw)
         return data
 
     # ------------------------------------------------------------------ schema
 
-    def _check_schema(self, db: TinyDB) -> None:
+    def _stored_version(self, db: TinyDB) -> int | None:
         doc = db.table("meta").get(doc_id=1)
         if doc is None:
-            return
+            return None
         version = doc.get("schema_version", SCHEMA_VERSION)
-        if not isinstance(version, int):
+        if not isinstance(version, int) or isinstance(version, bool):
             raise StoreError(f"{self.meta_path} has an unreadable schema version {version!r}")
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"the data in {self.data_dir} was written by a newer companion "
                 f"(schema {version}; this one knows {SCHEMA_VERSION}): please update companion"
             )
-        if version < SCHEMA_VERSION:
-            with self.write_lock():
-                while version < SCHEMA_VERSION:
-                    step = MIGRATIONS.get(version)
-                    if step is None:
-                        raise StoreError(f"no migration from schema {version}")
-                    step(self)
-                    version += 1
-                    self._write_meta(db, {"schema_version": version})
+        return version
+
+    def _check_schema(self, db: TinyDB) -> None:
+        """Refuse a newer schema; migrate an older one (once, under the lock).
+
+        ``_checked_schema`` is set while checking (migrations may read the store) and
+        cleared again when the check fails, so every later call refuses too.
+        """
+        try:
+            version = self._stored_version(db)
+            if version is not None and version < SCHEMA_VERSION:
+                with self.write_lock():
+                    # Another process may have migrated while we waited for the lock.
+                    version = self._stored_version(db)
+                    while version is not None and version < SCHEMA_VERSION:
+                        step = MIGRATIONS.get(version)
+                        if step is None:
+                            raise StoreError(
+                                f"the data in {self.data_dir} has schema {version}, "
+                                "which this companion cannot convert"
+                            )
+                        step(self)
+                        version += 1
+                        self._write_meta(db, {"schema_version": version})
+        except BaseException:
+            self._checked_schema = False
+            raise
 
     def schema_version(self) -> int | None:
         doc = self._meta().table("meta").get(doc_id=1)
@@ -278,10 +354,21 @@ class Store:
     # ------------------------------------------------------------------ sessions
 
     def sessions(self) -> list[Session]:
-        """All sessions, oldest first."""
-        docs = self._meta().table("sessions").all()
-        sessions = [session_from_record(dict(d), "stored session") for d in docs]
-        return sorted(sessions, key=lambda s: s.started_at.timestamp())
+        """All sessions, oldest first.
+
+        Parsed once per version of the file: ``status`` asks twice, and a patient
+        with years of fortnightly sessions has hundreds of them.
+        """
+        table = self._meta().table("sessions")
+        storage = self._storages[self.meta_path]
+        storage.read()  # notices another process's write (bumps the generation)
+        cached = self._sessions_cache
+        if cached is not None and cached[0] == storage.generation:
+            return list(cached[1])
+        sessions = [session_from_record(dict(d), "stored session") for d in table.all()]
+        sessions.sort(key=lambda s: s.started_at.timestamp())
+        self._sessions_cache = (storage.generation, sessions)
+        return list(sessions)
 
     def add_session(self, session: Session) -> None:
         with self.write_lock():

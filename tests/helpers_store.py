@@ -1,0 +1,158 @@
+"""Helpers for the store tests: seeding a realistic history, and a child writer process.
+
+Run as a script it is the *child* of the fault tests (started with ``sys.executable``):
+
+    python helpers_store.py tick DATA_DIR COUNT [START_FILE]
+        tick one glass of water for today COUNT times (0: until killed), printing
+        ``tick <glasses>`` after each write has returned; with START_FILE, wait for
+        that file to exist first (so two children really run at the same time).
+    python helpers_store.py mixed DATA_DIR FIRST_DAY START_INDEX
+        until killed, for the days FIRST_DAY + START_INDEX, + 1, ...: tick a glass of
+        water on that day, then save its check-in, printing ``tick <day> <glasses>``
+        and ``checkin <day> <id>`` after each write.
+    python helpers_store.py session DATA_DIR
+        add one session, print ``session <id>``.
+
+Every line is flushed at once: a printed line is an acknowledged, finished write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pendulum
+
+from companion.core.checkins import CheckIn
+from companion.core.checklist import ChecklistDay
+from companion.core.hydration import HydrationDay
+from companion.core.ids import new_id
+from companion.core.sessions import Session
+from companion.store import Store
+
+HERE = Path(__file__).resolve()
+CHECKLIST_IDS = ("rest", "hydrate", "gentle-movement", "stretch", "soothe", "monitor")
+
+
+def history(first: dt.date, days: int, zone: str = "Europe/Berlin") -> dict[str, list[Any]]:
+    """``days`` days of daily check-ins, hydration and checklists; a session every 14 days."""
+    sessions: list[Session] = []
+    checkins: list[CheckIn] = []
+    hydration: list[HydrationDay] = []
+    checklist: list[ChecklistDay] = []
+    for i in range(days):
+        day = first + dt.timedelta(days=i)
+        noon = pendulum.datetime(day.year, day.month, day.day, 12, 0, tz=zone)
+        if i % 14 == 0:
+            sessions.append(
+                Session(new_id(), noon.subtract(hours=2), "standard" if i % 28 else "intense", ("neck",))
+            )
+        checkins.append(
+            CheckIn(
+                id=new_id(),
+                date=day,
+                recorded_at=noon.add(hours=8),
+                soreness=(i * 7) % 11,
+                fatigue=(i * 3) % 11,
+                stiffness=i % 5,
+                bruising=("none", "mild")[i % 2],
+                note="felt ok" if i % 3 else "",
+            )
+        )
+        hydration.append(HydrationDay(day, 4 + i % 6, 8))
+        checklist.append(ChecklistDay(day, frozenset(CHECKLIST_IDS[: 1 + i % len(CHECKLIST_IDS)])))
+    return {"sessions": sessions, "checkins": checkins, "hydration": hydration, "checklist": checklist}
+
+
+def seed(store: Store, first: dt.date, days: int) -> dict[str, list[Any]]:
+    records = history(first, days)
+    store.apply_import(**records)
+    return records
+
+
+def store_files(data_dir: Path) -> list[Path]:
+    """Every regular file under the data folder (store files, backups, lock)."""
+    return sorted(p for p in data_dir.rglob("*") if p.is_file())
+
+
+def temp_files(data_dir: Path) -> list[Path]:
+    return [p for p in store_files(data_dir) if p.name.startswith(".") and p.name.endswith(".tmp")]
+
+
+def assert_all_parse(data_dir: Path) -> None:
+    """Every store and backup JSON file is a whole JSON object of tables."""
+    for path in store_files(data_dir):
+        if path.suffix == ".json":
+            data = json.loads(path.read_bytes())
+            assert isinstance(data, dict), path
+            assert all(isinstance(t, dict) for t in data.values()), path
+
+
+def snapshot(data_dir: Path) -> dict[str, bytes]:
+    """The bytes of every file (paths relative to the data folder)."""
+    return {str(p.relative_to(data_dir)): p.read_bytes() for p in store_files(data_dir)}
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "COMPANION_CRASH_AT"}
+    env["TZ"] = "Europe/Berlin"
+    env.update(extra)
+    return env
+
+
+# ---------------------------------------------------------------------- the child
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _tick(store: Store) -> None:
+    today = pendulum.now().date()
+    updated = store.update_hydration(today, lambda h: h.add(1))
+    _say(f"tick {updated.glasses}")
+
+
+def main(argv: list[str]) -> int:
+    mode, data_dir = argv[0], Path(argv[1])
+    store = Store(data_dir)
+    if mode == "tick":
+        count = int(argv[2])
+        if len(argv) > 3:
+            start = Path(argv[3])
+            _say("ready")
+            while not start.exists():
+                time.sleep(0.001)
+        done = 0
+        while count == 0 or done < count:
+            _tick(store)
+            done += 1
+        return 0
+    if mode == "mixed":
+        first = dt.date.fromisoformat(argv[2])
+        index = int(argv[3])
+        _say("ready")
+        while True:
+            day = first + dt.timedelta(days=index)
+            updated = store.update_hydration(day, lambda h: h.add(1))
+            _say(f"tick {day.isoformat()} {updated.glasses}")
+            checkin = CheckIn(new_id(), day, pendulum.now(), soreness=index % 11, fatigue=3)
+            store.save_checkin(checkin)
+            _say(f"checkin {day.isoformat()} {checkin.id}")
+            index += 1
+    if mode == "session":
+        session = Session(new_id(), pendulum.now().subtract(hours=1))
+        store.add_session(session)
+        _say(f"session {session.id}")
+        return 0
+    raise SystemExit(f"unknown mode {mode}")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
