@@ -72,8 +72,8 @@ def _restriction_description(
     lines = [
         restriction.ended,
         "",
-        f"Avoided after the needling session of {started:%a %d %b %Y %H:%M} "
-        f"({session.intensity}): {hours:g} hours from the session.",
+        f"Kept for {hours:g} hours after the needling session of {started:%a %d %b %Y %H:%M} "
+        f"({session.intensity} session).",
         f"What: {restriction.avoid}",
         f"Why: {restriction.why}",
     ]
@@ -149,4 +149,5 @@ def render_ics(
         first = min(s.date() for s in starts)
         last = max(s.date() for s in starts)
         add_missing(first_date=dt.date(first.year, 1, 1), last_date=dt.date(last.year + 1, 12, 31))
-    return calendar.to_ical()
+    data: bytes = calendar.to_ical()
+    return data

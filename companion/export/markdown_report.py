@@ -62,13 +62,16 @@ def one_line(text: str) -> str:
     return " / ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
-def truncate(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(1, width - 1)].rstrip() + "…"
-
-
-def cell(text: str) -> str:
-    """Table-cell text: one line, pipes and formatting escaped."""
-    return escape(one_line(text), block=False)
+def fit_cell(text: str, width: int) -> str:
+    """A one-line table cell, escaped and shortened with '…' to ``width`` columns."""
+    flat = one_line(text)
+    escaped = escape(flat, block=False)
+    # Escaping only lengthens text, so no more than ``width`` characters can fit.
+    keep = min(len(flat), width)
+    while len(escaped) > width and keep > 1:
+        keep -= 1
+        escaped = escape(flat[:keep].rstrip(), block=False) + "…"
+    return escaped
 
 
 def _wrap(text: str, first: str = "", rest: str | None = None) -> list[str]:
@@ -102,13 +105,19 @@ def _multiline_bullet(lead: str, note: str) -> list[str]:
     return out
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:
-    """A GFM table with padded, aligned columns (cells must already be escaped)."""
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool], *, compact: bool = False
+) -> list[str]:
+    """A GFM table with padded, aligned columns (cells must already be escaped).
+
+    ``compact`` leaves out the spaces around the ``|`` separators (for wide tables).
+    """
     widths = [max(3, len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    pad = "" if compact else " "
 
     def line(cells: Sequence[str]) -> str:
         padded = [c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)]
-        return ("| " + " | ".join(padded) + " |").rstrip()
+        return f"|{pad}" + f"{pad}|{pad}".join(padded) + f"{pad}|"
 
     rule = ["-" * (w - 1) + ":" if r else "-" * w for w, r in zip(widths, right, strict=True)]
     return [line(headers), line(rule), *(line(r) for r in rows)]
@@ -191,7 +200,8 @@ def _sessions(protocol: Protocol, sessions: list[Session], now: DateTime) -> lis
     for number, session in enumerate(sessions, start=1):
         if number > 1:
             out.append("")
-        out += [f"### Session {number}: {timefmt.clock_time(session.started_at, now)}", ""]
+        started = clock.to_local(session.started_at).format("ddd D MMM YYYY HH:mm")
+        out += [f"### Session {number}: {started}", ""]
         out += _bullet(f"When: {_when(session.started_at, now)}")
         out += _bullet(f"Intensity: {session.intensity}")
         areas = ", ".join(escape(a) for a in session.areas) or "not recorded"
@@ -203,7 +213,7 @@ def _sessions(protocol: Protocol, sessions: list[Session], now: DateTime) -> lis
             out += _wrap(_state_line(state, now), "  - ", "    ")
             if state.restriction.disagreement is not None:
                 summary = escape(state.restriction.disagreement.summary)
-                out += _wrap(f"Sources disagree: {summary}", "    ", "    ")
+                out += _wrap(summary, "    ", "    ")
     return out
 
 
@@ -236,12 +246,13 @@ def _day_table(rows: list[HistoryRow]) -> list[str]:
                 water,
             ]
         )
-        notes.append(one_line(c.note))
+        notes.append(c.note)
     widths = [max(3, len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers[:-1])]
-    note_width = max(NOTE_MIN_WIDTH, WIDTH - sum(widths) - 3 * len(headers) - 1)
+    # Compact separators: one "|" per column plus the closing one.
+    note_width = max(NOTE_MIN_WIDTH, WIDTH - sum(widths) - len(headers) - 1)
     for row_cells, note in zip(cells, notes, strict=True):
-        row_cells.append(escape(truncate(note, note_width), block=False))
-    out += table(headers, cells, right)
+        row_cells.append(fit_cell(note, note_width))
+    out += table(headers, cells, right, compact=True)
     out += [
         "",
         *_wrap(
