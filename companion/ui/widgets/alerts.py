@@ -11,8 +11,8 @@ from companion.core.alerts import Alert
 
 def alert_line(alert: Alert) -> str:
     if alert.urgent:
-        return f"URGENT: {alert.title}. {alert.message}"
-    return f"! {alert.title}. {alert.message}"
+        return f"URGENT: {alert.message}"
+    return f"! {alert.message}"
 
 
 class AlertList(Vertical):

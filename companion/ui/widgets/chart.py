@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -58,7 +59,7 @@ class RecoveryChart(Widget):
     RecoveryChart > .chart--muted { color: $text-muted; }
     """
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "chart--band",
         "chart--longest",
         "chart--late",
@@ -97,7 +98,7 @@ class RecoveryChart(Widget):
             mark = "░░" if day <= self.band.usual_days else "▒▒" if day <= self.band.longest_days else "  "
             text.append(mark, cell_style(day))  # type: ignore[arg-type]
         text.append(
-            f"  ░ usually settles in {self.band.usual_hours:g} h  ▒ at most {self.band.longest_hours:g} h",
+            f" ░ usual ({self.band.usual_hours:g} h) ▒ at most {self.band.longest_hours:g} h",
             muted,
         )
         for series in self.series:
@@ -111,7 +112,9 @@ class RecoveryChart(Widget):
                 text.append(f"{name:<6}", muted)
                 for day in range(days):
                     value = values[day] if day < len(values) else None
-                    late = name == "sore" and value is not None and value >= 2 and day > self.band.longest_days
+                    late = (
+                        name == "sore" and value is not None and value >= 2 and day > self.band.longest_days
+                    )
                     cell_style_now = style("chart--late") if late else style(kind)
                     base = cell_style(day)
                     text.append(" ", base)  # type: ignore[arg-type]

@@ -55,7 +55,7 @@ class RestrictionCard(Widget):
         return self.seconds_left == 0
 
     def watch_seconds_left(self, seconds: int | None) -> None:
-        if not self.is_mounted:
+        if not self.children:
             return
         done = seconds == 0
         self.set_class(done, "-done")

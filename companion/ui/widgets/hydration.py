@@ -26,7 +26,6 @@ class WaterTracker(Vertical):
     WaterTracker {
         height: auto;
         & > .boxes { color: $primary; text-style: bold; }
-        & > .count { color: $text-muted; }
         & > .extra { color: $warning; }
         &.-met > .boxes { color: $success; }
     }
@@ -39,7 +38,6 @@ class WaterTracker(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="boxes")
-        yield Static("", classes="count")
         yield Static("", classes="extra")
 
     def on_mount(self) -> None:
@@ -55,12 +53,11 @@ class WaterTracker(Vertical):
         self._render_row()
 
     def _render_row(self) -> None:
-        if not self.is_mounted:
+        if not self.children:
             return
         self.set_class(self.glasses >= self.goal, "-met")
-        self.query_one(".boxes", Static).update(glass_row(self.glasses, self.goal))
-        self.query_one(".count", Static).update(
-            f"{self.glasses} of {self.goal} glasses   w: tick one   g: change the goal"
+        self.query_one(".boxes", Static).update(
+            f"{glass_row(self.glasses, self.goal)}   {self.glasses} of {self.goal}"
         )
         extra = self.query_one(".extra", Static)
         extra.update(self.extra_note)

@@ -1,0 +1,268 @@
+"""The companion app: one factory builds it for the CLI and for the tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from pendulum import DateTime
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+
+from companion.core import clock
+from companion.core.errors import InputError
+from companion.core.hydration import extra_water_applies
+from companion.core.protocol import Protocol
+from companion.core.restrictions import RestrictionState, newly_ended, restriction_states
+from companion.core.status import Status
+from companion.queries import load_status
+from companion.store import Store, StoreError
+from companion.ui.commands import CompanionCommands
+from companion.ui.messages import AddWater, DataChanged, OpenCheckin
+from companion.ui.screens.dashboard import DashboardScreen
+
+TICK_SECONDS = 1.0
+POLL_SECONDS = 2.0
+
+
+class CompanionApp(App[int]):
+    """Holds the store, the protocol and the status every screen watches."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "companion"
+    SUB_TITLE = "after-care between sessions"
+    COMMANDS = App.COMMANDS | {CompanionCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("w", "add_water", "Water"),
+        Binding("c", "checkin", "Check-in"),
+        Binding("l", "checklist", "List"),
+        Binding("h", "history", "History"),
+        Binding("s", "new_session", "Session"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+        Binding("escape", "dashboard", "Today", show=False),
+    ]
+
+    status: reactive[Status | None] = reactive(None, always_update=True, init=False)
+    """The latest snapshot from the store; screens watch it."""
+    live_states: reactive[list[RestrictionState]] = reactive(list, init=False)
+    """The restrictions recomputed on each 1 s tick (only the countdowns use it)."""
+
+    def __init__(self, store: Store, protocol: Protocol, zone: clock.ZoneInfo) -> None:
+        super().__init__()
+        self.store = store
+        self.protocol = protocol
+        self.zone = zone
+        self.day: dt.date = clock.today()
+        self._revision: tuple[object, ...] | None = None
+        self._last_states: list[RestrictionState] = []
+        self._last_session_id: str | None = None
+
+    # ------------------------------------------------------------------ start
+
+    def get_default_screen(self) -> Screen[None]:
+        return DashboardScreen(self.protocol)
+
+    def on_mount(self) -> None:
+        try:
+            theme = self.store.settings().theme
+        except StoreError:
+            theme = None
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.reload_status()
+        for notice in self.store.take_notices():
+            self.notify(notice, title="Your data was repaired", severity="warning", timeout=20)
+        if self.zone.is_fallback:
+            self.notify(
+                "Time zone unknown, using UTC: set it with companion config --timezone",
+                severity="warning",
+                timeout=10,
+            )
+        self.set_interval(TICK_SECONDS, self.tick, name="tick")
+        self.set_interval(POLL_SECONDS, self.poll_store, name="poll")
+
+    def _remember_theme(self, _theme: object) -> None:
+        try:
+            if self.store.settings().theme != self.theme:
+                self.store.update_settings(theme=self.theme)
+        except StoreError as exc:
+            self.notify(f"The theme could not be remembered: {exc}", severity="warning")
+
+    # ------------------------------------------------------------------ status
+
+    def reload_status(self, now: DateTime | None = None) -> None:
+        """Read the store once and hand the snapshot to whoever watches it."""
+        moment = now if now is not None else clock.now()
+        try:
+            status = load_status(self.store, self.protocol, self.zone, moment)
+            self._revision = self.store.revision()
+        except StoreError as exc:
+            self.notify(f"Your data could not be read: {exc}", severity="error", timeout=10)
+            return
+        self.day = moment.date()
+        session_id = status.session.id if status.session else None
+        if session_id == self._last_session_id and self._last_states:
+            for state in newly_ended(self._last_states, status.restrictions):
+                self._announce_end(state)
+        self._last_session_id = session_id
+        self._last_states = status.restrictions
+        self.status = status
+        self.live_states = status.restrictions
+        for notice in self.store.take_notices():
+            self.notify(notice, title="Your data was repaired", severity="warning", timeout=20)
+
+    def tick(self) -> None:
+        """Once a second: recompute the countdowns from the clock; nothing else re-renders."""
+        now = clock.now()
+        status = self.status
+        if status is None or now.date() != self.day:
+            self.reload_status(now)  # a new day: new water boxes, check-in due again
+            return
+        if status.session is None:
+            return
+        states = restriction_states(self.protocol, status.session, now)
+        ended = newly_ended(self._last_states, states)
+        if ended or extra_water_applies(self.protocol, status.session, now) != status.extra_water:
+            self.reload_status(now)
+            return
+        self._last_states = states
+        self.live_states = states
+
+    def _announce_end(self, state: RestrictionState) -> None:
+        text = state.restriction.ended or f"{state.restriction.title}: the restriction is over."
+        self.notify(text, title="A restriction has ended", timeout=15)
+
+    def poll_store(self) -> None:
+        """Another process (the CLI) may have written: reload when the files changed."""
+        try:
+            revision = self.store.revision()
+        except (StoreError, OSError):
+            return
+        if revision != self._revision:
+            self.reload_status()
+
+    def on_data_changed(self, _message: DataChanged) -> None:
+        self.reload_status()
+
+    # ------------------------------------------------------------------ navigation
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A dialog (the urgent-care one above all) must be answered first.
+        return not (isinstance(self.screen, ModalScreen) and action not in ("quit", "command_palette"))
+
+    def _go(self, screen: Screen[None]) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen)
+
+    def action_dashboard(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    # Screens other than Today are imported when first opened: a faster first paint.
+
+    def action_checkin(self) -> None:
+        from companion.ui.screens.checkin_form import CheckinScreen
+
+        self._go(CheckinScreen(self.store, self.protocol, clock.today()))
+
+    def on_open_checkin(self, message: OpenCheckin) -> None:
+        from companion.ui.screens.checkin_form import CheckinScreen
+
+        self.push_screen(CheckinScreen(self.store, self.protocol, message.day or clock.today()))
+
+    def action_checklist(self) -> None:
+        from companion.ui.screens.checklist import ChecklistScreen
+
+        self._go(ChecklistScreen(self.store, self.protocol, clock.today()))
+
+    def action_history(self) -> None:
+        from companion.ui.screens.history import HistoryScreen
+
+        self._go(HistoryScreen(self.store, self.protocol))
+
+    def action_new_session(self) -> None:
+        from companion.ui.screens.new_session import NewSessionScreen
+
+        self._go(NewSessionScreen(self.store, self.protocol))
+
+    def action_help(self) -> None:
+        from companion.ui.screens.help import HelpScreen
+
+        self._go(HelpScreen(self.protocol, self.store.data_dir))
+
+    # ------------------------------------------------------------------ water
+
+    def on_add_water(self, _message: AddWater) -> None:
+        self.action_add_water()
+
+    def action_add_water(self) -> None:
+        today = clock.today()
+        try:
+            day = self.store.update_hydration(today, lambda h: h.add(1))
+        except (StoreError, InputError) as exc:
+            message = exc.message if isinstance(exc, InputError) else str(exc)
+            self.notify(f"The glass was not ticked: {message}", severity="error")
+            return
+        self.reload_status()
+        more = "goal reached, well done" if day.glasses == day.goal else f"{day.glasses} of {day.goal}"
+        self.notify(f"Glass of water ticked: {more}.", timeout=2)
+
+    def action_set_goal(self) -> None:
+        from companion.ui.screens.goal import GoalModal
+
+        current = self.status.hydration.goal if self.status else self.protocol.hydration.default_goal
+        self.push_screen(GoalModal(current), self._set_goal)
+
+    def _set_goal(self, goal: int | None) -> None:
+        if goal is None:
+            return
+        try:
+            self.store.set_default_goal(goal, clock.today())
+        except StoreError as exc:
+            self.notify(f"The goal was not changed: {exc}", severity="error")
+            return
+        self.reload_status()
+        self.notify(f"Daily goal: {goal} glasses.", timeout=3)
+
+    # ------------------------------------------------------------------ last resort
+
+    def _fatal_error(self) -> None:
+        """An unexpected error: one plain line for the patient, the details in a file."""
+        import traceback
+
+        from rich.text import Text
+
+        where = self.store.data_dir / "crash.log"
+        try:
+            where.write_text(traceback.format_exc(), encoding="utf-8")
+            detail = f" The details are in {where}."
+        except OSError:
+            detail = ""
+        self.bell()
+        self._exit_renderables.append(
+            Text(f"companion: something went wrong and the app closed; your saved data is safe.{detail}")
+        )
+        self._close_messages_no_wait()
+
+
+def create_app(store: Store, protocol: Protocol, zone: clock.ZoneInfo) -> CompanionApp:
+    """The one way to build the app (the CLI and the tests share it)."""
+    return CompanionApp(store, protocol, zone)
+
+
+def run_app(store: Store, protocol: Protocol, zone: clock.ZoneInfo) -> int:
+    """Run full-screen; any unexpected error becomes one line, never a traceback."""
+    app = create_app(store, protocol, zone)
+    try:
+        app.run()
+    except Exception as exc:  # the last line of defence
+        import sys
+
+        print(f"companion: the app stopped unexpectedly ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 1
+    return app.return_code or 0

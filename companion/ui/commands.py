@@ -1,0 +1,35 @@
+"""The command palette: the main actions, found by name."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("Tick a glass of water", "add_water", "One more glass for today"),
+    ("Check in for today", "checkin", "Soreness, fatigue, stiffness, bruising"),
+    ("Open the recovery checklist", "checklist", "What helps, and what to expect"),
+    ("Open the history", "history", "Every day, grouped by session"),
+    ("Record a new session", "new_session", "When, areas, intensity"),
+    ("Change the daily water goal", "set_goal", "Glasses a day"),
+    ("Back to today", "dashboard", "The dashboard"),
+    ("Help", "help", "Keys, screens, where your data lives"),
+)
+
+
+class CompanionCommands(Provider):
+    """Every main action of the app, by a plain name."""
+
+    async def discover(self) -> Hits:
+        for name, action, help_text in ACTIONS:
+            yield DiscoveryHit(name, partial(self.app.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action, help_text in ACTIONS:
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(name), partial(self.app.run_action, action), help=help_text
+                )

@@ -1,0 +1,223 @@
+"""The daily check-in: soreness, fatigue, stiffness, bruising, flags and a note."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
+
+from companion.core import clock, timefmt
+from companion.core.alerts import Alert, judge_checkin
+from companion.core.checkins import BRUISING_LEVELS, SCALE_ANCHORS, CheckIn, new_checkin
+from companion.core.errors import InputError
+from companion.core.protocol import Protocol
+from companion.core.sessions import latest_before
+from companion.queries import checkins_for_alerts
+from companion.store import Store, StoreError
+from companion.ui.messages import DataChanged
+from companion.ui.screens.urgent import UrgentModal
+from companion.ui.widgets.alerts import AlertList
+from companion.ui.widgets.tickbox import TickBox
+
+# The form's labels, which the core names in its refusals.
+FIELD_LABELS = {
+    "soreness": "Soreness",
+    "fatigue": "Fatigue",
+    "stiffness": "Stiffness",
+    "bruising": "Bruising",
+    "note": "Note",
+    "date": "Day",
+}
+LABEL_TO_FIELD = {label: key for key, label in FIELD_LABELS.items()}
+
+
+def day_title(day: dt.date, today: dt.date) -> str:
+    name = day.strftime("%a %-d %b %Y")
+    if day == today:
+        return f"{name} (today)"
+    return f"{name} ({(today - day).days} days ago)"
+
+
+class CheckinScreen(Screen[None]):
+    """Keyboard-first: Tab moves on, Enter in a box or ctrl+s saves."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "app.dashboard", "Back"),
+    ]
+
+    def __init__(self, store: Store, protocol: Protocol, day: dt.date | None = None) -> None:
+        super().__init__(id="checkin")
+        self.store = store
+        self.protocol = protocol
+        self.day = day or clock.today()
+        self.existing: CheckIn | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="checkin-form", classes="form"):
+            yield Static("", id="form-title", classes="form-title")
+            for key in ("soreness", "fatigue", "stiffness"):
+                with Horizontal(classes="field"):
+                    yield Label(FIELD_LABELS[key], classes="field-label")
+                    yield Input(placeholder="0-10", id=key, compact=True, max_length=3, classes="scale")
+                    yield Label(SCALE_ANCHORS, classes="hint")
+                yield Label("", id=f"{key}-error", classes="field-error")
+            with Horizontal(classes="field"):
+                yield Label(FIELD_LABELS["bruising"], classes="field-label")
+                yield Select(
+                    [(level, level) for level in BRUISING_LEVELS],
+                    value="none",
+                    allow_blank=False,
+                    id="bruising",
+                    compact=True,
+                )
+            yield Label("", id="bruising-error", classes="field-error")
+            yield TickBox("Flare-up: my usual symptoms are briefly worse", id="flare_up", compact=True)
+            yield TickBox("Sharp pain (not the usual ache)", id="sharp_pain", compact=True)
+            yield TickBox(
+                "Trouble breathing, chest pain, or pain when breathing in",
+                id="breathing_trouble",
+                compact=True,
+            )
+            with Horizontal(classes="field"):
+                yield Label(FIELD_LABELS["note"], classes="field-label")
+                yield Input(placeholder="anything you want to remember", id="note", compact=True)
+            yield Label("", id="note-error", classes="field-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save check-in", id="save", variant="primary", compact=True)
+                yield Label("  ctrl+s saves from anywhere; Esc goes back", classes="hint")
+            with Vertical(id="result"):
+                yield Static("", id="result-text")
+                yield AlertList(id="result-alerts")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        today = clock.today()
+        self.query_one("#form-title", Static).update(f"Check-in for {day_title(self.day, today)}")
+        self.query_one("#result").display = False
+        self.clear_errors()
+        try:
+            self.existing = self.store.checkin_for(self.day)
+        except StoreError as exc:
+            self.notify(str(exc), title="Could not read this day", severity="error")
+        if self.existing is not None:
+            self.prefill(self.existing)
+        self.query_one("#soreness", Input).focus()
+
+    def prefill(self, checkin: CheckIn) -> None:
+        for key in ("soreness", "fatigue", "stiffness"):
+            self.query_one(f"#{key}", Input).value = str(getattr(checkin, key))
+        self.query_one("#bruising", Select).value = checkin.bruising
+        for key in ("flare_up", "sharp_pain", "breathing_trouble"):
+            self.query_one(f"#{key}", Checkbox).value = getattr(checkin, key)
+        self.query_one("#note", Input).value = checkin.note
+        self.query_one("#save", Button).label = "Save changes"
+
+    # ------------------------------------------------------------------ saving
+
+    def clear_errors(self) -> None:
+        for label in self.query(".field-error").results(Label):
+            label.update("")
+            label.display = False
+        for widget in self.query(".-invalid"):
+            widget.remove_class("-invalid")
+
+    def show_error(self, error: InputError) -> None:
+        key = LABEL_TO_FIELD.get(error.field, "soreness")
+        try:
+            label = self.query_one(f"#{key}-error", Label)
+        except Exception:
+            label = self.query_one("#soreness-error", Label)
+        label.update(f"{error.field}: {error.message}")
+        label.display = True
+        try:
+            target: Widget = self.query_one(f"#{key}")
+            target.add_class("-invalid")
+            target.focus()
+        except Exception:
+            pass
+        self.notify(f"{error.field}: {error.message}", title="Please check this field", severity="warning")
+
+    def read_form(self) -> CheckIn:
+        bruising = self.query_one("#bruising", Select).value
+        return new_checkin(
+            soreness=self.query_one("#soreness", Input).value,
+            fatigue=self.query_one("#fatigue", Input).value,
+            stiffness=self.query_one("#stiffness", Input).value,
+            bruising=bruising if isinstance(bruising, str) else None,
+            flare_up=self.query_one("#flare_up", Checkbox).value,
+            sharp_pain=self.query_one("#sharp_pain", Checkbox).value,
+            breathing_trouble=self.query_one("#breathing_trouble", Checkbox).value,
+            note=self.query_one("#note", Input).value,
+            day=self.day,
+            field_names=FIELD_LABELS,
+        )
+
+    def action_save(self) -> None:
+        self.clear_errors()
+        try:
+            checkin = self.read_form()
+        except InputError as error:
+            self.show_error(error)
+            return
+        try:
+            self.store.save_checkin(checkin)
+            alerts = self.judge(checkin)
+        except StoreError as exc:
+            self.notify(
+                f"Your check-in was not saved: {exc}. What you typed is still here; try again.",
+                title="Not saved",
+                severity="error",
+                timeout=10,
+            )
+            return
+        self.existing = checkin
+        self.query_one("#save", Button).label = "Save changes"
+        self.post_message(DataChanged())
+        self.call_later(self.show_result, checkin, alerts)
+
+    def judge(self, checkin: CheckIn) -> list[Alert]:
+        session = latest_before(self.store.sessions(), checkin.moment)
+        pool = checkins_for_alerts(self.store, checkin)
+        return judge_checkin(self.protocol, checkin, pool, session)
+
+    async def show_result(self, checkin: CheckIn, alerts: list[Alert]) -> None:
+        result = self.query_one("#result")
+        result.display = True
+        text = self.query_one("#result-text", Static)
+        at = timefmt.clock_time(checkin.recorded_at)
+        saved = f"Saved the check-in for {checkin.date.strftime('%a %-d %b')} at {at}."
+        if alerts:
+            text.update(f"{saved} Please read this:")
+        else:
+            text.update(f"{saved} Nothing here is outside the usual course. Thank you for checking in.")
+        await self.query_one("#result-alerts", AlertList).show(alerts)
+        if alerts:
+            self.notify(
+                "\n".join(a.message for a in alerts),
+                title="After this check-in",
+                severity="error" if any(a.urgent for a in alerts) else "warning",
+                timeout=12,
+            )
+        else:
+            self.notify("Check-in saved.", timeout=3)
+        result.scroll_visible()
+        urgent = [a for a in alerts if a.urgent]
+        if urgent:
+            self.app.push_screen(UrgentModal(urgent[0]))
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()

@@ -1,0 +1,85 @@
+"""Help: keys, what each screen is for, where the data lives, and who has the last word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.console import RenderableType
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from companion.core.protocol import Protocol
+
+KEYS = (
+    ("w", "tick a glass of water for today (a click on the boxes does the same)"),
+    ("g", "change the daily water goal (on Today)"),
+    ("c", "today's check-in: soreness, fatigue, stiffness, bruising"),
+    ("l", "the recovery checklist and what to expect"),
+    ("h", "history: every day, grouped by session, with a chart"),
+    ("s", "record a new needling session"),
+    ("?", "this help"),
+    ("Esc", "back to Today from any screen"),
+    ("ctrl+p", "the command palette: every action, and the colour theme"),
+    ("ctrl+s", "save a form;  Tab / shift+Tab move between fields"),
+    ("q", "quit (everything is saved as you go)"),
+)
+
+SCREENS = (
+    ("Today", "what to avoid and for how long (live countdowns), water, today's check-in, alerts."),
+    ("Check-in", "how you feel, once a day; it tells you at once if something needs your clinician."),
+    ("Checklist", "what helps recovery, ticked day by day, and the reactions that are normal."),
+    ("History", "your days side by side; the band shows how long soreness usually lasts."),
+    ("New session", "record each session; the restrictions are counted from its time."),
+)
+
+
+def _grid(rows: tuple[tuple[str, str], ...], key_width: int) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(width=key_width, style="bold", no_wrap=True)
+    grid.add_column(ratio=1)
+    for key, what in rows:
+        grid.add_row(key, what)
+    return grid
+
+
+def help_sections(protocol: Protocol, data_dir: Path) -> list[tuple[str, RenderableType]]:
+    data = (
+        f"Stored only on this computer, in {data_dir} (with daily backups in its backups "
+        "folder). The command line shows the same data: companion status, companion water, "
+        "companion checkin, companion export --format md (a report for your clinician)."
+    )
+    remember = (
+        f"{protocol.disclaimer} The advice comes from three after-care articles (000, 001, 002); "
+        "each item names its sources. If anything worries you, contact your physiotherapist."
+    )
+    return [
+        ("Keys", _grid(KEYS, 7)),
+        ("Screens", _grid(SCREENS, 11)),
+        ("Your data", data),
+        ("Please remember", remember),
+    ]
+
+
+class HelpScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.dashboard", "Back")]
+
+    def __init__(self, protocol: Protocol, data_dir: Path) -> None:
+        super().__init__(id="help")
+        self.protocol = protocol
+        self.data_dir = data_dir
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="help-scroll"):
+            for title, body in help_sections(self.protocol, self.data_dir):
+                yield Static(title, classes="help-title")
+                yield Static(body, classes="help-body")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#help-scroll").focus()

@@ -1,0 +1,218 @@
+"""History: one row per day, grouped by session, and a chart of the days after each session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from companion.core import clock
+from companion.core.history import HistoryRow
+from companion.core.protocol import Protocol
+from companion.core.sessions import Session
+from companion.queries import load_history
+from companion.store import Store
+from companion.ui.messages import OpenCheckin
+from companion.ui.widgets.chart import Band, RecoveryChart, SessionSeries
+
+COLUMNS = ("Date", "Day", "Sore", "Tired", "Stiff", "Bruising", "Water", "List", "Alerts")
+CHART_SESSIONS = 3
+CHART_DAYS = 14
+FIRST_CHUNK_DAYS = 120  # shown at once; older days follow in the background
+CHUNK_DAYS = 366
+
+Cells = tuple[str | Text, ...]
+
+
+def day_cells(row: HistoryRow, checklist_total: int) -> Cells:
+    c = row.checkin
+    flags = []
+    if c is not None:
+        if c.flare_up:
+            flags.append("flare")
+        if c.sharp_pain:
+            flags.append("sharp")
+        if c.breathing_trouble:
+            flags.append("breath")
+    alerts = ", ".join(a.id for a in row.alerts)
+    water = f"{row.glasses}/{row.goal}" if row.glasses else "-"
+    return (
+        row.date.strftime("%a %Y-%m-%d"),
+        f"day {row.session_day}" if row.session_day is not None else "",
+        str(c.soreness) if c else "-",
+        str(c.fatigue) if c else "-",
+        str(c.stiffness) if c else "-",
+        (c.bruising + (" " + "/".join(flags) if flags else "")) if c else "-",
+        water,
+        f"{len(row.checklist_done)}/{checklist_total}" if row.checklist_done else "-",
+        Text(alerts, style="bold") if alerts else "",
+    )
+
+
+def session_cells(session: Session) -> Cells:
+    areas = ", ".join(session.areas) or "areas not noted"
+    return (
+        Text("● session", style="bold"),
+        Text(session.started_at.strftime("%H:%M"), style="bold"),
+        "",
+        "",
+        "",
+        Text(session.intensity, style="bold"),
+        "",
+        "",
+        Text(areas, style="italic"),
+    )
+
+
+def table_rows(
+    rows: Sequence[HistoryRow], checklist_total: int, previous: HistoryRow | None = None, final: bool = True
+) -> tuple[list[Cells], list[dt.date | None]]:
+    """Newest first; a session row closes each group (under its day 0).
+
+    ``previous`` is the last row of the chunk shown before this one (rows load in
+    chunks, newest first); ``final`` closes the last group of the whole history.
+    """
+    cells: list[Cells] = []
+    dates: list[dt.date | None] = []
+    for row in rows:
+        closes = previous is not None and previous.session is not None
+        if closes and (row.session is None or row.session.id != previous.session.id):  # type: ignore[union-attr]
+            cells.append(session_cells(previous.session))
+            dates.append(None)
+        cells.append(day_cells(row, checklist_total))
+        dates.append(row.date)
+        previous = row
+    if final and previous is not None and previous.session is not None:
+        cells.append(session_cells(previous.session))
+        dates.append(None)
+    return cells, dates
+
+
+def chart_series(rows: Sequence[HistoryRow], limit: int = CHART_SESSIONS) -> tuple[SessionSeries, ...]:
+    by_session: dict[str, dict[int, tuple[int, int]]] = {}
+    sessions: dict[str, Session] = {}
+    for row in rows:
+        if row.session is None or row.session_day is None or row.checkin is None:
+            continue
+        if row.session.id not in by_session and len(by_session) >= limit:
+            continue
+        sessions[row.session.id] = row.session
+        days = by_session.setdefault(row.session.id, {})
+        if row.session_day < CHART_DAYS:
+            days[row.session_day] = (row.checkin.soreness, row.checkin.fatigue)
+    series = []
+    for session_id, days in by_session.items():
+        length = max(days) + 1 if days else 0
+        soreness = tuple(days[d][0] if d in days else None for d in range(length))
+        fatigue = tuple(days[d][1] if d in days else None for d in range(length))
+        label = sessions[session_id].started_at.strftime("%a %-d %b %y")
+        series.append(SessionSeries(label, soreness, fatigue))
+    return tuple(series)
+
+
+class HistoryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_day", "See / edit day", show=True),
+        Binding("escape", "app.dashboard", "Back"),
+    ]
+
+    def __init__(self, store: Store, protocol: Protocol) -> None:
+        super().__init__(id="history")
+        self.store = store
+        self.protocol = protocol
+        self._dates: list[dt.date | None] = []
+        soreness = protocol.reaction("soreness")
+        usual = soreness.usual_hours if soreness and soreness.usual_hours else 48
+        longest = soreness.longest_hours if soreness and soreness.longest_hours else 72
+        self.band = Band.from_hours(usual, longest)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield RecoveryChart(id="chart", classes="box")
+        yield Static("Loading your history...", id="history-status")
+        table: DataTable[str | Text] = DataTable(id="days", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        chart = self.query_one(RecoveryChart)
+        chart.border_title = "Soreness and fatigue by day since each session (0 none - 10 worst)"
+        chart.band = self.band
+        table = self.query_one("#days", DataTable)
+        table.add_columns(*COLUMNS)
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        """The recent weeks first (shown at once), then older years in chunks."""
+        worker = get_current_worker()
+        total = len(self.protocol.checklist)
+        last = clock.today()
+        first_day = self.store.first_day() or last
+        loaded: list[HistoryRow] = []
+        span = FIRST_CHUNK_DAYS
+        while last >= first_day and not worker.is_cancelled:
+            first = max(first_day, last - dt.timedelta(days=span - 1))
+            rows = load_history(self.store, self.protocol, first=first, last=last)
+            previous = loaded[-1] if loaded else None
+            final = first <= first_day
+            cells, dates = table_rows(rows, total, previous, final)
+            loaded.extend(rows)
+            series = chart_series(loaded) if final or len(loaded) == len(rows) else None
+            self.app.call_from_thread(self.populate, cells, dates, series, not final)
+            last = first - dt.timedelta(days=1)
+            span = CHUNK_DAYS
+
+    def populate(
+        self,
+        cells: list[Cells],
+        dates: list[dt.date | None],
+        series: tuple[SessionSeries, ...] | None,
+        more: bool,
+    ) -> None:
+        table = self.query_one("#days", DataTable)
+        table.add_rows(cells)
+        self._dates.extend(dates)
+        if series is not None:
+            chart = self.query_one(RecoveryChart)
+            chart.series = series
+            longest = max((len(s.soreness) for s in series), default=0)
+            chart.days = min(CHART_DAYS, max(8, longest))
+        days = sum(1 for d in self._dates if d is not None)
+        status = self.query_one("#history-status", Static)
+        loading = " (loading older days...)" if more else ""
+        plural = "s" if days != 1 else ""
+        status.update(
+            f"{days} day{plural}{loading}, newest first. Enter on a day shows or edits its check-in."
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.query_one("#history-status", Static).update("Your history could not be read.")
+            self.notify(f"Could not read the history: {event.worker.error}", severity="error")
+
+    def selected_day(self) -> dt.date | None:
+        table = self.query_one("#days", DataTable)
+        index = table.cursor_row
+        if 0 <= index < len(self._dates):
+            return self._dates[index]
+        return None
+
+    def action_open_day(self) -> None:
+        day = self.selected_day()
+        if day is not None:
+            self.post_message(OpenCheckin(day))
+
+    @on(DataTable.RowSelected, "#days")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_day()

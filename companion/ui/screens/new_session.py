@@ -1,0 +1,159 @@
+"""Record a needling session: when, which areas, how intense, a note."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from companion.core import clock, timefmt
+from companion.core.errors import InputError
+from companion.core.protocol import INTENSITIES, Protocol
+from companion.core.restrictions import restriction_states
+from companion.core.sessions import Session, new_session
+from companion.store import Store, StoreError
+from companion.ui.messages import DataChanged
+
+# What the core calls each value -> the form field it belongs to.
+CORE_FIELDS = {
+    "When": "when",
+    "--at": "when",
+    "--area": "areas",
+    "--intensity": "intensity",
+    "--note": "note",
+}
+LABELS = {"when": "When", "areas": "Areas treated", "intensity": "Intensity", "note": "Note"}
+
+
+def confirmation(protocol: Protocol, session: Session) -> str:
+    """The restriction end times for a just-recorded session."""
+    now = clock.now()
+    lines = [f"Saved your session of {timefmt.clock_time(session.started_at, now)} ({session.intensity})."]
+    for state in restriction_states(protocol, session, now):
+        title = state.restriction.title
+        if state.ends_at is None:
+            lines.append(f"  {title}: go easy while the others last (no set time in the guidance)")
+        elif state.active:
+            lines.append(f"  {title}: avoid until {timefmt.clock_time(state.ends_at, now)}")
+        else:
+            lines.append(f"  {title}: already over ({timefmt.clock_time(state.ends_at, now)})")
+    lines.append("Press Esc for today's dashboard, where the countdowns run.")
+    return "\n".join(lines)
+
+
+class NewSessionScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "app.dashboard", "Back"),
+    ]
+
+    def __init__(self, store: Store, protocol: Protocol) -> None:
+        super().__init__(id="new-session")
+        self.store = store
+        self.protocol = protocol
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="session-form", classes="form"):
+            yield Static("Record a needling session", classes="form-title")
+            with Horizontal(classes="field"):
+                yield Label(LABELS["when"], classes="field-label")
+                yield Input("now", id="when", compact=True, classes="wide")
+            yield Label("now, a time today such as 16:30, or 2026-11-21T16:30", classes="hint under")
+            yield Label("", id="when-error", classes="field-error")
+            with Horizontal(classes="field"):
+                yield Label(LABELS["areas"], classes="field-label")
+                yield Input(
+                    placeholder="e.g. upper trapezius, neck", id="areas", compact=True, classes="wide"
+                )
+            yield Label("comma separated", classes="hint under")
+            yield Label("", id="areas-error", classes="field-error")
+            with Horizontal(classes="field"):
+                yield Label(LABELS["intensity"], classes="field-label")
+                yield Select(
+                    [(name, name) for name in INTENSITIES],
+                    value="standard",
+                    allow_blank=False,
+                    id="intensity",
+                    compact=True,
+                )
+            yield Label(
+                "intense: many trigger points or a large area (48 h instead of 24 h)",
+                classes="hint under",
+            )
+            yield Label("", id="intensity-error", classes="field-error")
+            with Horizontal(classes="field"):
+                yield Label(LABELS["note"], classes="field-label")
+                yield Input(placeholder="optional", id="note", compact=True, classes="wide")
+            yield Label("", id="note-error", classes="field-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save session", id="save", variant="primary", compact=True)
+                yield Label("  ctrl+s saves; Esc goes back", classes="hint")
+            yield Static("", id="session-result", classes="result")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#session-result").display = False
+        for label in self.query(".field-error"):
+            label.display = False
+        self.query_one("#when", Input).focus()
+
+    def show_error(self, error: InputError) -> None:
+        key = CORE_FIELDS.get(error.field, "when")
+        label = self.query_one(f"#{key}-error", Label)
+        label.update(f"{LABELS[key]}: {error.message}")
+        label.display = True
+        target: Widget = self.query_one(f"#{key}")
+        target.add_class("-invalid")
+        target.focus()
+        self.notify(f"{LABELS[key]}: {error.message}", title="Please check this field", severity="warning")
+
+    def action_save(self) -> None:
+        for label in self.query(".field-error").results(Label):
+            label.display = False
+        for widget in self.query(".-invalid"):
+            widget.remove_class("-invalid")
+        text = self.query_one("#when", Input).value.strip()
+        intensity = self.query_one("#intensity", Select).value
+        try:
+            when = None if text.lower() in ("", "now") else clock.parse_when(text, "When")
+            session = new_session(
+                started_at=when,
+                intensity=intensity if isinstance(intensity, str) else "standard",
+                areas=[a.strip() for a in self.query_one("#areas", Input).value.split(",")],
+                note=self.query_one("#note", Input).value,
+            )
+        except InputError as error:
+            self.show_error(error)
+            return
+        try:
+            self.store.add_session(session)
+        except StoreError as exc:
+            self.notify(
+                f"The session was not saved: {exc}. What you typed is still here; try again.",
+                title="Not saved",
+                severity="error",
+                timeout=10,
+            )
+            return
+        result = self.query_one("#session-result", Static)
+        result.update(confirmation(self.protocol, session))
+        result.display = True
+        result.scroll_visible()
+        self.query_one("#save", Button).disabled = True
+        self.notify("Session saved. The countdowns have started.", timeout=4)
+        self.post_message(DataChanged())
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()

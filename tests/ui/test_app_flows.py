@@ -1,0 +1,408 @@
+"""What a patient does in the full-screen app, driven with Textual's Pilot."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from companion.core import clock
+from companion.core.checklist import ChecklistDay
+from companion.store import Store, StoreError
+from companion.ui.screens.checkin_form import CheckinScreen
+from companion.ui.screens.checklist import ChecklistScreen
+from companion.ui.screens.dashboard import DashboardScreen
+from companion.ui.screens.help import HelpScreen
+from companion.ui.screens.history import HistoryScreen
+from companion.ui.screens.new_session import NewSessionScreen
+from companion.ui.screens.urgent import UrgentModal
+from companion.ui.widgets.countdown import RestrictionCard
+from companion.ui.widgets.hydration import WaterTracker
+from tests.ui.conftest import add_checkin, add_session, at, notifications
+
+TODAY = dt.date(2026, 11, 22)
+SIZE = (100, 40)
+
+
+def text_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_welcome_before_first_session_leads_to_recording_one(make_app, frozen) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        welcome = text_of(app, "#welcome-text")
+        assert "not a clinician" in welcome
+        assert app.screen.query_one("#welcome").display
+        await pilot.click("#welcome-session")
+        await pilot.pause()
+        assert isinstance(app.screen, NewSessionScreen)
+
+
+async def test_ticking_water_persists(make_app, store: Store, frozen) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w", "w")
+        await pilot.pause()
+        assert app.screen.query_one(WaterTracker).glasses == 2
+    assert store.hydration_day(TODAY).glasses == 2
+
+
+async def test_clicking_the_water_row_ticks_a_glass(make_app, store: Store, frozen) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click(WaterTracker)
+        await pilot.pause()
+    assert store.hydration_day(TODAY).glasses == 1
+
+
+async def test_changing_the_water_goal(make_app, store: Store, frozen) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        await pilot.pause()
+        goal_input = app.screen.query_one("#goal-input", Input)
+        goal_input.value = ""
+        await pilot.press("1", "0", "enter")
+        await pilot.pause()
+        assert app.screen.query_one(WaterTracker).goal == 10
+    assert store.hydration_day(TODAY).goal == 10
+    assert store.settings().default_goal == 10
+
+
+async def test_extra_water_reminder_shows_in_the_first_day(make_app, store: Store, frozen) -> None:
+    add_session(store, at(2026, 11, 21, 16, 30))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "drink more water" in app.screen.query_one(WaterTracker).extra_note
+
+
+async def test_recording_a_session_earlier_today_shows_end_times(make_app, store: Store, frozen) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        app.screen.query_one("#when", Input).value = "08:30"
+        app.screen.query_one("#areas", Input).value = "neck, upper back"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        result = text_of(app, "#session-result")
+        assert "Alcohol: avoid until Mon 08:30" in result
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        cards = list(app.screen.query(RestrictionCard))
+        assert len(cards) == 4
+        assert cards[0].seconds_left == 22 * 3600 + 30 * 60
+    [session] = store.sessions()
+    assert session.started_at == at(2026, 11, 22, 8, 30)
+    assert session.areas == ("neck", "upper back")
+
+
+async def test_a_session_in_the_future_is_refused_in_place(make_app, store: Store, frozen) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        app.screen.query_one("#when", Input).value = "23:30"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = app.screen.query_one("#when-error")
+        assert error.display
+        assert "When:" in str(error.render())
+        assert "future" in str(error.render())
+    assert store.sessions() == []
+
+
+async def test_check_in_saves_and_prefills_when_reopened(make_app, store: Store, frozen) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("3", "tab", "2", "tab", "1")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Nothing here is outside the usual course" in text_of(app, "#result-text")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Done for today" in text_of(app, "#checkin-status")
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen.query_one("#soreness", Input).value == "3"
+        assert app.screen.query_one("#stiffness", Input).value == "1"
+    saved = store.checkin_for(TODAY)
+    assert saved is not None and (saved.soreness, saved.fatigue, saved.stiffness) == (3, 2, 1)
+
+
+async def test_check_in_out_of_range_names_the_field(make_app, store: Store, frozen) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("1", "1", "tab", "2", "ctrl+s")
+        await pilot.pause()
+        error = app.screen.query_one("#soreness-error")
+        assert error.display
+        assert str(error.render()).startswith("Soreness:")
+        assert app.screen.focused is app.screen.query_one("#soreness")
+    assert store.checkin_for(TODAY) is None
+
+
+async def test_check_in_on_day_four_flags_long_soreness(make_app, store: Store, frozen) -> None:
+    add_session(store, at(2026, 11, 18, 10, 0))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("4", "tab", "1", "ctrl+s")
+        await pilot.pause()
+        shown = " ".join(str(w.render()) for w in app.screen.query("#result-alerts .alert"))
+        assert "72 hours" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        banner = " ".join(str(w.render()) for w in app.screen.query("#alerts .alert"))
+        assert "Contact your physiotherapist" in banner
+        assert app.status is not None and [a.id for a in app.status.alerts] == ["long-soreness"]
+
+
+async def test_urgent_breathing_opens_modal_that_must_be_acknowledged(make_app, store: Store, frozen) -> None:
+    add_session(store, at(2026, 11, 22, 8, 0))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("2", "tab", "2")
+        await pilot.click("#breathing_trouble")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, UrgentModal)
+        await pilot.press("escape", "w")
+        await pilot.pause()
+        assert isinstance(app.screen, UrgentModal)  # escape and other keys do not close it
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckinScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        urgent = app.screen.query("#alerts .alert.-urgent")
+        assert urgent and "URGENT" in str(urgent.first().render())
+    assert store.hydration_day(TODAY).glasses == 0
+
+
+async def test_countdown_reaching_zero_notifies_and_settles(make_app, store: Store) -> None:
+    add_session(store, at(2026, 11, 21, 10, 30))
+    app = make_app()
+    with pendulum.travel_to(at(2026, 11, 22, 10, 29, 58), freeze=True):
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            card = app.screen.query_one("#card-alcohol", RestrictionCard)
+            assert card.seconds_left == 2
+            with pendulum.travel_to(at(2026, 11, 22, 10, 30, 1), freeze=True):
+                app.tick()
+                await pilot.pause()
+                card = app.screen.query_one("#card-alcohol", RestrictionCard)
+                assert card.seconds_left == 0
+                assert card.has_class("-done")
+                assert "Alcohol is fine again from now." in notifications(app)
+                assert "All clear" in str(app.screen.query_one("#restrictions").border_title)
+
+
+async def test_countdown_never_grows_when_the_clock_moves_back(make_app, store: Store, frozen) -> None:
+    add_session(store, at(2026, 11, 22, 8, 0))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = app.screen.query_one("#card-alcohol", RestrictionCard).seconds_left
+        with pendulum.travel_to(at(2026, 11, 22, 9, 0), freeze=True):
+            app.tick()
+            await pilot.pause()
+        assert app.screen.query_one("#card-alcohol", RestrictionCard).seconds_left == before
+
+
+async def test_midnight_rollover_resets_water(make_app, store: Store) -> None:
+    with pendulum.travel_to(at(2026, 11, 22, 23, 59, 50), freeze=True):
+        add_checkin(store, TODAY, 2, 1, recorded=at(2026, 11, 22, 20, 0))
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("w", "w", "w")
+            await pilot.pause()
+            assert "Done for today" in text_of(app, "#checkin-status")
+            with pendulum.travel_to(at(2026, 11, 23, 0, 0, 5), freeze=True):
+                app.tick()
+                await pilot.pause()
+                assert app.screen.query_one(WaterTracker).glasses == 0
+                assert "Due" in text_of(app, "#checkin-status")
+                await pilot.press("w")
+                await pilot.pause()
+    assert store.hydration_day(TODAY).glasses == 3
+    assert store.hydration_day(TODAY + dt.timedelta(days=1)).glasses == 1
+
+
+async def test_cli_change_shows_up(make_app, data_dir, protocol, frozen) -> None:
+    app = make_app()
+    other = Store(data_dir, default_goal=protocol.hydration.default_goal)  # another process
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        other.update_hydration(TODAY, lambda h: h.add(4))
+        app.poll_store()
+        await pilot.pause()
+        assert app.screen.query_one(WaterTracker).glasses == 4
+
+
+async def test_failed_save_keeps_input(make_app, store: Store, frozen, monkeypatch) -> None:
+    def broken(_checkin: object) -> None:
+        raise StoreError("the disk is full")
+
+    monkeypatch.setattr(store, "save_checkin", broken)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("5", "tab", "4", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckinScreen)
+        assert app.screen.query_one("#soreness", Input).value == "5"
+        assert app.screen.query_one("#fatigue", Input).value == "4"
+        assert any("the disk is full" in n for n in notifications(app))
+    assert store.checkin_for(TODAY) is None
+
+
+async def test_failed_water_tick_says_why(make_app, store: Store, frozen, monkeypatch) -> None:
+    def broken(*_args: object) -> None:
+        raise StoreError("the data folder is read-only")
+
+    monkeypatch.setattr(store, "update_hydration", broken)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        assert any("read-only" in n for n in notifications(app))
+
+
+async def test_ticking_a_checklist_item_persists(make_app, store: Store, frozen) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistScreen)
+        await pilot.press("space", "down", "down")
+        await pilot.pause()
+        detail = text_of(app, "#item-detail")
+        assert "Why it helps" in detail and "sources" in detail
+    assert store.checklist_day(TODAY).done == frozenset({"rest"})
+
+
+async def test_checklist_shows_what_was_ticked_before(make_app, store: Store, frozen) -> None:
+    store.update_checklist(TODAY, lambda d: ChecklistDay(d.date, frozenset({"hydrate"})))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen.query_one("#items").selected == ["hydrate"]  # type: ignore[attr-defined]
+
+
+async def test_history_groups_days_by_session_and_opens_a_day(make_app, store: Store, frozen) -> None:
+    add_session(store, at(2026, 11, 10, 9, 0))
+    add_session(store, at(2026, 11, 19, 9, 0))
+    for offset, sore in enumerate((6, 4, 2, 1)):
+        add_checkin(store, dt.date(2026, 11, 19) + dt.timedelta(days=offset), sore, 2)
+        add_checkin(store, dt.date(2026, 11, 10) + dt.timedelta(days=offset), sore + 1, 3)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        table = app.screen.query_one("#days", DataTable)
+        first = table.get_row_at(0)
+        assert first[0] == "Sun 2026-11-22" and first[1] == "day 3" and first[2] == "1"
+        labels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert labels.count("● session") == 2
+        assert len(app.screen.query_one("#chart").series) == 2  # type: ignore[attr-defined]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckinScreen)
+        assert app.screen.day == dt.date(2026, 11, 21)
+        assert app.screen.query_one("#soreness", Input).value == "2"
+
+
+async def test_help_shows_keys_data_folder_and_disclaimer(make_app, store: Store, frozen) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = " ".join(str(w.render()) for w in app.screen.query(".help-body"))
+        assert "not a clinician" in shown
+        assert str(store.data_dir)[:30] in shown.replace("\n", "")
+
+
+@pytest.mark.parametrize("key", ["c", "l", "h", "s", "question_mark"])
+async def test_escape_goes_back_to_today(make_app, frozen, key: str) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        assert not isinstance(app.screen, DashboardScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_theme_choice_is_remembered(make_app, store: Store, frozen) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+        await pilot.pause()
+    assert store.settings().theme == "nord"
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+async def test_damaged_file_notice_is_shown_at_start(make_app, store: Store, frozen) -> None:
+    store.notices.append("companion.json was damaged; the backup from 2026-11-21 was restored.")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert any("was damaged" in n for n in notifications(app))
+
+
+async def test_unknown_time_zone_is_pointed_out(make_app, frozen) -> None:
+    app = make_app(clock.ZoneInfo("UTC", "fallback"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        warning = app.screen.query_one("#zone-warning")
+        assert warning.display
+        assert "companion config --timezone" in str(warning.render())
+
+
+async def test_command_palette_offers_the_main_actions(make_app, store: Store, frozen) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"tick a glass")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert store.hydration_day(TODAY).glasses == 1
+
+
+async def test_works_with_no_color_in_a_small_terminal(make_app, store: Store, frozen, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    add_session(store, at(2026, 11, 22, 8, 0))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = ("w", "c", "escape", "l", "escape", "h", "escape", "s", "escape", "question_mark", "escape")
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+    assert store.hydration_day(TODAY).glasses == 1

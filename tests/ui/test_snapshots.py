@@ -1,0 +1,97 @@
+"""One snapshot per screen, time frozen and data seeded; look at the SVGs before accepting them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pendulum
+import pytest
+from textual.pilot import Pilot
+
+from companion.store import Store
+from tests.ui.conftest import add_checkin, add_session, at, no_blink
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+NOW = at(2026, 11, 22, 10, 0)
+
+
+def seed_active_session(store: Store) -> None:
+    add_session(store, at(2026, 11, 21, 16, 30), areas=("upper trapezius", "neck"))
+    store.update_hydration(NOW.date(), lambda h: h.add(3))
+    add_checkin(store, dt.date(2026, 11, 21), 5, 4, recorded=at(2026, 11, 21, 20, 0))
+    add_checkin(store, NOW.date(), 8, 3, recorded=at(2026, 11, 22, 9, 30), bruising="mild")
+
+
+def seed_history(store: Store) -> None:
+    add_session(store, at(2026, 11, 7, 15, 0), intensity="intense", areas=("lower back",))
+    add_session(store, at(2026, 11, 18, 16, 30), areas=("upper trapezius",))
+    for offset, (sore, tired) in enumerate([(6, 5), (5, 3), (3, 2), (1, 1), (0, 0), (0, 0)]):
+        add_checkin(store, dt.date(2026, 11, 7) + dt.timedelta(days=offset), sore, tired)
+    for offset, (sore, tired) in enumerate([(5, 4), (4, 3), (4, 2), (3, 2), (3, 1)]):
+        add_checkin(store, dt.date(2026, 11, 18) + dt.timedelta(days=offset), sore, tired)
+    for offset in range(6):
+        day = dt.date(2026, 11, 17) + dt.timedelta(days=offset)
+        store.update_hydration(day, lambda h, n=offset: h.add(4 + n % 5))
+
+
+def press_then(*keys: str):  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot) -> None:
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        if "h" in keys:
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        no_blink(pilot.app)  # type: ignore[arg-type]
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.fixture
+def frozen_now():  # type: ignore[no-untyped-def]
+    with pendulum.travel_to(NOW, freeze=True):
+        yield
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_welcome(snap_compare, make_app, frozen_now, size) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard_with_active_session_and_alert(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_active_session(store)
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_check_in_form(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_active_session(store)
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("c"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_checklist(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_active_session(store)
+    store.update_checklist(NOW.date(), lambda d: d.with_item("rest", True).with_item("hydrate", True))
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("l", "down"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_with_data(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_history(store)
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("h"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_session(snap_compare, make_app, store, frozen_now, size) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("s"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare, make_app, store, frozen_now, size) -> None:
+    store.data_dir = Path("/home/patient/.local/share/companion")  # the tmp path changes each run
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("question_mark"))
