@@ -1,0 +1,219 @@
+"""How fast the full-screen app is in a real terminal (tmux), with ten years of history.
+
+Not a test: prints a table of figures and ratios.
+
+- first paint: time from starting the process to the full dashboard on screen,
+  against a bare Textual app (Header, Static, Footer) measured the same way
+  (target: within 1.35x);
+- history: time from pressing `h` to the history table on screen, against the
+  dashboard's own first paint (target: under 1.5x);
+- peak memory (max RSS) of both apps (target: within 1.5x).
+
+Run: python benchmarks/bench_tui.py [--runs 5] [--days 3650]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pendulum
+
+from companion.core import clock
+from companion.core.checkins import CheckIn
+from companion.core.checklist import ChecklistDay
+from companion.core.hydration import HydrationDay
+from companion.core.protocol import default_protocol
+from companion.core.sessions import Session
+from companion.store import Store
+
+COMPANION = Path(sys.executable).parent / "companion"
+DASHBOARD_MARKER = "Today's check-in"
+HISTORY_MARKER = "newest first"
+BARE_MARKER = "bare app ready"
+
+BARE_APP = f'''
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+
+class Bare(App):
+    BINDINGS = [("q", "quit", "Quit")]
+
+    def compose(self):
+        yield Header()
+        yield Static("{BARE_MARKER}")
+        yield Footer()
+
+
+Bare().run()
+'''
+
+# Runs the measured program and writes its peak RSS (KiB) when it exits.
+RSS_WRAPPER = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[2:])
+with open(sys.argv[1], "w") as out:
+    out.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+"""
+
+
+def seed(data_dir: Path, days: int) -> None:
+    protocol = default_protocol()
+    store = Store(data_dir, default_goal=protocol.hydration.default_goal)
+    clock.apply_zone(None)
+    now = clock.now()
+    today = now.date()
+    first = today - dt.timedelta(days=days - 1)
+    items = [item.id for item in protocol.checklist]
+    sessions, checkins, hydration, checklist = [], [], [], []
+    latest = now.subtract(hours=5)
+    for n in range(0, days, 14):
+        started = latest.subtract(days=n)
+        sessions.append(Session(id=f"bench-s{n}", started_at=started, areas=("upper trapezius",)))
+    for i in range(days):
+        day = first + dt.timedelta(days=i)
+        since = i % 14
+        recorded = pendulum.datetime(day.year, day.month, day.day, 20, tz=clock.local_zone())
+        if day == today:
+            recorded = now.subtract(minutes=10)
+        checkins.append(
+            CheckIn(
+                id=f"bench-c{i}",
+                date=day,
+                recorded_at=recorded,
+                soreness=max(0, 6 - 2 * since),
+                fatigue=max(0, 4 - since),
+                stiffness=max(0, 3 - since),
+            )
+        )
+        hydration.append(HydrationDay(day, 4 + i % 6, 8))
+        checklist.append(ChecklistDay(day, frozenset(items[: 2 + i % 8])))
+    store.apply_import(sessions, checkins, hydration, checklist)
+
+
+class Terminal:
+    """One tmux session running one program at 80x24 (or a given size)."""
+
+    def __init__(self, command: str, size: tuple[int, int]) -> None:
+        self.name = f"bench-{uuid.uuid4().hex[:8]}"
+        self.command = command
+        self.size = size
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+    def start(self) -> float:
+        began = time.perf_counter()
+        w, h = self.size
+        self.tmux("new-session", "-d", "-s", self.name, "-x", str(w), "-y", str(h), self.command)
+        return began
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, marker: str, timeout: float = 60.0) -> float:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if marker in self.screen():
+                return time.perf_counter()
+            time.sleep(0.005)
+        raise RuntimeError(f"{marker!r} never appeared:\n{self.screen()}")
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+
+    def quit(self) -> None:
+        self.tmux("send-keys", "-t", self.name, "q")
+        deadline = time.perf_counter() + 10
+        while self.alive() and time.perf_counter() < deadline:
+            time.sleep(0.02)
+        if self.alive():
+            self.tmux("kill-session", "-t", self.name)
+
+
+def measure(
+    program: list[str], marker: str, env: dict[str, str], work: Path, then: Callable[[Terminal], float] | None
+) -> tuple[float, float | None, int]:
+    """(seconds to marker, seconds for the follow-up step, peak RSS in KiB)."""
+    rss_file = work / f"rss-{uuid.uuid4().hex[:6]}"
+    wrapper = work / "rss_wrapper.py"
+    wrapper.write_text(RSS_WRAPPER)
+    env_prefix = " ".join(f"{k}={v}" for k, v in env.items())
+    quoted = " ".join(f"'{part}'" for part in program)
+    command = f"env {env_prefix} {sys.executable} {wrapper} {rss_file} {quoted}"
+    term = Terminal(command, (80, 24))
+    began = term.start()
+    shown = term.wait_for(marker)
+    follow = then(term) if then else None
+    term.quit()
+    deadline = time.perf_counter() + 10
+    while not rss_file.exists() and time.perf_counter() < deadline:
+        time.sleep(0.02)
+    rss = int(rss_file.read_text()) if rss_file.exists() else 0
+    return shown - began, follow, rss
+
+
+def open_history(term: Terminal) -> float:
+    time.sleep(0.3)  # let the dashboard settle
+    began = time.perf_counter()
+    term.tmux("send-keys", "-t", term.name, "h")
+    return term.wait_for(HISTORY_MARKER) - began
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--days", type=int, default=3650)
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        print("tmux is not installed: this benchmark needs a real terminal")
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        data_dir = work / "data"
+        began = time.perf_counter()
+        seed(data_dir, args.days)
+        print(f"seeded {args.days} days in {time.perf_counter() - began:.1f} s ({data_dir})")
+        bare = work / "bare_app.py"
+        bare.write_text(BARE_APP)
+        env = {"COMPANION_DATA_DIR": str(data_dir), "TERM": "xterm-256color"}
+        app_first, app_hist, app_rss, bare_first, bare_rss = [], [], [], [], []
+        for _ in range(args.runs):
+            first, hist, rss = measure([str(COMPANION)], DASHBOARD_MARKER, env, work, open_history)
+            app_first.append(first)
+            app_hist.append(hist or 0.0)
+            app_rss.append(rss)
+            first, _, rss = measure([sys.executable, str(bare)], BARE_MARKER, env, work, None)
+            bare_first.append(first)
+            bare_rss.append(rss)
+    med = statistics.median
+    rows = [
+        ("first paint, companion (s)", med(app_first)),
+        ("first paint, bare Textual app (s)", med(bare_first)),
+        ("  ratio (target <= 1.35)", med(app_first) / med(bare_first)),
+        ("history open, companion (s)", med(app_hist)),
+        ("  ratio to dashboard first paint (target < 1.5)", med(app_hist) / med(app_first)),
+        ("peak RSS, companion (MiB)", med(app_rss) / 1024),
+        ("peak RSS, bare Textual app (MiB)", med(bare_rss) / 1024),
+        ("  ratio (target <= 1.5)", med(app_rss) / max(1, med(bare_rss))),
+    ]
+    print(f"\n{args.days} days of history, {args.runs} runs each, medians, 80x24 tmux")
+    for label, value in rows:
+        print(f"{label:<50} {value:8.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
