@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pendulum
 
+from companion.core.backup import Backup
 from companion.core import clock
 from companion.core.checkins import CheckIn
 from companion.core.checklist import ChecklistDay
@@ -98,7 +99,7 @@ def seed(data_dir: Path, days: int) -> None:
         )
         hydration.append(HydrationDay(day, 4 + i % 6, 8))
         checklist.append(ChecklistDay(day, frozenset(items[: 2 + i % 8])))
-    store.apply_import(sessions, checkins, hydration, checklist)
+    store.apply_import(Backup(sessions, checkins, hydration, checklist))
 
 
 class Terminal:

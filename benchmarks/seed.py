@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pendulum
 
+from companion.core.backup import Backup
 from companion.core.checkins import CheckIn
 from companion.core.checklist import ChecklistDay
 from companion.core.hydration import HydrationDay
@@ -73,7 +74,7 @@ def build_history(days: int = TEN_YEARS, last: dt.date | None = None) -> dict[st
 
 def seed_store(data_dir: Path, days: int = TEN_YEARS, last: dt.date | None = None) -> ImportCounts:
     store = Store(data_dir)
-    return store.apply_import(**build_history(days, last))
+    return store.apply_import(Backup(**build_history(days, last)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,7 @@ from typing import Any
 
 import pendulum
 
+from companion.core.backup import Backup
 from companion.core.checkins import CheckIn
 from companion.core.checklist import ChecklistDay
 from companion.core.hydration import HydrationDay
@@ -71,7 +72,7 @@ def history(first: dt.date, days: int, zone: str = "Europe/Berlin") -> dict[str,
 
 def seed(store: Store, first: dt.date, days: int) -> dict[str, list[Any]]:
     records = history(first, days)
-    store.apply_import(**records)
+    store.apply_import(Backup(**records))
     return records
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pendulum
 import pytest
 
+from companion.core.backup import Backup
 from companion.core.checkins import CheckIn
 from companion.core.ids import new_id
 from companion.core.sessions import Session
@@ -61,7 +62,7 @@ def test_importing_twice_adds_nothing(berlin: str, data_dir: Path) -> None:
     store = Store(data_dir)
     records = seed(store, dt.date(2025, 1, 1), 40)
     before = {p: p.read_bytes() for p in store_files(data_dir) if "backups" not in p.parts}
-    counts = store.apply_import(**records)
+    counts = store.apply_import(Backup(**records))
     assert counts.total == 0
     after = {p: p.read_bytes() for p in store_files(data_dir) if "backups" not in p.parts}
     assert before == after

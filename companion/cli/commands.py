@@ -6,16 +6,26 @@ import argparse
 import sys
 from pathlib import Path
 
+from pendulum import DateTime
+
 from companion import queries
 from companion.cli import render
 from companion.cli.context import Context
 from companion.cli.main import EXIT_OK, UsageError, print_json
 from companion.core import clock, timefmt
 from companion.core.alerts import judge_checkin
+from companion.core.appointments import new_appointment, upcoming
 from companion.core.backup import Backup, build_export, parse_export_text
+from companion.core.care_plan import CarePlan
 from companion.core.checkins import new_checkin
-from companion.core.errors import InputError
+from companion.core.checklist import ChecklistDay
+from companion.core.clinic import validate_clinic_text
+from companion.core.errors import InputError, ProtocolError
+from companion.core.exercises import Exercise, new_exercise
 from companion.core.hydration import validate_count, validate_goal
+from companion.core.intake import check_intake, new_intake
+from companion.core.questions import new_question
+from companion.core.reminders import due_reminders, one_line
 from companion.core.restrictions import restriction_states
 from companion.core.sessions import latest_before, new_session, newest_first
 from companion.store import StoreError
@@ -156,8 +166,31 @@ def history(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _backup(ctx: Context) -> Backup:
-    days = ctx.store.all_days()
-    return Backup(ctx.store.sessions(), days.checkins, days.hydration, days.checklist)
+    store = ctx.store
+    days = store.all_days()
+    return Backup(
+        store.sessions(),
+        days.checkins,
+        days.hydration,
+        days.checklist,
+        store.appointments(),
+        store.exercises(),
+        store.questions(),
+        store.all_intake(),
+    )
+
+
+def _plan(ctx: Context) -> CarePlan:
+    store = ctx.store
+    return CarePlan(store.appointments(), store.exercises(), store.questions(), store.all_intake())
+
+
+def _calendar_appointments(ctx: Context) -> list[tuple[str, DateTime, str, str]]:
+    name = ctx.protocol.clinic.name if ctx.protocol.clinic else "your physiotherapist"
+    return [
+        (f"{a.id}@companion", a.at, f"Follow-up with {name}", a.note or "Follow-up appointment")
+        for a in ctx.store.appointments()
+    ]
 
 
 def export(ctx: Context, args: argparse.Namespace) -> int:
@@ -179,11 +212,13 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
 
         rows = queries.load_history(ctx.store, ctx.protocol, include_empty=True)
         snapshot = queries.load_status(ctx.store, ctx.protocol, ctx.zone, now)
-        payload = render_markdown(ctx.protocol, ctx.store.sessions(), rows, snapshot, now).encode()
+        payload = render_markdown(
+            ctx.protocol, ctx.store.sessions(), rows, snapshot, now, _plan(ctx)
+        ).encode()
     else:
         from companion.export.calendar_export import render_ics
 
-        payload = render_ics(ctx.protocol, ctx.store.sessions(), now)
+        payload = render_ics(ctx.protocol, ctx.store.sessions(), now, _calendar_appointments(ctx))
     if args.output:
         _write_output(Path(args.output).expanduser(), payload)
         print(f"Wrote {fmt} export to {args.output}", file=sys.stderr)
@@ -217,13 +252,14 @@ def import_file(ctx: Context, args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InputError("FILE", f"cannot read {path}: {exc.strerror}") from None
     backup = parse_export_text(text, "FILE")
-    counts = ctx.store.apply_import(backup.sessions, backup.checkins, backup.hydration, backup.checklist)
+    counts = ctx.store.apply_import(backup)
     if counts.total == 0:
         print(f"Nothing new to import from {path.name}: everything in it is already here.")
     else:
         print(
             f"Imported from {path.name}: {counts.sessions} sessions, {counts.checkins} check-ins, "
-            f"{counts.hydration} water days, {counts.checklist} checklist days."
+            f"{counts.hydration} water days, {counts.checklist} checklist days"
+            + (f", {counts.other} other records." if counts.other else ".")
         )
     return EXIT_OK
 
@@ -251,4 +287,282 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
     else:
         rows = [[key.replace("_", " "), str(value)] for key, value in info.items()]
         print("\n".join(render.table(rows, indent="")))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- the clinician's plan
+
+
+def protocol_import(ctx: Context, args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("FILE", f"{path} does not exist") from None
+    except (OSError, UnicodeDecodeError):
+        raise InputError("FILE", f"cannot read {path} as a text (TOML) file") from None
+    try:
+        protocol = validate_clinic_text(text, path.name)
+    except ProtocolError as exc:
+        raise InputError("FILE", str(exc)) from None
+    ctx.store.set_clinic_text(text, path.name)
+    ctx.protocol = protocol
+    changed = sum(
+        1
+        for item in (*protocol.restrictions, *protocol.checklist, *protocol.red_flags)
+        if item.origin == "clinic"
+    )
+    clinic = protocol.clinic.contact_line() if protocol.clinic else "no clinic name given"
+    print(f"Clinic protocol from {path.name} is now in effect ({clinic}; {changed} items set by the clinic).")
+    return EXIT_OK
+
+
+def protocol_show(ctx: Context, args: argparse.Namespace) -> int:
+    p = ctx.protocol
+    origin = f"clinic ({p.clinic.name})" if p.clinic else "clinic"
+
+    def where(item_origin: str) -> str:
+        return origin if item_origin == "clinic" else "guidance"
+
+    data = {
+        "clinic": {"name": p.clinic.name, "phone": p.clinic.phone} if p.clinic else None,
+        "restrictions": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "hours": dict(r.hours) if r.hours else None,
+                "sources": list(r.sources),
+                "from": where(r.origin),
+            }
+            for r in p.restrictions
+        ],
+        "checklist": [
+            {"id": c.id, "title": c.title, "sources": list(c.sources), "from": where(c.origin)}
+            for c in p.checklist
+        ],
+        "red_flags": [
+            {
+                "id": f.id,
+                "level": f.level,
+                "title": f.title,
+                "after_hours": f.after_hours,
+                "sources": list(f.sources),
+                "from": where(f.origin),
+            }
+            for f in p.red_flags
+        ],
+    }
+    if args.json:
+        print_json(data)
+        return EXIT_OK
+    lines = [f"Protocol in effect: {p.name}"]
+    if p.clinic:
+        lines.append(f"Clinic: {p.clinic.contact_line()} (its instructions override the general guidance)")
+    rows = [["Restriction", "Standard", "Intense", "From"]]
+    for r in p.restrictions:
+        std = f"{r.hours['standard']:g} h" if r.hours else "untimed"
+        intense = f"{r.hours['intense']:g} h" if r.hours else "untimed"
+        rows.append([r.title, std, intense, where(r.origin)])
+    lines += ["", *render.table(rows, indent="")]
+    rows = [["Checklist item", "From"]] + [[c.title, where(c.origin)] for c in p.checklist]
+    lines += ["", *render.table(rows, indent="")]
+    rows = [["Red flag", "Level", "From"]] + [[f.title, f.level, where(f.origin)] for f in p.red_flags]
+    lines += ["", *render.table(rows, indent="")]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def protocol_reset(ctx: Context, args: argparse.Namespace) -> int:
+    had = ctx.store.clinic_text() is not None
+    ctx.store.set_clinic_text(None)
+    print("Back to the general guidance." if had else "No clinic protocol was in effect: nothing to reset.")
+    return EXIT_OK
+
+
+def appointment_add(ctx: Context, args: argparse.Namespace) -> int:
+    appt = new_appointment(clock.parse_when(args.at, "--at"), args.note)
+    ctx.store.add_appointment(appt)
+    now = clock.now()
+    print(appt.id)
+    left = clock.elapsed_seconds(now, appt.at)
+    when = "already past" if left < 0 else f"in {timefmt.duration(left)}"
+    print(f"Follow-up recorded for {timefmt.clock_time(appt.at, now)} ({when}).", file=sys.stderr)
+    return EXIT_OK
+
+
+def appointment_list(ctx: Context, args: argparse.Namespace) -> int:
+    now = clock.now()
+    appts = ctx.store.appointments() if args.all else upcoming(ctx.store.appointments(), now)
+    if args.json:
+        print_json([a.to_record() for a in appts])
+        return EXIT_OK
+    if not appts:
+        print("No upcoming follow-up appointments." if not args.all else "No appointments recorded.")
+        return EXIT_OK
+    rows = [["When", "In", "Note", "Id"]]
+    for a in appts:
+        left = clock.elapsed_seconds(now, a.at)
+        rows.append(
+            [
+                a.at.format("ddd D MMM YYYY HH:mm Z"),
+                timefmt.duration(left) if left >= 0 else "past",
+                a.note or "-",
+                a.id,
+            ]
+        )
+    print("\n".join(render.table(rows, indent="")))
+    return EXIT_OK
+
+
+def appointment_remove(ctx: Context, args: argparse.Namespace) -> int:
+    if not ctx.store.remove_appointment(args.id):
+        raise InputError("ID", f"no appointment has the id {args.id!r}; see 'companion appointment list'")
+    print(f"Appointment {args.id} removed.")
+    return EXIT_OK
+
+
+def exercise_add(ctx: Context, args: argparse.Namespace) -> int:
+    exercise = new_exercise(
+        name=args.name,
+        sets=args.sets,
+        reps=args.reps,
+        minutes=args.minutes,
+        per_day=args.per_day,
+        note=args.note,
+    )
+    ctx.store.add_exercise(exercise)
+    print(exercise.id)
+    print(f"Added {exercise.name}: {exercise.dose}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _find_exercise(ctx: Context, exercise_id: str) -> Exercise:
+    for ex in ctx.store.exercises():
+        if ex.id == exercise_id:
+            return ex
+    raise InputError("ID", f"no exercise has the id {exercise_id!r}; see 'companion exercise list'")
+
+
+def exercise_list(ctx: Context, args: argparse.Namespace) -> int:
+    today = clock.today()
+    done = ctx.store.checklist_day(today).done
+    exercises = ctx.store.exercises()
+    if args.json:
+        print_json([{**e.to_record(), "done_today": len(set(e.tick_ids()) & done)} for e in exercises])
+        return EXIT_OK
+    if not exercises:
+        print(
+            "No home exercises recorded. Add one with:\n"
+            "  companion exercise add --name 'chin tucks' --sets 3 --reps 10"
+        )
+        return EXIT_OK
+    rows = [["Exercise", "Prescribed", "Today", "Id"]]
+    for e in exercises:
+        rows.append([e.name, e.dose, f"{len(set(e.tick_ids()) & done)} of {e.per_day}", e.id])
+    print("\n".join(render.table(rows, indent="")))
+    return EXIT_OK
+
+
+def exercise_done(ctx: Context, args: argparse.Namespace) -> int:
+    exercise = _find_exercise(ctx, args.id)
+    today = clock.today()
+
+    def change(day: ChecklistDay) -> ChecklistDay:
+        ticks = exercise.tick_ids()
+        if args.undo:
+            ticked = [t for t in ticks if t in day.done]
+            if not ticked:
+                raise InputError("--undo", f"no round of {exercise.name} is ticked today")
+            return day.with_item(ticked[-1], False)
+        free = [t for t in ticks if t not in day.done]
+        if not free:
+            raise InputError(
+                "ID", f"all {exercise.per_day} rounds of {exercise.name} are already ticked today"
+            )
+        return day.with_item(free[0], True)
+
+    day = ctx.store.update_checklist(today, change)
+    count = len(set(exercise.tick_ids()) & day.done)
+    print(f"{exercise.name}: {count} of {exercise.per_day} done today.")
+    return EXIT_OK
+
+
+def exercise_remove(ctx: Context, args: argparse.Namespace) -> int:
+    if not ctx.store.remove_exercise(args.id):
+        raise InputError("ID", f"no exercise has the id {args.id!r}; see 'companion exercise list'")
+    print(f"Exercise {args.id} removed.")
+    return EXIT_OK
+
+
+def remind(ctx: Context, args: argparse.Namespace) -> int:
+    snapshot = queries.load_status(ctx.store, ctx.protocol, ctx.zone)
+    due = due_reminders(snapshot, ctx.store.appointments())
+    line = one_line(due)
+    if args.json:
+        print_json(
+            {
+                "now": clock.iso(snapshot.now),
+                "due": [{"kind": r.kind, "text": r.text} for r in due],
+                "line": line,
+            }
+        )
+        return EXIT_OK
+    if args.notify and due:
+        from companion.cli.notify import send_notification
+
+        if send_notification("companion", line):
+            return EXIT_OK
+    print(line)
+    return EXIT_OK
+
+
+def took(ctx: Context, args: argparse.Namespace) -> int:
+    at = clock.parse_when(args.at, "--at") if args.at else None
+    entry = new_intake(args.what, at, args.amount)
+    ctx.store.add_intake(entry)
+    check = check_intake(ctx.protocol, ctx.store.sessions(), entry)
+    if args.json:
+        print_json(
+            {
+                **entry.to_record(),
+                "during_restriction": check.during_restriction,
+                "remaining_seconds": check.remaining_seconds,
+                "message": check.message,
+            }
+        )
+    else:
+        print(check.message)
+    return EXIT_OK
+
+
+def ask(ctx: Context, args: argparse.Namespace) -> int:
+    if args.done:
+        if args.text:
+            raise UsageError("companion ask: give either a question or --done")
+        ids = None if args.done == "all" else [args.done]
+        changed = ctx.store.mark_questions_done(ids, clock.now())
+        if ids and not changed:
+            raise InputError(
+                "--done", f"no open question has the id {args.done!r}; see 'companion ask --list'"
+            )
+        print(f"{changed} question(s) marked as asked.")
+        return EXIT_OK
+    if args.text is not None and not args.list:
+        question = new_question(args.text)
+        ctx.store.add_question(question)
+        if args.json:
+            print_json(question.to_record())
+        else:
+            print(f"Noted for your physiotherapist ({question.id}). It will head your next report.")
+        return EXIT_OK
+    questions = ctx.store.questions()
+    if args.json:
+        print_json([q.to_record() for q in questions])
+        return EXIT_OK
+    open_ones = [q for q in questions if not q.done]
+    if not open_ones:
+        print('No open questions. Add one with: companion ask "Can I swim tomorrow?"')
+        return EXIT_OK
+    rows = [["Id", "Question", "Noted"]] + [[q.id, q.text, q.asked_at.format("ddd D MMM")] for q in open_ones]
+    print("\n".join(render.table(rows, indent="")))
     return EXIT_OK

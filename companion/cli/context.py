@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from companion.core import clock
+from companion.core.clinic import effective_protocol
+from companion.core.errors import ProtocolError
 from companion.core.protocol import Protocol, default_protocol
 from companion.store import Store
 
@@ -23,8 +25,20 @@ class Context:
             print(f"companion: {notice}", file=sys.stderr)
 
 
+def load_protocol(store: Store) -> Protocol:
+    """The guidance with the clinic's own protocol applied, if one was imported."""
+    text = store.clinic_text()
+    if not text:
+        return default_protocol()
+    try:
+        return effective_protocol(text, "the stored clinic protocol")
+    except ProtocolError as exc:
+        store.notices.append(f"{exc}; using the general guidance until it is imported again.")
+        return default_protocol()
+
+
 def open_context(data_dir: Path) -> Context:
-    protocol = default_protocol()
-    store = Store(data_dir, default_goal=protocol.hydration.default_goal)
+    store = Store(data_dir, default_goal=default_protocol().hydration.default_goal)
+    protocol = load_protocol(store)
     zone = clock.apply_zone(store.settings().timezone)
     return Context(store=store, protocol=protocol, zone=zone)

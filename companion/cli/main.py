@@ -114,6 +114,60 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="restore a json export (importing twice adds nothing)")
     imp.add_argument("file", metavar="FILE")
 
+    protocol = commands.add_parser("protocol", help="your clinic's own after-care protocol")
+    protocol_cmds = protocol.add_subparsers(dest="protocol_command", metavar="ACTION", parser_class=_Parser)
+    pimp = protocol_cmds.add_parser("import", help="use a clinic's protocol file (TOML)")
+    pimp.add_argument("file", metavar="FILE")
+    pshow = protocol_cmds.add_parser("show", help="the protocol in effect, and where each item comes from")
+    pshow.add_argument("--json", action="store_true")
+    protocol_cmds.add_parser("reset", help="go back to the general guidance")
+
+    appt = commands.add_parser("appointment", help="follow-up appointments")
+    appt_cmds = appt.add_subparsers(dest="appointment_command", metavar="ACTION", parser_class=_Parser)
+    aadd = appt_cmds.add_parser("add", help="record a follow-up appointment")
+    aadd.add_argument("--at", metavar="WHEN", required=True, help="e.g. 2026-11-28T09:00 (local time)")
+    aadd.add_argument("--note", default="", metavar="TEXT")
+    alist = appt_cmds.add_parser("list", help="appointments, soonest first")
+    alist.add_argument("--all", action="store_true", help="include past ones")
+    alist.add_argument("--json", action="store_true")
+    arm = appt_cmds.add_parser("remove", help="delete an appointment")
+    arm.add_argument("id", metavar="ID")
+
+    ex = commands.add_parser("exercise", help="your home exercise programme")
+    ex_cmds = ex.add_subparsers(dest="exercise_command", metavar="ACTION", parser_class=_Parser)
+    eadd = ex_cmds.add_parser("add", help="add a prescribed exercise")
+    eadd.add_argument("--name", required=True, metavar="TEXT")
+    eadd.add_argument("--sets", metavar="N")
+    eadd.add_argument("--reps", metavar="N")
+    eadd.add_argument("--minutes", metavar="M")
+    eadd.add_argument("--per-day", default="1", metavar="N", help="times a day (default 1)")
+    eadd.add_argument("--note", default="", metavar="TEXT")
+    elist = ex_cmds.add_parser("list", help="exercises with today's ticks")
+    elist.add_argument("--json", action="store_true")
+    edone = ex_cmds.add_parser("done", help="tick one round of an exercise for today")
+    edone.add_argument("id", metavar="ID")
+    edone.add_argument("--undo", action="store_true")
+    erm = ex_cmds.add_parser("remove", help="delete an exercise")
+    erm.add_argument("id", metavar="ID")
+
+    remind = commands.add_parser("remind", help="what is due now, in one line (for a prompt or cron)")
+    remind.add_argument("--notify", action="store_true", help="as a desktop notification where possible")
+    remind.add_argument("--json", action="store_true")
+
+    took = commands.add_parser("took", help="log caffeine, alcohol or pain medication you took")
+    took.add_argument(
+        "what", metavar="WHAT", help="e.g. caffeine, coffee, alcohol, wine, ibuprofen, paracetamol"
+    )
+    took.add_argument("--at", metavar="WHEN", help="when (default now)")
+    took.add_argument("--amount", default="", metavar="TEXT", help="e.g. '1 cup' or '400 mg'")
+    took.add_argument("--json", action="store_true")
+
+    ask = commands.add_parser("ask", help="note a question for your physiotherapist")
+    ask.add_argument("text", nargs="?", metavar="QUESTION")
+    ask.add_argument("--list", action="store_true", help="show the questions")
+    ask.add_argument("--done", metavar="ID|all", help="mark a question (or all) as asked")
+    ask.add_argument("--json", action="store_true")
+
     config = commands.add_parser("config", help="show or change settings")
     config.add_argument("--timezone", metavar="ZONE", help="your time zone, e.g. Europe/Berlin")
     config.add_argument("--system-timezone", action="store_true", help="use the system's time zone again")
@@ -166,7 +220,43 @@ def _dispatch(args: argparse.Namespace) -> int:
             if args.session_command == "remove":
                 return commands.session_remove(ctx, args)
             raise UsageError("companion session: choose an action: add, list or remove")
+        groups = {
+            "protocol": (
+                "protocol_command",
+                {
+                    "import": commands.protocol_import,
+                    "show": commands.protocol_show,
+                    "reset": commands.protocol_reset,
+                },
+            ),
+            "appointment": (
+                "appointment_command",
+                {
+                    "add": commands.appointment_add,
+                    "list": commands.appointment_list,
+                    "remove": commands.appointment_remove,
+                },
+            ),
+            "exercise": (
+                "exercise_command",
+                {
+                    "add": commands.exercise_add,
+                    "list": commands.exercise_list,
+                    "done": commands.exercise_done,
+                    "remove": commands.exercise_remove,
+                },
+            ),
+        }
+        if args.command in groups:
+            attr, actions = groups[args.command]
+            action = getattr(args, attr)
+            if action not in actions:
+                raise UsageError(f"companion {args.command}: choose an action: {', '.join(actions)}")
+            return actions[action](ctx, args)
         handler = {
+            "remind": commands.remind,
+            "took": commands.took,
+            "ask": commands.ask,
             "status": commands.status,
             "water": commands.water,
             "checkin": commands.checkin,

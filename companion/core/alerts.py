@@ -90,7 +90,7 @@ def judge_checkin(
     checkin: CheckIn,
     earlier: list[CheckIn],
     session: Session | None,
-    contact: str = "",
+    contact: str | None = None,
 ) -> list[Alert]:
     """The alerts one check-in raises.
 
@@ -134,7 +134,8 @@ def judge_checkin(
             late = hours_since is not None and f.after_hours is not None and hours_since > f.after_hours
             if rising and (late or _fell_before(before)):
                 fired.add(f.id)
-    alerts = [_alert(f, contact) for fid in ALERT_ORDER if fid in fired and (f := flag(fid))]
+    reach = protocol.contact if contact is None else contact
+    alerts = [_alert(f, reach) for fid in ALERT_ORDER if fid in fired and (f := flag(fid))]
     return alerts
 
 
@@ -142,7 +143,7 @@ def alerts_for_latest(
     protocol: Protocol,
     checkins: list[CheckIn],
     sessions: list[Session],
-    contact: str = "",
+    contact: str | None = None,
 ) -> tuple[CheckIn | None, list[Alert]]:
     """The most recent check-in (by day) and the alerts it raised."""
     if not checkins:

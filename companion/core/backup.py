@@ -9,16 +9,20 @@ elsewhere.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pendulum import DateTime
 
 from companion.core import clock
+from companion.core.appointments import Appointment, appointment_from_record
 from companion.core.checkins import CheckIn, checkin_from_record
 from companion.core.checklist import ChecklistDay, checklist_from_record
 from companion.core.errors import InputError
+from companion.core.exercises import Exercise, exercise_from_record
 from companion.core.hydration import HydrationDay, hydration_from_record
+from companion.core.intake import Intake, intake_from_record
+from companion.core.questions import Question, question_from_record
 from companion.core.sessions import Session, session_from_record
 
 EXPORT_FORMAT = "companion-export"
@@ -31,6 +35,10 @@ class Backup:
     checkins: list[CheckIn]
     hydration: list[HydrationDay]
     checklist: list[ChecklistDay]
+    appointments: list[Appointment] = field(default_factory=list)
+    exercises: list[Exercise] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    intake: list[Intake] = field(default_factory=list)
 
 
 def build_export(backup: Backup, exported_at: DateTime) -> dict[str, Any]:
@@ -42,6 +50,10 @@ def build_export(backup: Backup, exported_at: DateTime) -> dict[str, Any]:
         "checkins": [c.to_record() for c in sorted(backup.checkins, key=lambda c: c.date)],
         "hydration": [h.to_record() for h in sorted(backup.hydration, key=lambda h: h.date)],
         "checklist": [c.to_record() for c in sorted(backup.checklist, key=lambda c: c.date)],
+        "appointments": [a.to_record() for a in backup.appointments],
+        "exercises": [e.to_record() for e in backup.exercises],
+        "questions": [q.to_record() for q in backup.questions],
+        "intake": [i.to_record() for i in sorted(backup.intake, key=lambda i: i.at.timestamp())],
     }
 
 
@@ -76,11 +88,24 @@ def parse_export(data: Any, field: str = "FILE") -> Backup:
     checkins = [checkin_from_record(r, f"checkins[{i}]") for i, r in enumerate(records("checkins"))]
     hydration = [hydration_from_record(r, f"hydration[{i}]") for i, r in enumerate(records("hydration"))]
     checklist = [checklist_from_record(r, f"checklist[{i}]") for i, r in enumerate(records("checklist"))]
+    appointments = [
+        appointment_from_record(r, f"appointments[{i}]") for i, r in enumerate(records("appointments"))
+    ]
+    exercises = [exercise_from_record(r, f"exercises[{i}]") for i, r in enumerate(records("exercises"))]
+    questions = [question_from_record(r, f"questions[{i}]") for i, r in enumerate(records("questions"))]
+    intake = [intake_from_record(r, f"intake[{i}]") for i, r in enumerate(records("intake"))]
+    for key, items in (
+        ("appointments", appointments),
+        ("exercises", exercises),
+        ("questions", questions),
+        ("intake", intake),
+    ):
+        _no_duplicates(key, [item.id for item in items])
     _no_duplicates("sessions", [s.id for s in sessions])
     _no_duplicates("checkins", [c.date.isoformat() for c in checkins], what="day")
     _no_duplicates("hydration", [h.date.isoformat() for h in hydration], what="day")
     _no_duplicates("checklist", [c.date.isoformat() for c in checklist], what="day")
-    return Backup(sessions, checkins, hydration, checklist)
+    return Backup(sessions, checkins, hydration, checklist, appointments, exercises, questions, intake)
 
 
 def _no_duplicates(key: str, values: list[str], what: str = "id") -> None:

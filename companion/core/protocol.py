@@ -105,6 +105,17 @@ class HydrationGuidance:
 
 
 @dataclass(frozen=True)
+class Clinic:
+    """The clinic whose own instructions override the general guidance."""
+
+    name: str
+    phone: str = ""
+
+    def contact_line(self) -> str:
+        return f"{self.name}: {self.phone}" if self.phone else self.name
+
+
+@dataclass(frozen=True)
 class Protocol:
     name: str
     disclaimer: str
@@ -113,7 +124,13 @@ class Protocol:
     checklist: tuple[ChecklistItem, ...]
     reactions: tuple[Reaction, ...]
     red_flags: tuple[RedFlag, ...]
+    clinic: Clinic | None = None
     _flags_by_id: Mapping[str, RedFlag] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def contact(self) -> str:
+        """How to reach the clinician, for alert messages ('' when not known)."""
+        return self.clinic.contact_line() if self.clinic else ""
 
     def red_flag(self, flag_id: str) -> RedFlag | None:
         return self._flags_by_id.get(flag_id)
@@ -172,7 +189,13 @@ class _Item:
             raise self._fail(key, f"must be from {minimum} to {maximum}, got {value!r}")
         return value
 
+    @property
+    def origin(self) -> str:
+        return "clinic" if self.data.get("_origin") == "clinic" else "guidance"
+
     def sources(self, key: str = "sources", *, allow_empty: bool = False) -> tuple[str, ...]:
+        # A clinic's own items come from the clinician, not from the articles.
+        allow_empty = allow_empty or self.origin == "clinic"
         value = self.data.get(key)
         if value is None:
             if allow_empty:
@@ -236,6 +259,7 @@ def _restriction(i: int, raw: Any) -> Restriction:
         source_durations=item.views("source_durations"),
         ended=item.text("ended", required=hours is not None),
         disagreement=disagreement,
+        origin=item.origin,
     )
 
 
@@ -249,6 +273,7 @@ def _checklist_item(i: int, raw: Any) -> ChecklistItem:
         detail=item.text("detail"),
         why=item.text("why"),
         sources=item.sources(),
+        origin=item.origin,
     )
 
 
@@ -264,6 +289,7 @@ def _reaction(i: int, raw: Any) -> Reaction:
         sources=item.sources(),
         usual_hours=item.number("usual_hours"),
         longest_hours=item.number("longest_hours"),
+        origin=item.origin,
     )
 
 
@@ -275,16 +301,23 @@ def _red_flag(i: int, raw: Any) -> RedFlag:
     if level not in ALERT_LEVELS:
         raise item._fail("level", f"must be one of {ALERT_LEVELS}, got {level!r}")
     beyond = item.text("beyond_sources", required=False)
+    after_hours = item.number("after_hours")
+
+    def fill(text: str) -> str:
+        # Texts may say "{after_hours}" so a clinic's new threshold reads right.
+        return text.replace("{after_hours}", f"{after_hours:g}" if after_hours is not None else "")
+
     return RedFlag(
         id=fid,
         level=level,
-        title=item.text("title"),
-        message=item.text("message"),
+        title=fill(item.text("title")),
+        message=fill(item.text("message")),
         sources=item.sources(allow_empty=bool(beyond)),
-        after_hours=item.number("after_hours"),
+        after_hours=after_hours,
         min_soreness=item.integer("min_soreness"),
         min_fatigue=item.integer("min_fatigue"),
         beyond_sources=beyond,
+        origin=item.origin,
     )
 
 
@@ -303,7 +336,7 @@ def _list(data: dict[str, Any], key: str) -> list[Any]:
     return value
 
 
-def parse_protocol(data: dict[str, Any]) -> Protocol:
+def parse_protocol(data: dict[str, Any], clinic: Clinic | None = None) -> Protocol:
     """Validate parsed TOML and build the immutable protocol."""
     if data.get("schema") != 1:
         raise ProtocolError(f"field 'schema': expected 1, got {data.get('schema')!r}")
@@ -334,6 +367,7 @@ def parse_protocol(data: dict[str, Any]) -> Protocol:
         checklist=checklist,
         reactions=reactions,
         red_flags=flags,
+        clinic=clinic,
         _flags_by_id={f.id: f for f in flags},
     )
 
@@ -356,6 +390,16 @@ def load_protocol_file(path: Path) -> Protocol:
     except tomllib.TOMLDecodeError as exc:
         raise ProtocolError(f"{path.name} is not valid TOML: {exc}") from exc
     return parse_protocol(data)
+
+
+@cache
+def _guidance_data() -> str:
+    return guidance_path().read_text(encoding="utf-8")
+
+
+def guidance_data() -> dict[str, Any]:
+    """The shipped guidance as parsed TOML (a fresh copy each call)."""
+    return tomllib.loads(_guidance_data())
 
 
 @cache

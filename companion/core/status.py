@@ -65,7 +65,7 @@ def build_status(
     sessions: list[Session],
     hydration_today: HydrationDay,
     recent_checkins: list[CheckIn],
-    contact: str = "",
+    contact: str | None = None,
 ) -> Status:
     """Assemble the snapshot.
 

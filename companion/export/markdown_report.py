@@ -20,7 +20,10 @@ from pendulum import DateTime
 
 from companion.core import clock, timefmt
 from companion.core.alerts import Alert
+from companion.core.care_plan import CarePlan
+from companion.core.exercises import TICK_PREFIX, adherence
 from companion.core.history import HistoryRow
+from companion.core.intake import check_intake
 from companion.core.protocol import Protocol
 from companion.core.restrictions import RestrictionState, restriction_states
 from companion.core.sessions import Session
@@ -315,6 +318,8 @@ def _checklist(protocol: Protocol, rows: list[HistoryRow]) -> list[str]:
     counts: dict[str, int] = {}
     for row in rows:
         for item_id in row.checklist_done:
+            if item_id.startswith(TICK_PREFIX):
+                continue  # home exercises have their own section
             counts[item_id] = counts.get(item_id, 0) + 1
     known = {item.id for item in protocol.checklist}
     items = [(item.title, counts.get(item.id, 0)) for item in protocol.checklist]
@@ -327,6 +332,67 @@ def _checklist(protocol: Protocol, rows: list[HistoryRow]) -> list[str]:
     return [*out, *table(("Item", "Days ticked"), cells, (False, True))]
 
 
+def _questions(plan: CarePlan) -> list[str]:
+    open_ones = [q for q in plan.questions if not q.done]
+    asked = [q for q in plan.questions if q.done]
+    if not plan.questions:
+        return []
+    out = ["## Questions for my physiotherapist", ""]
+    for q in open_ones:
+        out += _bullet(escape(q.text))
+    if not open_ones:
+        out.append("All questions noted so far have been asked.")
+    if asked:
+        out += ["", f"Already asked: {len(asked)}."]
+    return out
+
+
+def _appointments(plan: CarePlan, now: DateTime) -> list[str]:
+    if not plan.appointments:
+        return []
+    out = ["## Follow-up appointments", ""]
+    for appt in sorted(plan.appointments, key=lambda a: a.at.timestamp()):
+        past = " (past)" if appt.at.timestamp() < now.timestamp() else ""
+        note = f": {escape(appt.note, block=False)}" if appt.note else ""
+        out += _bullet(f"{_when(appt.at, now)}{past}{note}")
+    return out
+
+
+def _exercises(plan: CarePlan, rows: list[HistoryRow]) -> list[str]:
+    if not plan.exercises:
+        return []
+    out = ["## Home exercises", ""]
+    if not rows:
+        return [*out, "No days recorded yet."]
+    from companion.core.checklist import ChecklistDay
+
+    days = [ChecklistDay(r.date, frozenset(r.checklist_done)) for r in rows]
+    results = adherence(plan.exercises, days, rows[0].date, rows[-1].date)
+    cells = [
+        [escape(a.exercise.name, block=False), a.exercise.dose, f"{a.done} of {a.due} ({a.percent}%)"]
+        for a in results
+    ]
+    return [*out, *table(("Exercise", "Prescribed", "Done"), cells, (False, False, True))]
+
+
+def _intake(protocol: Protocol, sessions: list[Session], plan: CarePlan, now: DateTime) -> list[str]:
+    if not plan.intake:
+        return []
+    out = ["## What I took", ""]
+    cells = []
+    for item in sorted(plan.intake, key=lambda i: i.at.timestamp()):
+        check = check_intake(protocol, sessions, item)
+        cells.append(
+            [
+                clock.to_local(item.at).format("YYYY-MM-DD HH:mm"),
+                escape(item.what, block=False),
+                escape(item.amount, block=False) or "-",
+                "yes" if check.during_restriction else "no",
+            ]
+        )
+    return [*out, *table(("When", "What", "Amount", "During a pause"), cells, (False, False, False, False))]
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -336,6 +402,7 @@ def render_markdown(
     rows: Iterable[HistoryRow],
     status: Status | None,
     now: DateTime,
+    plan: CarePlan | None = None,
 ) -> str:
     """The clinician report. ``rows`` in any order (shown oldest first);
     ``status`` adds a "Right now" section (None leaves it out)."""
@@ -354,14 +421,19 @@ def render_markdown(
         "",
         *_summary(ordered_sessions, ordered_rows),
     ]
+    care = plan or CarePlan()
     sections = [
+        _questions(care),
         _right_now(status, now) if status is not None else [],
+        _appointments(care, now),
         _sessions(protocol, ordered_sessions, now),
         _day_table(ordered_rows),
         _alerts(ordered_rows),
         _notes(ordered_rows),
         _water(ordered_rows),
         _checklist(protocol, ordered_rows),
+        _exercises(care, ordered_rows),
+        _intake(protocol, ordered_sessions, care, now),
     ]
     for section in sections:
         if section:

@@ -29,9 +29,14 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from companion.core import clock
+from companion.core.appointments import Appointment, appointment_from_record
+from companion.core.backup import Backup
 from companion.core.checkins import CheckIn, checkin_from_record
 from companion.core.checklist import ChecklistDay, checklist_from_record
+from companion.core.exercises import Exercise, exercise_from_record
 from companion.core.hydration import HydrationDay, empty_day, hydration_from_record
+from companion.core.intake import Intake, intake_from_record
+from companion.core.questions import Question, question_from_record
 from companion.core.sessions import Session, session_from_record
 from companion.core.settings import Settings, settings_from_record
 from companion.store.atomic_storage import (
@@ -90,10 +95,11 @@ class ImportCounts:
     checkins: int = 0
     hydration: int = 0
     checklist: int = 0
+    other: int = 0  # appointments, exercises, questions, intake entries
 
     @property
     def total(self) -> int:
-        return self.sessions + self.checkins + self.hydration + self.checklist
+        return self.sessions + self.checkins + self.hydration + self.checklist + self.other
 
 
 class Store:
@@ -385,6 +391,107 @@ class Store:
                 table.remove(doc_ids=ids)
             return bool(ids)
 
+    # ------------------------------------------------------------------ id-keyed lists
+
+    def _records(self, table: str) -> list[dict[str, Any]]:
+        return [dict(d) for d in self._meta().table(table).all()]
+
+    def _add_record(self, table: str, record: dict[str, Any]) -> None:
+        with self.write_lock():
+            self._ensure_meta()
+            self._meta().table(table).insert(record)
+
+    def _remove_record(self, table: str, record_id: str) -> bool:
+        with self.write_lock():
+            t = self._meta().table(table)
+            ids = [d.doc_id for d in t.all() if d.get("id") == record_id]
+            if ids:
+                t.remove(doc_ids=ids)
+            return bool(ids)
+
+    def appointments(self) -> list[Appointment]:
+        found = [appointment_from_record(r, "stored appointment") for r in self._records("appointments")]
+        return sorted(found, key=lambda a: a.at.timestamp())
+
+    def add_appointment(self, appointment: Appointment) -> None:
+        self._add_record("appointments", appointment.to_record())
+
+    def remove_appointment(self, appointment_id: str) -> bool:
+        return self._remove_record("appointments", appointment_id)
+
+    def exercises(self) -> list[Exercise]:
+        return [exercise_from_record(r, "stored exercise") for r in self._records("exercises")]
+
+    def add_exercise(self, exercise: Exercise) -> None:
+        self._add_record("exercises", exercise.to_record())
+
+    def remove_exercise(self, exercise_id: str) -> bool:
+        return self._remove_record("exercises", exercise_id)
+
+    def questions(self) -> list[Question]:
+        found = [question_from_record(r, "stored question") for r in self._records("questions")]
+        return sorted(found, key=lambda q: q.asked_at.timestamp())
+
+    def add_question(self, question: Question) -> None:
+        self._add_record("questions", question.to_record())
+
+    def mark_questions_done(self, ids: list[str] | None, when: Any) -> int:
+        """Mark the given questions (all open ones when ``ids`` is None) as asked."""
+        with self.write_lock():
+            table = self._meta().table("questions")
+            changed = 0
+            for doc in table.all():
+                if doc.get("done_at") is None and (ids is None or doc.get("id") in ids):
+                    table.update({"done_at": clock.iso(when)}, doc_ids=[doc.doc_id])
+                    changed += 1
+            return changed
+
+    def clinic_text(self) -> str | None:
+        doc = self._meta().table("meta").get(doc_id=1)
+        clinic = (doc or {}).get("clinic_protocol")
+        text = clinic.get("text") if isinstance(clinic, dict) else None
+        return text if isinstance(text, str) and text.strip() else None
+
+    def set_clinic_text(self, text: str | None, source: str = "") -> None:
+        """Store a validated clinic protocol (None goes back to the general guidance)."""
+        with self.write_lock():
+            self._ensure_meta()
+            value = (
+                None
+                if text is None
+                else {"text": text, "source": source, "imported_at": clock.iso(clock.now())}
+            )
+            self._write_meta(self._meta(), {"clinic_protocol": value})
+
+    # ------------------------------------------------------------------ intake
+
+    def add_intake(self, intake: Intake) -> None:
+        with self.write_lock():
+            self._ensure_dir(self.days_dir)
+            table = self._month(_month_key(intake.date)).table("intake")
+            base = _doc_id(intake.date) * 1000
+            taken = [d.doc_id for d in table.all() if base <= d.doc_id < base + 1000]
+            table.insert(Document(intake.to_record(), doc_id=max(taken, default=base) + 1))
+
+    def intake_between(self, first: dt.date, last: dt.date) -> list[Intake]:
+        present = set(self.month_keys())
+        lo, hi = _doc_id(first) * 1000, _doc_id(last) * 1000 + 999
+        found = []
+        for key in _months_between(first, last):
+            if key in present:
+                for doc in self._month(key).table("intake").all():
+                    if lo <= doc.doc_id <= hi:
+                        found.append(intake_from_record(dict(doc), f"stored intake {key}"))
+        return sorted(found, key=lambda i: i.at.timestamp())
+
+    def all_intake(self) -> list[Intake]:
+        keys = self.month_keys()
+        if not keys:
+            return []
+        first = dt.date(int(keys[0][:4]), int(keys[0][5:]), 1)
+        last = dt.date(int(keys[-1][:4]), int(keys[-1][5:]), 28) + dt.timedelta(days=4)
+        return self.intake_between(first, last)
+
     # ------------------------------------------------------------------ day records
 
     def _day_doc(self, table: str, day: dt.date) -> dict[str, Any] | None:
@@ -512,23 +619,42 @@ class Store:
         last = dt.date(int(last_key[:4]), int(last_key[5:]), 28) + dt.timedelta(days=4)
         return self.days_between(first, last)
 
-    def apply_import(
-        self,
-        sessions: list[Session],
-        checkins: list[CheckIn],
-        hydration: list[HydrationDay],
-        checklist: list[ChecklistDay],
-    ) -> ImportCounts:
-        """Merge validated records; idempotent (records are matched by id or day).
+    def apply_import(self, backup: Backup) -> ImportCounts:
+        """Merge a validated backup; idempotent (records are matched by id or day).
 
-        Sessions and check-ins are matched by id; a check-in for a day that already
-        has a different one wins only if it was recorded later. Hydration keeps the
-        larger count of the two; checklist days are merged.
+        Sessions, check-ins and the id-keyed lists are matched by id; a check-in for a
+        day that already has a different one wins only if it was recorded later.
+        Hydration keeps the larger count of the two; checklist days are merged.
         """
+        sessions, checkins, hydration, checklist = (
+            backup.sessions,
+            backup.checkins,
+            backup.hydration,
+            backup.checklist,
+        )
         with self.write_lock():
             meta = self._meta()
             if meta.table("meta").get(doc_id=1) is None:
                 self._write_meta(meta, {})
+            extra = 0
+            for table, items in (
+                ("appointments", backup.appointments),
+                ("exercises", backup.exercises),
+                ("questions", backup.questions),
+            ):
+                known = {r.get("id") for r in self._records(table)}
+                fresh = [item.to_record() for item in items if item.id not in known]
+                if fresh:
+                    meta.table(table).insert_multiple(fresh)
+                extra += len(fresh)
+            if backup.intake:
+                first = min(i.date for i in backup.intake)
+                last = max(i.date for i in backup.intake)
+                known_intake = {i.id for i in self.intake_between(first, last)}
+                for item in backup.intake:
+                    if item.id not in known_intake:
+                        self.add_intake(item)
+                        extra += 1
             known_sessions = {s.id for s in self.sessions()}
             new_sessions = [s for s in sessions if s.id not in known_sessions]
             if new_sessions:
@@ -562,4 +688,4 @@ class Store:
                 self._ensure_dir(self.days_dir)
             for key, tables in by_month.items():
                 self._bulk_upsert(key, tables)
-            return ImportCounts(sessions=len(new_sessions), **counts)
+            return ImportCounts(sessions=len(new_sessions), other=extra, **counts)

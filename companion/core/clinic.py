@@ -1,0 +1,137 @@
+"""A clinic's own protocol: the clinician's instructions override the general guidance.
+
+A clinic file has the same schema as ``assets/guidance.toml`` and may hold any subset:
+
+```toml
+schema = 1
+[clinic]
+name = "Leaside Physio"
+phone = "+1 416 555 0100"
+
+[remove]                 # items the clinic does not use
+restriction = ["caffeine"]
+
+[[restriction]]          # an id the guidance has: only the fields given change
+id = "alcohol"
+hours = { standard = 48, intense = 72 }
+
+[[checklist]]            # a new id: a whole item, from the clinic
+id = "ice-pack"
+title = "Ice the area twice today"
+detail = "..."
+why = "..."
+```
+
+Items the clinic sets or changes carry ``origin = "clinic"`` so the app can say "as
+instructed by <clinic>". Nothing is applied unless the whole file is valid.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from typing import Any
+
+from companion.core.errors import ProtocolError
+from companion.core.protocol import Clinic, Protocol, guidance_data, parse_protocol
+
+SECTIONS: dict[str, str] = {
+    "restriction": "restriction",
+    "checklist": "checklist item",
+    "reaction": "reaction",
+    "red_flag": "red flag",
+}
+TOP_LEVEL = {"schema", "clinic", "remove", "meta", "hydration", *SECTIONS}
+
+
+def parse_clinic_text(text: str, name: str = "clinic file") -> dict[str, Any]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProtocolError(f"{name} is not valid TOML: {exc}") from None
+    return data
+
+
+def _clinic_info(data: dict[str, Any], name: str) -> Clinic | None:
+    raw = data.get("clinic")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ProtocolError(f"{name}, [clinic]: expected a table with name and phone")
+    clinic_name = raw.get("name")
+    phone = raw.get("phone", "")
+    if not isinstance(clinic_name, str) or not clinic_name.strip():
+        raise ProtocolError(f"{name}, [clinic], field 'name': is missing")
+    if not isinstance(phone, str):
+        raise ProtocolError(f"{name}, [clinic], field 'phone': must be text")
+    return Clinic(name=clinic_name.strip(), phone=phone.strip())
+
+
+def merge_clinic(base: dict[str, Any], clinic: dict[str, Any], name: str = "clinic file") -> dict[str, Any]:
+    """The guidance with the clinic's changes applied, as raw protocol data."""
+    if clinic.get("schema", 1) != 1:
+        raise ProtocolError(f"{name}, field 'schema': expected 1, got {clinic.get('schema')!r}")
+    unknown = set(clinic) - TOP_LEVEL
+    if unknown:
+        raise ProtocolError(f"{name}: unknown section(s) {sorted(unknown)}; allowed: {sorted(TOP_LEVEL)}")
+    merged = copy.deepcopy(base)
+    for key in ("meta", "hydration"):
+        if key in clinic:
+            if not isinstance(clinic[key], dict):
+                raise ProtocolError(f"{name}, [{key}]: expected a table")
+            merged.setdefault(key, {}).update(clinic[key])
+    removals = clinic.get("remove", {})
+    if not isinstance(removals, dict):
+        raise ProtocolError(f"{name}, [remove]: expected a table of id lists")
+    for section, ids in removals.items():
+        if section not in SECTIONS:
+            raise ProtocolError(f"{name}, [remove]: unknown section {section!r}; allowed: {sorted(SECTIONS)}")
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ProtocolError(f"{name}, [remove], field '{section}': must be a list of ids")
+        known = {item.get("id") for item in merged.get(section, [])}
+        for item_id in ids:
+            if item_id not in known:
+                raise ProtocolError(
+                    f"{name}, [remove], field '{section}': there is no {SECTIONS[section]} '{item_id}'"
+                )
+        merged[section] = [item for item in merged.get(section, []) if item.get("id") not in ids]
+    for section in SECTIONS:
+        items = clinic.get(section, [])
+        if not isinstance(items, list):
+            raise ProtocolError(f"{name}: '{section}' must be a list of tables ([[{section}]])")
+        existing = {item.get("id"): item for item in merged.get(section, [])}
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
+                raise ProtocolError(f"{name}, {section}[{i}], field 'id': is missing")
+            target = existing.get(item["id"])
+            if target is None:
+                new_item = {**item, "_origin": "clinic"}
+                merged.setdefault(section, []).append(new_item)
+                existing[item["id"]] = new_item
+                continue
+            for key, value in item.items():
+                if key == "hours" and isinstance(value, dict) and isinstance(target.get("hours"), dict):
+                    target["hours"] = {**target["hours"], **value}
+                else:
+                    target[key] = value
+            target["_origin"] = "clinic"
+    return merged
+
+
+def effective_protocol(clinic_text: str | None, name: str = "clinic file") -> Protocol:
+    """The shipped guidance, with the clinic's file applied when there is one."""
+    base = guidance_data()
+    if not clinic_text:
+        return parse_protocol(base)
+    data = parse_clinic_text(clinic_text, name)
+    clinic = _clinic_info(data, name)
+    merged = merge_clinic(base, data, name)
+    try:
+        return parse_protocol(merged, clinic)
+    except ProtocolError as exc:
+        raise ProtocolError(f"{name}: {exc}") from None
+
+
+def validate_clinic_text(text: str, name: str = "clinic file") -> Protocol:
+    """Check a clinic file fully before it is stored; raises ProtocolError naming item and field."""
+    return effective_protocol(text, name)

@@ -1,0 +1,151 @@
+"""The home exercise programme: prescribed exercises ticked off each day.
+
+Each exercise asks to be done ``per_day`` times; each time is one tick in that day's
+checklist, under the id ``exercise:<id>:<n>``, so adherence is ticks over ticks due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from companion.core.checklist import ChecklistDay
+from companion.core.errors import InputError
+from companion.core.ids import new_id
+from companion.core.sessions import validate_text
+
+TICK_PREFIX = "exercise:"
+MAX_PER_DAY = 10
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    name: str
+    sets: int | None = None
+    reps: int | None = None
+    minutes: float | None = None
+    per_day: int = 1
+    note: str = ""
+
+    @property
+    def dose(self) -> str:
+        parts = []
+        if self.sets and self.reps:
+            parts.append(f"{self.sets} x {self.reps}")
+        elif self.reps:
+            parts.append(f"{self.reps} reps")
+        if self.minutes:
+            parts.append(f"{self.minutes:g} min")
+        times = {1: "once a day", 2: "twice a day"}.get(self.per_day, f"{self.per_day} times a day")
+        parts.append(times)
+        return ", ".join(parts)
+
+    def tick_ids(self) -> list[str]:
+        return [f"{TICK_PREFIX}{self.id}:{n}" for n in range(1, self.per_day + 1)]
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "sets": self.sets,
+            "reps": self.reps,
+            "minutes": self.minutes,
+            "per_day": self.per_day,
+            "note": self.note,
+        }
+
+
+def _positive(value: str | int | float | None, field: str, *, whole: bool, maximum: float) -> Any:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(str(value)) if whole else float(str(value))
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise InputError(field, f"must be {kind}; got {value!r}") from None
+    if not 0 < number <= maximum:
+        raise InputError(field, f"must be above 0 and at most {maximum:g}; got {value}")
+    return number
+
+
+def new_exercise(
+    *,
+    name: str,
+    sets: str | int | None = None,
+    reps: str | int | None = None,
+    minutes: str | float | None = None,
+    per_day: str | int | None = 1,
+    note: str = "",
+) -> Exercise:
+    cleaned = validate_text(name, "--name", 100)
+    if not cleaned:
+        raise InputError("--name", "is required, e.g. --name 'chin tucks'")
+    ex = Exercise(
+        id=new_id()[:8],
+        name=cleaned,
+        sets=_positive(sets, "--sets", whole=True, maximum=50),
+        reps=_positive(reps, "--reps", whole=True, maximum=500),
+        minutes=_positive(minutes, "--minutes", whole=False, maximum=240),
+        per_day=_positive(
+            per_day if per_day not in (None, "") else 1, "--per-day", whole=True, maximum=MAX_PER_DAY
+        ),
+        note=validate_text(note, "--note", 500),
+    )
+    if ex.sets and not ex.reps:
+        raise InputError("--reps", "give the repetitions too when you give --sets")
+    return ex
+
+
+def exercise_from_record(data: Any, where: str = "exercise") -> Exercise:
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
+        raise InputError(f"{where}.id", "must be a non-empty text id")
+    name = data.get("name")
+    if not isinstance(name, str) or not name:
+        raise InputError(f"{where}.name", "must be text")
+    values: dict[str, Any] = {}
+    for key, whole in (("sets", True), ("reps", True), ("minutes", False), ("per_day", True)):
+        raw = data.get(key)
+        ok = raw is None or (not isinstance(raw, bool) and isinstance(raw, int | float) and raw > 0)
+        if not ok or (whole and raw is not None and int(raw) != raw):
+            raise InputError(f"{where}.{key}", "must be a positive number or null")
+        values[key] = raw
+    note = data.get("note", "")
+    if not isinstance(note, str):
+        raise InputError(f"{where}.note", "must be text")
+    return Exercise(
+        id=data["id"],
+        name=name,
+        sets=values["sets"],
+        reps=values["reps"],
+        minutes=values["minutes"],
+        per_day=int(values["per_day"] or 1),
+        note=note,
+    )
+
+
+@dataclass(frozen=True)
+class Adherence:
+    exercise: Exercise
+    done: int
+    due: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.due) if self.due else 0
+
+
+def adherence(
+    exercises: list[Exercise], days: Iterable[ChecklistDay], first: dt.date, last: dt.date
+) -> list[Adherence]:
+    """Ticks done against ticks due for each exercise over the days first..last."""
+    span = (last - first).days + 1
+    done_sets = [d.done for d in days if first <= d.date <= last]
+    result = []
+    for ex in exercises:
+        ticks = set(ex.tick_ids())
+        done = sum(len(ticks & done) for done in done_sets)
+        result.append(Adherence(ex, done, ex.per_day * max(span, 0)))
+    return result
