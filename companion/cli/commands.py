@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from pendulum import DateTime
@@ -80,9 +81,13 @@ def session_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def session_remove(ctx: Context, args: argparse.Namespace) -> int:
-    if not ctx.store.remove_session(args.id):
-        raise InputError("ID", f"no session has the id {args.id!r}; see 'companion session list'")
-    print(f"Session {args.id} removed.")
+    return _remove("session", ctx.store.remove_session, args.id, "companion session list")
+
+
+def _remove(kind: str, remover: Callable[[str], bool], record_id: str, list_command: str) -> int:
+    if not remover(record_id):
+        raise InputError("ID", f"no {kind} has the id {record_id!r}; see '{list_command}'")
+    print(f"{kind.capitalize()} {record_id} removed.")
     return EXIT_OK
 
 
@@ -415,10 +420,7 @@ def appointment_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def appointment_remove(ctx: Context, args: argparse.Namespace) -> int:
-    if not ctx.store.remove_appointment(args.id):
-        raise InputError("ID", f"no appointment has the id {args.id!r}; see 'companion appointment list'")
-    print(f"Appointment {args.id} removed.")
-    return EXIT_OK
+    return _remove("appointment", ctx.store.remove_appointment, args.id, "companion appointment list")
 
 
 def exercise_add(ctx: Context, args: argparse.Namespace) -> int:
@@ -488,10 +490,7 @@ def exercise_done(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def exercise_remove(ctx: Context, args: argparse.Namespace) -> int:
-    if not ctx.store.remove_exercise(args.id):
-        raise InputError("ID", f"no exercise has the id {args.id!r}; see 'companion exercise list'")
-    print(f"Exercise {args.id} removed.")
-    return EXIT_OK
+    return _remove("exercise", ctx.store.remove_exercise, args.id, "companion exercise list")
 
 
 def remind(ctx: Context, args: argparse.Namespace) -> int:

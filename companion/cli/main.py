@@ -202,7 +202,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from companion.cli import commands
     from companion.cli.context import open_context
 
     data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
@@ -212,6 +211,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             from companion.ui.app import run_app
 
             return run_app(ctx.store, ctx.protocol, ctx.zone)
+        from companion.cli import commands  # not needed by the app: keeps its start light
+
         if args.command == "session":
             if args.session_command == "add":
                 return commands.session_add(ctx, args)

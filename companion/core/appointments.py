@@ -8,8 +8,8 @@ from typing import Any
 from pendulum import DateTime
 
 from companion.core import clock
-from companion.core.errors import InputError
 from companion.core.ids import new_id
+from companion.core.records import require_id, require_object, require_text, require_timestamp
 from companion.core.sessions import validate_text
 
 
@@ -28,20 +28,12 @@ def new_appointment(at: DateTime, note: str = "") -> Appointment:
 
 
 def appointment_from_record(data: Any, where: str = "appointment") -> Appointment:
-    if not isinstance(data, dict):
-        raise InputError(where, "must be an object")
-    aid, at, note = data.get("id"), data.get("at"), data.get("note", "")
-    if not isinstance(aid, str) or not aid:
-        raise InputError(f"{where}.id", "must be a non-empty text id")
-    if not isinstance(at, str):
-        raise InputError(f"{where}.at", "must be an ISO 8601 timestamp with offset")
-    try:
-        moment = clock.parse_stored(at)
-    except (ValueError, TypeError):
-        raise InputError(f"{where}.at", f"{at!r} is not a timestamp") from None
-    if not isinstance(note, str):
-        raise InputError(f"{where}.note", "must be text")
-    return Appointment(aid, moment, note)
+    record = require_object(data, where)
+    return Appointment(
+        require_id(record, where),
+        require_timestamp(record, "at", where),
+        require_text(record, "note", where),
+    )
 
 
 def upcoming(appointments: list[Appointment], now: DateTime) -> list[Appointment]:

@@ -17,6 +17,7 @@ from pendulum import DateTime
 from companion.core import clock
 from companion.core.errors import InputError
 from companion.core.ids import new_id
+from companion.core.records import require_id, require_object, require_text, require_timestamp
 from companion.core.sessions import validate_text
 
 BRUISING_LEVELS: tuple[str, ...] = ("none", "mild", "moderate", "severe")
@@ -146,22 +147,13 @@ def new_checkin(
 
 def checkin_from_record(data: dict[str, Any], where: str = "checkin") -> CheckIn:
     """Rebuild a stored or imported check-in; refuses a record that breaks the types."""
-    if not isinstance(data, dict):
-        raise InputError(where, "must be an object")
-    cid = data.get("id")
-    if not isinstance(cid, str) or not cid:
-        raise InputError(f"{where}.id", "must be a non-empty text id")
+    data = require_object(data, where)
+    cid = require_id(data, where)
     raw_date = data.get("date")
     if not isinstance(raw_date, str):
         raise InputError(f"{where}.date", "must be a date YYYY-MM-DD")
     day = clock.parse_day(raw_date, f"{where}.date")
-    recorded = data.get("recorded_at")
-    if not isinstance(recorded, str):
-        raise InputError(f"{where}.recorded_at", "must be an ISO 8601 timestamp with offset")
-    try:
-        recorded_at = clock.parse_stored(recorded)
-    except (ValueError, TypeError):
-        raise InputError(f"{where}.recorded_at", f"{recorded!r} is not a timestamp") from None
+    recorded_at = require_timestamp(data, "recorded_at", where)
     values: dict[str, Any] = {}
     for scale in SCALES:
         raw = data.get(scale, 0 if scale == "stiffness" else None)
@@ -176,9 +168,7 @@ def checkin_from_record(data: dict[str, Any], where: str = "checkin") -> CheckIn
         if not isinstance(raw, bool):
             raise InputError(f"{where}.{flag}", "must be true or false")
         values[flag] = raw
-    note = data.get("note", "")
-    if not isinstance(note, str):
-        raise InputError(f"{where}.note", "must be text")
+    note = require_text(data, "note", where)
     known = {"id", "date", "recorded_at", "bruising", "note", *SCALES, *FLAGS}
     return CheckIn(
         id=cid,

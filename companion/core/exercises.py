@@ -14,6 +14,7 @@ from typing import Any
 from companion.core.checklist import ChecklistDay
 from companion.core.errors import InputError
 from companion.core.ids import new_id
+from companion.core.records import require_id, require_object, require_text
 from companion.core.sessions import validate_text
 
 TICK_PREFIX = "exercise:"
@@ -100,11 +101,9 @@ def new_exercise(
 
 
 def exercise_from_record(data: Any, where: str = "exercise") -> Exercise:
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
-        raise InputError(f"{where}.id", "must be a non-empty text id")
-    name = data.get("name")
-    if not isinstance(name, str) or not name:
-        raise InputError(f"{where}.name", "must be text")
+    data = require_object(data, where)
+    exercise_id = require_id(data, where)
+    name = require_text(data, "name", where, default=None)
     values: dict[str, Any] = {}
     for key, whole in (("sets", True), ("reps", True), ("minutes", False), ("per_day", True)):
         raw = data.get(key)
@@ -112,11 +111,9 @@ def exercise_from_record(data: Any, where: str = "exercise") -> Exercise:
         if not ok or (whole and raw is not None and int(raw) != raw):
             raise InputError(f"{where}.{key}", "must be a positive number or null")
         values[key] = raw
-    note = data.get("note", "")
-    if not isinstance(note, str):
-        raise InputError(f"{where}.note", "must be text")
+    note = require_text(data, "note", where)
     return Exercise(
-        id=data["id"],
+        id=exercise_id,
         name=name,
         sets=values["sets"],
         reps=values["reps"],

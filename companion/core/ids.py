@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
+import os
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    """128 random bits as 32 hex digits (like uuid4().hex, without importing uuid)."""
+    return os.urandom(16).hex()

@@ -16,6 +16,7 @@ from companion.core import clock, timefmt
 from companion.core.errors import InputError
 from companion.core.ids import new_id
 from companion.core.protocol import Protocol
+from companion.core.records import require_id, require_object, require_text, require_timestamp
 from companion.core.restrictions import restriction_states
 from companion.core.sessions import Session, latest_before, validate_text
 
@@ -89,22 +90,18 @@ def new_intake(what: str, at: DateTime | None = None, amount: str = "") -> Intak
 
 
 def intake_from_record(data: Any, where: str = "intake") -> Intake:
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
-        raise InputError(f"{where}.id", "must be a non-empty text id")
-    what = data.get("what")
-    if not isinstance(what, str) or not what:
-        raise InputError(f"{where}.what", "must be text")
-    try:
-        at = clock.parse_stored(str(data.get("at")))
-    except (ValueError, TypeError):
-        raise InputError(f"{where}.at", "must be an ISO 8601 timestamp with offset") from None
-    amount = data.get("amount", "")
-    if not isinstance(amount, str):
-        raise InputError(f"{where}.amount", "must be text")
-    restriction = data.get("restriction", restriction_for(what))
+    record = require_object(data, where)
+    what = require_text(record, "what", where, default=None)
+    restriction = record.get("restriction", restriction_for(what))
     if restriction is not None and not isinstance(restriction, str):
         raise InputError(f"{where}.restriction", "must be a restriction id or null")
-    return Intake(data["id"], what, at, amount, restriction)
+    return Intake(
+        require_id(record, where),
+        what,
+        require_timestamp(record, "at", where),
+        require_text(record, "amount", where),
+        restriction,
+    )
 
 
 @dataclass(frozen=True)

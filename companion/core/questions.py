@@ -10,6 +10,7 @@ from pendulum import DateTime
 from companion.core import clock
 from companion.core.errors import InputError
 from companion.core.ids import new_id
+from companion.core.records import require_id, require_object, require_text, require_timestamp
 from companion.core.sessions import validate_text
 
 
@@ -41,15 +42,11 @@ def new_question(text: str) -> Question:
 
 
 def question_from_record(data: Any, where: str = "question") -> Question:
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
-        raise InputError(f"{where}.id", "must be a non-empty text id")
-    text = data.get("text")
-    if not isinstance(text, str) or not text:
-        raise InputError(f"{where}.text", "must be text")
-    try:
-        asked = clock.parse_stored(str(data.get("asked_at")))
-        done_raw = data.get("done_at")
-        done = clock.parse_stored(done_raw) if isinstance(done_raw, str) else None
-    except (ValueError, TypeError):
-        raise InputError(f"{where}.asked_at", "must be an ISO 8601 timestamp with offset") from None
-    return Question(data["id"], text, asked, done)
+    record = require_object(data, where)
+    done = require_timestamp(record, "done_at", where) if record.get("done_at") is not None else None
+    return Question(
+        require_id(record, where),
+        require_text(record, "text", where, default=None),
+        require_timestamp(record, "asked_at", where),
+        done,
+    )

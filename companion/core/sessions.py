@@ -11,6 +11,7 @@ from companion.core import clock
 from companion.core.errors import InputError
 from companion.core.ids import new_id
 from companion.core.protocol import INTENSITIES
+from companion.core.records import require_id, require_object, require_text, require_timestamp
 
 MAX_AREAS = 20
 MAX_TEXT = 2000
@@ -78,27 +79,16 @@ def new_session(
 
 def session_from_record(data: dict[str, Any], where: str = "session") -> Session:
     """Rebuild a stored or imported session; refuses a record that breaks the types."""
-    if not isinstance(data, dict):
-        raise InputError(where, "must be an object")
-    sid = data.get("id")
-    if not isinstance(sid, str) or not sid:
-        raise InputError(f"{where}.id", "must be a non-empty text id")
-    started = data.get("started_at")
-    if not isinstance(started, str):
-        raise InputError(f"{where}.started_at", "must be an ISO 8601 timestamp with offset")
-    try:
-        started_at = clock.parse_stored(started)
-    except (ValueError, TypeError):
-        raise InputError(f"{where}.started_at", f"{started!r} is not a timestamp") from None
+    data = require_object(data, where)
+    sid = require_id(data, where)
+    started_at = require_timestamp(data, "started_at", where)
     intensity = data.get("intensity", "standard")
     if intensity not in INTENSITIES:
         raise InputError(f"{where}.intensity", f"must be one of {', '.join(INTENSITIES)}")
     areas = data.get("areas", [])
     if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
         raise InputError(f"{where}.areas", "must be a list of texts")
-    note = data.get("note", "")
-    if not isinstance(note, str):
-        raise InputError(f"{where}.note", "must be text")
+    note = require_text(data, "note", where)
     known = {"id", "started_at", "intensity", "areas", "note"}
     return Session(
         id=sid,

@@ -1,0 +1,40 @@
+"""Reading stored or imported records field by field, naming the field that breaks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pendulum import DateTime
+
+from companion.core import clock
+from companion.core.errors import InputError
+
+
+def require_object(data: Any, where: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise InputError(where, "must be an object")
+    return data
+
+
+def require_id(data: dict[str, Any], where: str) -> str:
+    value = data.get("id")
+    if not isinstance(value, str) or not value:
+        raise InputError(f"{where}.id", "must be a non-empty text id")
+    return value
+
+
+def require_text(data: dict[str, Any], key: str, where: str, default: str | None = "") -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str) or (default is None and not value):
+        raise InputError(f"{where}.{key}", "must be text")
+    return value
+
+
+def require_timestamp(data: dict[str, Any], key: str, where: str) -> DateTime:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise InputError(f"{where}.{key}", "must be an ISO 8601 timestamp with offset")
+    try:
+        return clock.parse_stored(value)
+    except (ValueError, TypeError):
+        raise InputError(f"{where}.{key}", f"{value!r} is not a timestamp") from None
