@@ -55,6 +55,7 @@ def load_status(
         sessions=store.sessions(),
         hydration_today=store.hydration_day(today),
         recent_checkins=checkins_for_alerts(store, latest),
+        appointments=store.appointments(),
     )
 
 

@@ -303,3 +303,10 @@ def test_backup_round_trip_carries_the_plan(tmp_path: Path) -> None:
     again = json.loads(ok("export", data_dir=b).stdout)
     for key in ("appointments", "exercises", "questions", "intake"):
         assert again[key] == data[key]
+
+
+def test_status_shows_the_next_follow_up(data_dir: Path) -> None:
+    ok("appointment", "add", "--at", "2099-01-10T09:00", "--note", "review", data_dir=data_dir)
+    status = json.loads(ok("status", "--json", data_dir=data_dir).stdout)
+    assert status["next_appointment"]["note"] == "review"
+    assert "Follow-up" in ok("status", data_dir=data_dir).stdout

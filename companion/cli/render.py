@@ -48,6 +48,8 @@ def restriction_rows(states: list[RestrictionState], now: DateTime) -> list[list
             left = timefmt.left_until(state.remaining_seconds, state.ends_at, now)
         else:
             left = f"done: fine again since {timefmt.clock_time(state.ends_at, now)}"
+        if state.restriction.origin == "clinic":
+            left += " (as instructed by your clinic)"
         rows.append([title, left])
     return rows
 
@@ -93,6 +95,11 @@ def status_text(status: Status, protocol: Protocol) -> str:
         lines.append(f"Check-in  done today: soreness {c.soreness}/10, fatigue {c.fatigue}/10")
     else:
         lines.append("Check-in  not done today: companion checkin --soreness 0-10 --fatigue 0-10")
+    if status.next_appointment is not None:
+        appt = status.next_appointment
+        left = timefmt.duration(clock.elapsed_seconds(now, appt.at))
+        note = f" ({appt.note})" if appt.note else ""
+        lines.append(f"Follow-up {timefmt.clock_time(appt.at, now)}, in {left}{note}")
     if status.alerts:
         day = status.latest_checkin.date.strftime("%a %d %b") if status.latest_checkin else ""
         lines.append(f"Alerts    from your check-in of {day}:")

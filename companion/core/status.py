@@ -9,6 +9,7 @@ from pendulum import DateTime
 
 from companion.core import clock
 from companion.core.alerts import Alert, alerts_for_latest
+from companion.core.appointments import Appointment, next_appointment
 from companion.core.checkins import CheckIn
 from companion.core.hydration import HydrationDay, extra_water_applies
 from companion.core.protocol import Protocol
@@ -27,6 +28,7 @@ class Status:
     checkin_today: CheckIn | None
     latest_checkin: CheckIn | None
     alerts: list[Alert]
+    next_appointment: Appointment | None = None
 
     @property
     def checkin_done(self) -> bool:
@@ -54,6 +56,7 @@ class Status:
             "checkin_done": self.checkin_done,
             "alerts": [alert.to_json() for alert in self.alerts],
             "alerts_from_checkin": self.latest_checkin.date.isoformat() if self.latest_checkin else None,
+            "next_appointment": self.next_appointment.to_record() if self.next_appointment else None,
         }
 
 
@@ -66,6 +69,7 @@ def build_status(
     hydration_today: HydrationDay,
     recent_checkins: list[CheckIn],
     contact: str | None = None,
+    appointments: list[Appointment] | None = None,
 ) -> Status:
     """Assemble the snapshot.
 
@@ -88,4 +92,5 @@ def build_status(
         checkin_today=checkin_today,
         latest_checkin=latest,
         alerts=alerts,
+        next_appointment=next_appointment(appointments or [], now),
     )

@@ -12,9 +12,11 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
 from companion.core import clock
+from companion.core.appointments import Appointment
 from companion.core.errors import InputError
 from companion.core.hydration import extra_water_applies
 from companion.core.protocol import Protocol
+from companion.core.reminders import Reminder, due_reminders
 from companion.core.restrictions import RestrictionState, newly_ended, restriction_states
 from companion.core.status import Status
 from companion.queries import load_status
@@ -25,6 +27,9 @@ from companion.ui.screens.dashboard import DashboardScreen
 
 TICK_SECONDS = 1.0
 POLL_SECONDS = 2.0
+REMINDER_SECONDS = 60.0
+WATER_NUDGE_SECONDS = 90 * 60
+"""At most one water nudge this often (a setting may replace it later)."""
 
 
 class CompanionApp(App[int]):
@@ -40,6 +45,7 @@ class CompanionApp(App[int]):
         Binding("l", "checklist", "List"),
         Binding("h", "history", "History"),
         Binding("s", "new_session", "Session"),
+        Binding("p", "plan", "Plan"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("escape", "dashboard", "Today", show=False),
@@ -59,6 +65,10 @@ class CompanionApp(App[int]):
         self._revision: tuple[object, ...] | None = None
         self._last_states: list[RestrictionState] = []
         self._last_session_id: str | None = None
+        self.appointments: list[Appointment] = []
+        """Follow-ups, read with each status (the dashboard counts down to the next one)."""
+        self._reminded: set[tuple[str, str]] = set()
+        self._last_water_nudge: DateTime | None = None
 
     # ------------------------------------------------------------------ start
 
@@ -84,6 +94,8 @@ class CompanionApp(App[int]):
             )
         self.set_interval(TICK_SECONDS, self.tick, name="tick")
         self.set_interval(POLL_SECONDS, self.poll_store, name="poll")
+        self.set_interval(REMINDER_SECONDS, self.check_reminders, name="reminders")
+        self.call_after_refresh(self.check_reminders)
 
     def _remember_theme(self, _theme: object) -> None:
         try:
@@ -99,6 +111,7 @@ class CompanionApp(App[int]):
         moment = now if now is not None else clock.now()
         try:
             status = load_status(self.store, self.protocol, self.zone, moment)
+            self.appointments = self.store.appointments()
             self._revision = self.store.revision()
         except StoreError as exc:
             self.notify(f"Your data could not be read: {exc}", severity="error", timeout=10)
@@ -135,6 +148,45 @@ class CompanionApp(App[int]):
     def _announce_end(self, state: RestrictionState) -> None:
         text = state.restriction.ended or f"{state.restriction.title}: the restriction is over."
         self.notify(text, title="A restriction has ended", timeout=15)
+
+    # ------------------------------------------------------------------ reminders
+
+    def check_reminders(self, now: DateTime | None = None) -> list[Reminder]:
+        """Each due reminder once (the water nudge at most every 90 minutes); returns those shown."""
+        moment = now if now is not None else clock.now()
+        try:
+            status = load_status(self.store, self.protocol, self.zone, moment)
+        except StoreError:
+            return []
+        shown = []
+        for reminder in due_reminders(status, self.appointments):
+            if reminder.kind == "restriction-ended":
+                continue  # the app already says so the moment a restriction ends
+            if reminder.kind == "water":
+                last = self._last_water_nudge
+                if last is not None and clock.elapsed_seconds(last, moment) < WATER_NUDGE_SECONDS:
+                    continue
+                self._last_water_nudge = moment
+                text = f"{reminder.text} Press w to tick it."
+            else:
+                key = self._reminder_key(reminder, moment)
+                if key in self._reminded:
+                    continue
+                self._reminded.add(key)
+                text = reminder.text
+                if reminder.kind == "checkin":
+                    text = "Today's check-in is still missing: press c when you have a minute."
+            self.notify(text, title="Reminder", timeout=15)
+            shown.append(reminder)
+        return shown
+
+    @staticmethod
+    def _reminder_key(reminder: Reminder, moment: DateTime) -> tuple[str, str]:
+        """What makes a reminder 'the same one': the day for the check-in, else its text
+        without the minutes counting down ('in 3 h 12 min')."""
+        if reminder.kind == "checkin":
+            return reminder.kind, moment.date().isoformat()
+        return reminder.kind, reminder.text.split(", in ")[0]
 
     def poll_store(self) -> None:
         """Another process (the CLI) may have written: reload when the files changed."""
@@ -189,6 +241,11 @@ class CompanionApp(App[int]):
         from companion.ui.screens.new_session import NewSessionScreen
 
         self._go(NewSessionScreen(self.store, self.protocol))
+
+    def action_plan(self, tab: str = "") -> None:
+        from companion.ui.screens.plan import PlanScreen
+
+        self._go(PlanScreen(self.store, self.protocol, tab=tab))
 
     def action_help(self) -> None:
         from companion.ui.screens.help import HelpScreen

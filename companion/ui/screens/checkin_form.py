@@ -96,7 +96,7 @@ class CheckinScreen(Screen[None]):
                 yield Label("  ctrl+s saves from anywhere; Esc goes back", classes="hint")
             with Vertical(id="result"):
                 yield Static("", id="result-text")
-                yield AlertList(id="result-alerts")
+                yield AlertList(protocol=self.protocol, id="result-alerts")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pendulum import DateTime
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -11,11 +12,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from companion.core import clock, timefmt
+from companion.core.appointments import Appointment, next_appointment
 from companion.core.protocol import Protocol
 from companion.core.restrictions import MonotonicCountdown, RestrictionState
 from companion.core.status import Status
 from companion.ui.widgets.alerts import AlertList
 from companion.ui.widgets.caution import CautionCard
+from companion.ui.widgets.clinic import clinic_name
 from companion.ui.widgets.countdown import RestrictionCard
 from companion.ui.widgets.hydration import WaterTracker
 
@@ -40,6 +43,22 @@ def checkin_line(status: Status) -> str:
     return "Due: how do you feel today? Press c to check in (about a minute)."
 
 
+APPOINTMENT_REFRESH_SECONDS = 5.0
+NO_APPOINTMENT = "No follow-up booked yet: press p to add it to your plan."
+
+
+def appointment_line(appointments: list[Appointment], now: DateTime) -> str:
+    """'Next follow-up: Tue 09:00, in 21 h 26 min (note)', or how to add one."""
+    coming = next_appointment(appointments, now)
+    if coming is None:
+        return NO_APPOINTMENT
+    left = clock.elapsed_seconds(now, coming.at)
+    when = timefmt.clock_time(coming.at, now)
+    soon = "in under a minute" if left < 60 else f"in {timefmt.duration(left)}"
+    note = f" ({coming.note})" if coming.note else ""
+    return f"Next follow-up: {when}, {soon}{note}"
+
+
 class DashboardScreen(Screen[None]):
     """The home screen. Watches the app's status; the 1 s tick updates only the cards."""
 
@@ -51,12 +70,14 @@ class DashboardScreen(Screen[None]):
         self.countdown = MonotonicCountdown()
         self._session_id: str | None = None
         self._shown_cautions: tuple[str, bool] | None = None
+        self._appointment_text: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="today"):
             yield Static("", id="zone-warning", classes="warning-line")
-            yield AlertList(id="alerts")
+            yield AlertList(protocol=self.protocol, id="alerts")
+            yield Static("", id="next-appointment")
             with Vertical(id="welcome"):
                 yield Static(id="welcome-text")
                 yield Button(
@@ -83,6 +104,7 @@ class DashboardScreen(Screen[None]):
         self.query_one("#welcome-text", Static).update(self.welcome_text())
         self.watch(self.app, "status", self.show_status)
         self.watch(self.app, "live_states", self.show_live)
+        self.set_interval(APPOINTMENT_REFRESH_SECONDS, self.show_appointment, name="appointment")
 
     def welcome_text(self) -> str:
         return (
@@ -114,10 +136,21 @@ class DashboardScreen(Screen[None]):
         water.glasses = status.hydration.glasses
         water.goal = status.hydration.goal
         water.extra_note = self.protocol.hydration.extra_water_note if status.extra_water else ""
+        self.show_appointment(status.now)
         checkin = self.query_one("#checkin-status", Static)
         checkin.update(checkin_line(status))
         checkin.set_class(status.checkin_done, "-done")
         self.show_live(status.restrictions)
+
+    def show_appointment(self, now: DateTime | None = None) -> None:
+        """The next follow-up and its countdown; only this line changes, and only when its text does."""
+        appointments = getattr(self.app, "appointments", [])
+        line = self.query_one("#next-appointment", Static)
+        text = appointment_line(appointments, now or clock.now())
+        if text != self._appointment_text:
+            self._appointment_text = text
+            line.update(text)
+        line.set_class(text == NO_APPOINTMENT, "-none")
 
     async def _rebuild_cards(self, status: Status) -> None:
         """New cards only when the session changes; the tick updates them after that."""
@@ -129,7 +162,13 @@ class DashboardScreen(Screen[None]):
             box = self.query_one("#timed")
             await box.remove_children()
             await box.mount_all(
-                RestrictionCard(s.restriction, s.ends_at, s.total_seconds or 1, id=f"card-{s.id}")  # type: ignore[arg-type]
+                RestrictionCard(
+                    s.restriction,
+                    s.ends_at,  # type: ignore[arg-type]
+                    s.total_seconds or 1,
+                    clinic=clinic_name(self.protocol, s.restriction),
+                    id=f"card-{s.id}",
+                )
                 for s in timed
             )
         caution_key = (status.session.id, any(s.active for s in untimed))
@@ -137,7 +176,10 @@ class DashboardScreen(Screen[None]):
             self._shown_cautions = caution_key
             box = self.query_one("#cautions")
             await box.remove_children()
-            await box.mount_all(CautionCard(s.restriction, active=s.active) for s in untimed)
+            await box.mount_all(
+                CautionCard(s.restriction, active=s.active, clinic=clinic_name(self.protocol, s.restriction))
+                for s in untimed
+            )
 
     def show_live(self, states: list[RestrictionState]) -> None:
         """The 1 s tick: set each card's seconds; only changed labels re-render."""

@@ -7,12 +7,16 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from companion.core.alerts import Alert
+from companion.core.protocol import Protocol
+from companion.ui.widgets.clinic import clinic_name
 
 
-def alert_line(alert: Alert) -> str:
+def alert_line(alert: Alert, clinic: str = "") -> str:
+    """The alert's message (it already names the clinic's phone when known)."""
+    by = f" (as instructed by {clinic})" if clinic else ""
     if alert.urgent:
-        return f"URGENT: {alert.message}"
-    return f"! {alert.message}"
+        return f"URGENT: {alert.message}{by}"
+    return f"! {alert.message}{by}"
 
 
 class AlertList(Vertical):
@@ -33,14 +37,19 @@ class AlertList(Vertical):
     }
     """
 
-    def __init__(self, alerts: list[Alert] | None = None, *, id: str | None = None) -> None:
+    def __init__(
+        self, alerts: list[Alert] | None = None, *, protocol: Protocol | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._alerts = list(alerts or [])
+        self.protocol = protocol
+        """To say which red flags are the clinic's own (optional)."""
 
     def compose(self) -> ComposeResult:
         for alert in self._alerts:
             level = "-urgent" if alert.urgent else "-contact"
-            yield Static(alert_line(alert), classes=f"alert {level}")
+            clinic = clinic_name(self.protocol, self.protocol.red_flag(alert.id)) if self.protocol else ""
+            yield Static(alert_line(alert, clinic), classes=f"alert {level}")
             if alert.beyond_sources:
                 yield Static(f"Where this comes from: {alert.beyond_sources}", classes="source")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pendulum import DateTime
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar
@@ -13,19 +14,20 @@ from companion.core.protocol import Restriction
 
 
 class RestrictionCard(Widget):
-    """A one-line card; only its time label and bar change each second."""
+    """A one-line card (two for a clinic's own instruction); only the time and bar change each second."""
 
     DEFAULT_CSS = """
     RestrictionCard {
-        height: 1;
-        layout: horizontal;
-        & > .title { width: 28; text-style: bold; }
-        & > .time { width: 10; text-align: right; padding-right: 1; }
-        & > ProgressBar { width: 1fr; min-width: 8; }
-        & > ProgressBar > Bar { width: 1fr; }
-        & > .until { width: auto; padding-left: 1; color: $text-muted; }
-        &.-done > .title { text-style: none; color: $text-muted; }
-        &.-done > .time { color: $success; }
+        height: auto;
+        & > .row { height: 1; }
+        & .title { width: 28; text-style: bold; }
+        & .time { width: 10; text-align: right; padding-right: 1; }
+        & ProgressBar { width: 1fr; min-width: 8; }
+        & ProgressBar > Bar { width: 1fr; }
+        & .until { width: auto; padding-left: 1; color: $text-muted; }
+        & > .clinic { padding-left: 2; color: $text-muted; text-style: italic; }
+        &.-done .title { text-style: none; color: $text-muted; }
+        &.-done .time { color: $success; }
     }
     """
 
@@ -33,18 +35,29 @@ class RestrictionCard(Widget):
     """Seconds to show; set by the dashboard on each tick."""
 
     def __init__(
-        self, restriction: Restriction, ends_at: DateTime, total_seconds: int, *, id: str | None = None
+        self,
+        restriction: Restriction,
+        ends_at: DateTime,
+        total_seconds: int,
+        *,
+        clinic: str = "",
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.restriction = restriction
+        self.clinic = clinic
+        """The clinic's name when this restriction is its own instruction."""
         self.ends_at = ends_at
         self.total_seconds = max(1, total_seconds)
 
     def compose(self) -> ComposeResult:
-        yield Label(self.restriction.title, classes="title")
-        yield Label("", classes="time")
-        yield ProgressBar(total=self.total_seconds, show_eta=False, show_percentage=False)
-        yield Label("", classes="until")
+        with Horizontal(classes="row"):
+            yield Label(self.restriction.title, classes="title")
+            yield Label("", classes="time")
+            yield ProgressBar(total=self.total_seconds, show_eta=False, show_percentage=False)
+            yield Label("", classes="until")
+        if self.clinic:
+            yield Label(f"as instructed by {self.clinic}", classes="clinic")
 
     def on_mount(self) -> None:
         self.tooltip = f"Avoid: {self.restriction.avoid}\nWhy: {self.restriction.why}"
