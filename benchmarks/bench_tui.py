@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pendulum
 
-from companion.core.backup import Backup
 from companion.core import clock
+from companion.core.backup import Backup
 from companion.core.checkins import CheckIn
 from companion.core.checklist import ChecklistDay
 from companion.core.hydration import HydrationDay

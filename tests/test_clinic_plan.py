@@ -310,3 +310,8 @@ def test_status_shows_the_next_follow_up(data_dir: Path) -> None:
     status = json.loads(ok("status", "--json", data_dir=data_dir).stdout)
     assert status["next_appointment"]["note"] == "review"
     assert "Follow-up" in ok("status", data_dir=data_dir).stdout
+
+
+def test_a_follow_up_in_the_past_is_refused(data_dir: Path) -> None:
+    result = run_cli("appointment", "add", "--at", "2020-01-10T09:00", data_dir=data_dir)
+    assert result.returncode == 2 and "--at" in result.stderr and "already passed" in result.stderr

@@ -7,7 +7,8 @@ from typing import Any
 
 from pendulum import DateTime
 
-from companion.core import clock
+from companion.core import clock, timefmt
+from companion.core.errors import InputError
 from companion.core.ids import new_id
 from companion.core.records import require_id, require_object, require_text, require_timestamp
 from companion.core.sessions import validate_text
@@ -23,8 +24,18 @@ class Appointment:
         return {"id": self.id, "at": clock.iso(self.at), "note": self.note}
 
 
-def new_appointment(at: DateTime, note: str = "") -> Appointment:
-    return Appointment(id=new_id(), at=at, note=validate_text(note, "--note", 500))
+def new_appointment(
+    at: DateTime, note: str = "", field: str = "--at", note_field: str = "--note"
+) -> Appointment:
+    """A follow-up to come; a time already past is refused (it is not a plan any more)."""
+    now = clock.now()
+    if clock.elapsed_seconds(now, at) < 0:
+        raise InputError(
+            field,
+            f"{timefmt.clock_time(at, now)} has already passed; give the time of your next "
+            "follow-up, e.g. 2026-11-28T09:00",
+        )
+    return Appointment(id=new_id(), at=at, note=validate_text(note, note_field, 500))
 
 
 def appointment_from_record(data: Any, where: str = "appointment") -> Appointment:

@@ -11,7 +11,9 @@ import pytest
 from textual.widgets import Input
 
 from companion.core import clock
+from companion.core.appointments import Appointment
 from companion.core.checkins import CheckIn
+from companion.core.ids import new_id
 from companion.core.protocol import Protocol, default_protocol
 from companion.core.sessions import Session
 from companion.store import Store
@@ -106,3 +108,8 @@ def no_blink(app: CompanionApp) -> None:
 
 def notifications(app: CompanionApp) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+def seeded_appointment(at_time, note: str = "") -> Appointment:
+    """A stored follow-up (seeding bypasses the 'not in the past' check, which uses real time)."""
+    return Appointment(new_id(), at_time, note)

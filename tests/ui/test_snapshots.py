@@ -9,8 +9,14 @@ import pendulum
 import pytest
 from textual.pilot import Pilot
 
+from companion.core import clock
+from companion.core.clinic import effective_protocol
+from companion.core.exercises import Exercise
+from companion.core.intake import new_intake
+from companion.core.questions import Question
 from companion.store import Store
-from tests.ui.conftest import add_checkin, add_session, at, no_blink
+from companion.ui.app import create_app
+from tests.ui.conftest import BERLIN, add_checkin, add_session, at, no_blink, seeded_appointment
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 NOW = at(2026, 11, 22, 10, 0)
@@ -33,6 +39,20 @@ def seed_history(store: Store) -> None:
     for offset in range(6):
         day = dt.date(2026, 11, 17) + dt.timedelta(days=offset)
         store.update_hydration(day, lambda h, n=offset: h.add(4 + n % 5))
+
+
+def seed_plan(store: Store) -> None:
+    store.add_appointment(seeded_appointment(at(2026, 11, 23, 7, 26), "Dr Lee, room 3"))
+    store.add_appointment(
+        seeded_appointment(pendulum.parse("2026-12-03T09:00-05:00"), "video call")  # type: ignore[arg-type]
+    )
+    store.add_exercise(Exercise("ex1", "chin tucks", sets=3, reps=10, per_day=2))
+    store.add_exercise(Exercise("ex2", "doorway stretch", minutes=2, note="both sides"))
+    store.add_question(Question("q1", "How long should I keep the ice on?", at(2026, 11, 21, 18, 0)))
+    store.add_question(
+        Question("q2", "Can I swim this week?", at(2026, 11, 20, 9, 0), done_at=at(2026, 11, 21, 16, 0))
+    )
+    store.add_intake(new_intake("coffee", at(2026, 11, 22, 9, 0), "1 cup"))
 
 
 def press_then(*keys: str):  # type: ignore[no-untyped-def]
@@ -95,3 +115,28 @@ def test_new_session(snap_compare, make_app, store, frozen_now, size) -> None:
 def test_help(snap_compare, make_app, store, frozen_now, size) -> None:
     store.data_dir = Path("/home/patient/.local/share/companion")  # the tmp path changes each run
     assert snap_compare(make_app(), terminal_size=size, run_before=press_then("question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_plan_with_data(snap_compare, make_app, store, frozen_now, size) -> None:
+    add_session(store, at(2026, 11, 21, 16, 30))
+    seed_plan(store)
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("p"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_plan_what_i_took(snap_compare, make_app, store, frozen_now, size) -> None:
+    add_session(store, at(2026, 11, 21, 16, 30))
+    seed_plan(store)
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("p", "shift+tab", "left"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard_with_clinic_protocol_and_follow_up(snap_compare, store, frozen_now, size) -> None:
+    clinic_file = Path(__file__).resolve().parents[2] / "assets" / "clinic-example.toml"
+    store.set_clinic_text(clinic_file.read_text(encoding="utf-8"))
+    protocol = effective_protocol(store.clinic_text())
+    seed_active_session(store)
+    store.add_appointment(seeded_appointment(at(2026, 11, 23, 7, 26), "Dr Lee"))
+    app = create_app(store, protocol, clock.ZoneInfo(BERLIN, "setting"))
+    assert snap_compare(app, terminal_size=size, run_before=press_then())

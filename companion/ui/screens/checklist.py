@@ -15,15 +15,46 @@ from textual.widgets.selection_list import Selection
 
 from companion.core import clock
 from companion.core.checklist import ChecklistDay
+from companion.core.errors import InputError
+from companion.core.exercises import Exercise
 from companion.core.protocol import ChecklistItem, Protocol
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.widgets.caution import sources_text
+from companion.ui.widgets.clinic import instructed_by
 from companion.ui.widgets.tickbox import TickList
 
 
-def item_detail(item: ChecklistItem) -> str:
-    return f"{item.title}\n\n{item.detail}\n\nWhy it helps: {item.why}\n\nFrom {sources_text(item.sources)}."
+def item_detail(item: ChecklistItem, clinic: str = "") -> str:
+    if clinic:
+        source = f" (also in {sources_text(item.sources)})" if item.sources else ""
+        origin = f"{clinic}{source}."
+    else:
+        origin = f"From {sources_text(item.sources)}."
+    return f"{item.title}\n\n{item.detail}\n\nWhy it helps: {item.why}\n\n{origin}"
+
+
+def item_prompt(item: ChecklistItem, clinic: str = "") -> str:
+    return f"{item.title} ({clinic.lower()})" if clinic else item.title
+
+
+def exercise_rounds(exercises: list[Exercise]) -> list[tuple[Exercise, int, str]]:
+    """One tick per round of each home exercise: (exercise, round, tick id)."""
+    return [(ex, n, tick) for ex in exercises for n, tick in enumerate(ex.tick_ids(), start=1)]
+
+
+def exercise_prompt(exercise: Exercise, round_no: int) -> str:
+    rounds = f", {round_no} of {exercise.per_day}" if exercise.per_day > 1 else ""
+    return f"Exercise {exercise.name}{rounds}"
+
+
+def exercise_detail(exercise: Exercise, round_no: int) -> str:
+    note = f"\n\n{exercise.note}" if exercise.note else ""
+    return (
+        f"{exercise.name}\n\nFrom your home exercise plan: {exercise.dose}. "
+        f"Tick each round when you have done it (this is round {round_no} of {exercise.per_day})."
+        f"{note}\n\nAdd or remove exercises in your plan (p)."
+    )
 
 
 class ChecklistScreen(Screen[None]):
@@ -34,6 +65,7 @@ class ChecklistScreen(Screen[None]):
         self.store = store
         self.protocol = protocol
         self.day = day or clock.today()
+        self.rounds: list[tuple[Exercise, int, str]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,15 +91,35 @@ class ChecklistScreen(Screen[None]):
         except StoreError as exc:
             done = frozenset()
             self.notify(str(exc), title="Could not read the checklist", severity="error")
-        items.add_options(Selection(item.title, item.id, item.id in done) for item in self.protocol.checklist)
+        try:
+            self.rounds = exercise_rounds(self.store.exercises())
+        except (StoreError, InputError) as exc:
+            self.notify(f"Your home exercises could not be read: {exc}", severity="error")
+        items.add_options(
+            Selection(item_prompt(item, self._clinic(item)), item.id, item.id in done)
+            for item in self.protocol.checklist
+        )
+        items.add_options(
+            Selection(exercise_prompt(ex, n), tick, tick in done) for ex, n, tick in self.rounds
+        )
         items.highlighted = 0
         items.focus()
         self.show_detail(0)
 
+    def _clinic(self, item: ChecklistItem) -> str:
+        return instructed_by(self.protocol, item)
+
     def show_detail(self, index: int | None) -> None:
-        if index is None or not 0 <= index < len(self.protocol.checklist):
+        if index is None or index < 0:
             return
-        self.query_one("#item-detail", Static).update(item_detail(self.protocol.checklist[index]))
+        detail = self.query_one("#item-detail", Static)
+        count = len(self.protocol.checklist)
+        if index < count:
+            item = self.protocol.checklist[index]
+            detail.update(item_detail(item, self._clinic(item)))
+        elif index - count < len(self.rounds):
+            exercise, round_no, _tick = self.rounds[index - count]
+            detail.update(exercise_detail(exercise, round_no))
 
     @on(SelectionList.SelectionHighlighted, "#items")
     def _highlighted(self, event: SelectionList.SelectionHighlighted[str]) -> None:

@@ -151,6 +151,9 @@ class DashboardScreen(Screen[None]):
             self._appointment_text = text
             line.update(text)
         line.set_class(text == NO_APPOINTMENT, "-none")
+        status = getattr(self.app, "status", None)
+        # Before the first session the welcome says what to do; the hint would only add noise.
+        line.display = text != NO_APPOINTMENT or (status is not None and status.session is not None)
 
     async def _rebuild_cards(self, status: Status) -> None:
         """New cards only when the session changes; the tick updates them after that."""

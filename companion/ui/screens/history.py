@@ -15,7 +15,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from companion.core import clock
+from companion.core.checklist import ChecklistDay
+from companion.core.exercises import TICK_PREFIX, Exercise, adherence
 from companion.core.history import HistoryRow
+from companion.core.intake import Intake
 from companion.core.protocol import Protocol
 from companion.core.sessions import Session
 from companion.queries import load_history
@@ -23,7 +26,8 @@ from companion.store import Store
 from companion.ui.messages import OpenCheckin
 from companion.ui.widgets.chart import Band, RecoveryChart, SessionSeries
 
-COLUMNS = ("Date", "Day", "Sore", "Tired", "Stiff", "Bruising", "Water", "List", "Alerts")
+COLUMNS = ("Date", "Day", "Sore", "Tired", "Stiff", "Bruising", "Water", "List", "Alerts", "Exer.", "Took")
+ADHERENCE_DAYS = 7
 CHART_SESSIONS = 3
 CHART_DAYS = 14
 FIRST_CHUNK_DAYS = 120  # shown at once; older days follow in the background
@@ -32,7 +36,25 @@ CHUNK_DAYS = 366
 Cells = tuple[str | Text, ...]
 
 
-def day_cells(row: HistoryRow, checklist_total: int) -> Cells:
+def exercise_cell(row: HistoryRow, exercises: Sequence[Exercise]) -> str:
+    """Rounds ticked that day out of the rounds the current plan asks for ('1/2')."""
+    ticked = sum(1 for item in row.checklist_done if item.startswith(TICK_PREFIX))
+    due = sum(ex.per_day for ex in exercises)
+    if not ticked and not due:
+        return ""
+    return f"{ticked}/{due}" if due else str(ticked)
+
+
+def took_cell(intakes: Sequence[Intake]) -> str:
+    return ", ".join(i.what.replace("-", " ") for i in intakes)
+
+
+def day_cells(
+    row: HistoryRow,
+    checklist_total: int,
+    exercises: Sequence[Exercise] = (),
+    intakes: Sequence[Intake] = (),
+) -> Cells:
     c = row.checkin
     flags = []
     if c is not None:
@@ -43,6 +65,7 @@ def day_cells(row: HistoryRow, checklist_total: int) -> Cells:
         if c.breathing_trouble:
             flags.append("breath")
     alerts = ", ".join(a.id for a in row.alerts)
+    listed = [item for item in row.checklist_done if not item.startswith(TICK_PREFIX)]
     water = f"{row.glasses}/{row.goal}" if row.glasses else "-"
     return (
         row.date.strftime("%a %Y-%m-%d"),
@@ -52,8 +75,10 @@ def day_cells(row: HistoryRow, checklist_total: int) -> Cells:
         str(c.stiffness) if c else "-",
         (c.bruising + (" " + "/".join(flags) if flags else "")) if c else "-",
         water,
-        f"{len(row.checklist_done)}/{checklist_total}" if row.checklist_done else "-",
+        f"{len(listed)}/{checklist_total}" if listed else "-",
         Text(alerts, style="bold") if alerts else "",
+        exercise_cell(row, exercises),
+        took_cell(intakes),
     )
 
 
@@ -69,11 +94,18 @@ def session_cells(session: Session) -> Cells:
         "",
         "",
         Text(areas, style="italic"),
+        "",
+        "",
     )
 
 
 def table_rows(
-    rows: Sequence[HistoryRow], checklist_total: int, previous: HistoryRow | None = None, final: bool = True
+    rows: Sequence[HistoryRow],
+    checklist_total: int,
+    previous: HistoryRow | None = None,
+    final: bool = True,
+    exercises: Sequence[Exercise] = (),
+    intake: dict[dt.date, list[Intake]] | None = None,
 ) -> tuple[list[Cells], list[dt.date | None]]:
     """Newest first; a session row closes each group (under its day 0).
 
@@ -87,13 +119,23 @@ def table_rows(
         if closes and (row.session is None or row.session.id != previous.session.id):  # type: ignore[union-attr]
             cells.append(session_cells(previous.session))
             dates.append(None)
-        cells.append(day_cells(row, checklist_total))
+        cells.append(day_cells(row, checklist_total, exercises, (intake or {}).get(row.date, ())))
         dates.append(row.date)
         previous = row
     if final and previous is not None and previous.session is not None:
         cells.append(session_cells(previous.session))
         dates.append(None)
     return cells, dates
+
+
+def adherence_line(exercises: Sequence[Exercise], rows: Sequence[HistoryRow], today: dt.date) -> str:
+    """'Home exercises, last 7 days: chin tucks 5/14' from the newest rows."""
+    if not exercises:
+        return ""
+    first = today - dt.timedelta(days=ADHERENCE_DAYS - 1)
+    days = [ChecklistDay(r.date, frozenset(r.checklist_done)) for r in rows if r.date >= first]
+    parts = [f"{a.exercise.name} {a.done}/{a.due}" for a in adherence(list(exercises), days, first, today)]
+    return f"Home exercises, last {ADHERENCE_DAYS} days: " + ", ".join(parts) + "."
 
 
 def chart_series(rows: Sequence[HistoryRow], limit: int = CHART_SESSIONS) -> tuple[SessionSeries, ...]:
@@ -129,6 +171,7 @@ class HistoryScreen(Screen[None]):
         self.store = store
         self.protocol = protocol
         self._dates: list[dt.date | None] = []
+        self._adherence = ""
         soreness = protocol.reaction("soreness")
         usual = soreness.usual_hours if soreness and soreness.usual_hours else 48
         longest = soreness.longest_hours if soreness and soreness.longest_hours else 72
@@ -156,16 +199,22 @@ class HistoryScreen(Screen[None]):
         """The recent weeks first (shown at once), then older years in chunks."""
         worker = get_current_worker()
         total = len(self.protocol.checklist)
-        last = clock.today()
+        last = today = clock.today()
         first_day = self.store.first_day() or last
+        exercises = self.store.exercises()
         loaded: list[HistoryRow] = []
         span = FIRST_CHUNK_DAYS
         while last >= first_day and not worker.is_cancelled:
             first = max(first_day, last - dt.timedelta(days=span - 1))
             rows = load_history(self.store, self.protocol, first=first, last=last)
+            intake: dict[dt.date, list[Intake]] = {}
+            for entry in self.store.intake_between(first, last):
+                intake.setdefault(entry.date, []).append(entry)
             previous = loaded[-1] if loaded else None
             final = first <= first_day
-            cells, dates = table_rows(rows, total, previous, final)
+            cells, dates = table_rows(rows, total, previous, final, exercises, intake)
+            if not loaded:
+                self._adherence = adherence_line(exercises, rows, today)
             loaded.extend(rows)
             series = chart_series(loaded) if final or len(loaded) == len(rows) else None
             self.app.call_from_thread(self.populate, cells, dates, series, not final)
@@ -191,8 +240,10 @@ class HistoryScreen(Screen[None]):
         status = self.query_one("#history-status", Static)
         loading = " (loading older days...)" if more else ""
         plural = "s" if days != 1 else ""
+        adherence_text = f"\n{self._adherence}" if self._adherence else ""
         status.update(
             f"{days} day{plural}{loading}, newest first. Enter on a day shows or edits its check-in."
+            f"{adherence_text}"
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

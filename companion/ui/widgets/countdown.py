@@ -8,6 +8,7 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar
+from textual.widgets._progress_bar import Bar
 
 from companion.core import timefmt
 from companion.core.protocol import Restriction
@@ -24,7 +25,7 @@ class RestrictionCard(Widget):
         & .time { width: 10; text-align: right; padding-right: 1; }
         & ProgressBar { width: 1fr; min-width: 8; }
         & ProgressBar > Bar { width: 1fr; }
-        & .until { width: auto; padding-left: 1; color: $text-muted; }
+        & .until { width: 17; padding-left: 1; color: $text-muted; }
         & > .clinic { padding-left: 2; color: $text-muted; text-style: italic; }
         &.-done .title { text-style: none; color: $text-muted; }
         &.-done .time { color: $success; }
@@ -62,6 +63,19 @@ class RestrictionCard(Widget):
     def on_mount(self) -> None:
         self.tooltip = f"Avoid: {self.restriction.avoid}\nWhy: {self.restriction.why}"
         self.watch_seconds_left(self.seconds_left)
+
+    def on_resize(self) -> None:
+        # Textual's Bar rounds its fill to the width it had when the value was set (none at
+        # first); set it again at the settled width so the same time always draws the same bar.
+        self.call_after_refresh(self._settle_bar)
+
+    def _settle_bar(self) -> None:
+        try:
+            bar = self.query_one(ProgressBar)
+            inner = bar.query_one(Bar)
+        except Exception:
+            return
+        inner.percentage = bar.percentage
 
     @property
     def done(self) -> bool:
