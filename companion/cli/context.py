@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from companion.core import clock
-from companion.core.clinic import effective_protocol
 from companion.core.errors import ProtocolError
 from companion.core.protocol import Protocol, default_protocol
 from companion.store import Store
@@ -30,6 +29,8 @@ def load_protocol(store: Store) -> Protocol:
     text = store.clinic_text()
     if not text:
         return default_protocol()
+    from companion.core.clinic import effective_protocol  # only when a clinic file is in use
+
     try:
         return effective_protocol(text, "the stored clinic protocol")
     except ProtocolError as exc:

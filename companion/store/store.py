@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pendulum
 from tinydb import TinyDB
@@ -30,7 +30,6 @@ from tinydb.table import Document
 
 from companion.core import clock
 from companion.core.appointments import Appointment, appointment_from_record
-from companion.core.backup import Backup
 from companion.core.checkins import CheckIn, checkin_from_record
 from companion.core.checklist import ChecklistDay, checklist_from_record
 from companion.core.exercises import Exercise, exercise_from_record
@@ -52,6 +51,9 @@ from companion.store.atomic_storage import (
 )
 from companion.store.backups import Backups
 from companion.store.process_lock import ProcessLock
+
+if TYPE_CHECKING:
+    from companion.core.backup import Backup
 
 SCHEMA_VERSION = 1
 META_FILE = "companion.json"
