@@ -22,6 +22,7 @@ from companion.core.sessions import latest_before
 from companion.queries import checkins_for_alerts
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
+from companion.ui.screens.field_errors import clear_field_errors
 from companion.ui.screens.urgent import UrgentModal
 from companion.ui.widgets.alerts import AlertList
 from companion.ui.widgets.tickbox import TickBox
@@ -124,11 +125,7 @@ class CheckinScreen(Screen[None]):
     # ------------------------------------------------------------------ saving
 
     def clear_errors(self) -> None:
-        for label in self.query(".field-error").results(Label):
-            label.update("")
-            label.display = False
-        for widget in self.query(".-invalid"):
-            widget.remove_class("-invalid")
+        clear_field_errors(self)
 
     def show_error(self, error: InputError) -> None:
         key = LABEL_TO_FIELD.get(error.field, "soreness")

@@ -34,6 +34,7 @@ from companion.core.protocol import Protocol
 from companion.core.questions import Question, new_question
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
+from companion.ui.screens.field_errors import clear_field_errors
 
 TABS = ("appointments", "exercises", "questions", "took")
 FIRST_INPUT = dict(appointments="appt-when", exercises="ex-name", questions="q-text", took="took-what")
@@ -273,11 +274,7 @@ class PlanScreen(Screen[None]):
     # ------------------------------------------------------------------ errors
 
     def clear_errors(self) -> None:
-        for label in self.query(".field-error").results(Label):
-            label.update("")
-            label.display = False
-        for widget in self.query(".-invalid"):
-            widget.remove_class("-invalid")
+        clear_field_errors(self)
 
     def show_error(self, tab: str, error: InputError) -> None:
         fields = CORE_FIELDS[tab]
