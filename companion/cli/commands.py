@@ -246,16 +246,20 @@ def _write_output(path: Path, payload: bytes) -> None:
         raise StoreError(describe_os_error(exc, path).replace("save", "write")) from exc
 
 
-def import_file(ctx: Context, args: argparse.Namespace) -> int:
-    path = Path(args.file).expanduser()
+def _read_text_file(path: Path, kind: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("FILE", f"{path} does not exist") from None
     except UnicodeDecodeError:
-        raise InputError("FILE", f"{path} is not a text (JSON) file") from None
+        raise InputError("FILE", f"{path} is not a text ({kind}) file") from None
     except OSError as exc:
         raise InputError("FILE", f"cannot read {path}: {exc.strerror}") from None
+
+
+def import_file(ctx: Context, args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser()
+    text = _read_text_file(path, "JSON")
     backup = parse_export_text(text, "FILE")
     counts = ctx.store.apply_import(backup)
     if counts.total == 0:
@@ -300,12 +304,7 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
 
 def protocol_import(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("FILE", f"{path} does not exist") from None
-    except (OSError, UnicodeDecodeError):
-        raise InputError("FILE", f"cannot read {path} as a text (TOML) file") from None
+    text = _read_text_file(path, "TOML")
     try:
         protocol = validate_clinic_text(text, path.name)
     except ProtocolError as exc:
