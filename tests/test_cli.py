@@ -293,3 +293,64 @@ def test_python_dash_m_and_usage_errors(data_dir: Path) -> None:
     assert result.returncode == 0 and "checkin" in result.stdout
     bogus = run_cli("frobnicate", data_dir=data_dir)
     assert bogus.returncode == 2 and "invalid choice" in bogus.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (("checkin", "--soreness", "3", "--fatigue", "2", "--date", "0001-01-01"), "--date"),
+        (("session", "add", "--at", "1900-06-01T10:00"), "--at"),
+        (("took", "beer", "--at", "0001-01-01T00:00"), "--at"),
+        (("appointment", "add", "--at", "9999-12-31T23:59"), "--at"),
+    ],
+)
+def test_dates_far_out_of_range_are_refused_and_nothing_is_saved(data_dir: Path, args, field) -> None:
+    result = run_cli(*args, data_dir=data_dir)
+    assert result.returncode == 2 and field in result.stderr and "1970 to 2100" in result.stderr
+    assert not (data_dir / "days").exists() or not any((data_dir / "days").iterdir())
+    assert ok("status", data_dir=data_dir).returncode == 0
+
+
+def test_import_applies_the_same_limits_as_the_cli(tmp_path: Path, data_dir: Path) -> None:
+    f = tmp_path / "huge.json"
+    f.write_text(
+        json.dumps(
+            {
+                "format": "companion-export",
+                "version": 1,
+                "exercises": [{"id": "e1", "name": "x", "per_day": 1000000000}],
+            }
+        )
+    )
+    result = run_cli("import", str(f), data_dir=data_dir)
+    assert result.returncode == 2 and "exercises[0].per_day" in result.stderr
+    old = tmp_path / "old.json"
+    old.write_text(
+        json.dumps(
+            {
+                "format": "companion-export",
+                "version": 1,
+                "checkins": [
+                    {
+                        "id": "c",
+                        "date": "0001-01-01",
+                        "recorded_at": "2026-11-22T09:00:00+01:00",
+                        "soreness": 1,
+                        "fatigue": 1,
+                    }
+                ],
+            }
+        )
+    )
+    assert run_cli("import", str(old), data_dir=data_dir).returncode == 2
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100000 + "]" * 100000)
+    nested = run_cli("import", str(deep), data_dir=data_dir)
+    assert nested.returncode == 2 and "FILE" in nested.stderr
+
+
+def test_a_file_in_place_of_the_data_folder_is_named_clearly(tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("x")
+    result = run_cli("status", data_dir=blocker)
+    assert result.returncode == 1 and "a file of that name is in the way" in result.stderr

@@ -315,3 +315,38 @@ def test_status_shows_the_next_follow_up(data_dir: Path) -> None:
 def test_a_follow_up_in_the_past_is_refused(data_dir: Path) -> None:
     result = run_cli("appointment", "add", "--at", "2020-01-10T09:00", data_dir=data_dir)
     assert result.returncode == 2 and "--at" in result.stderr and "already passed" in result.stderr
+
+
+@pytest.mark.parametrize("hours", ["nan", "inf", "1e308", "100000000"])
+def test_clinic_hours_must_be_a_sane_number(hours: str) -> None:
+    text = f"schema = 1\n[[restriction]]\nid = 'alcohol'\nhours = {{ standard = {hours}, intense = 48 }}\n"
+    with pytest.raises(ProtocolError) as err:
+        effective_protocol(text, "clinic.toml")
+    assert "hours.standard" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("what", "restriction"),
+    [
+        ("ibuprofen 400mg", "anti-inflammatories"),
+        ("red wine", "alcohol"),
+        ("Nurofen", "anti-inflammatories"),
+        ("green tea", "caffeine"),
+        ("vodka", "alcohol"),
+        ("paracetamol", None),
+    ],
+)
+def test_took_recognises_common_names(berlin, what: str, restriction: str | None) -> None:
+    assert new_intake(what).restriction_id == restriction
+
+
+def test_an_unknown_name_says_what_the_pauses_cover(berlin) -> None:
+    check = check_intake(default_protocol(), [], new_intake("mystery pill"))
+    assert not check.during_restriction and "caffeine, alcohol and anti-inflammatory" in check.message
+
+
+def test_long_fatigue_text_follows_the_clinic_threshold() -> None:
+    p = effective_protocol("schema = 1\n[[red_flag]]\nid = 'long-fatigue'\nafter_hours = 96\n")
+    flag = p.red_flag("long-fatigue")
+    assert flag is not None and "96 hours" in flag.message
+    assert "48 hours" in (default_protocol().red_flag("long-fatigue") or flag).message

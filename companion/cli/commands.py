@@ -147,7 +147,7 @@ def checkin(ctx: Context, args: argparse.Namespace) -> int:
         print_json({**entry.to_record(), "replaced": replaced, "alerts": [a.to_json() for a in alerts]})
         return EXIT_OK
     verb = "replaced" if replaced else "saved"
-    print(f"Check-in {verb} for {entry.date.strftime('%a %d %b')}: {render.checkin_summary(entry)}")
+    print(f"Check-in {verb} for {render.day_label(entry.date)}: {render.checkin_summary(entry)}")
     if alerts:
         print("\n".join(render.alert_lines(alerts)))
     else:

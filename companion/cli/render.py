@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from pendulum import DateTime
@@ -27,6 +28,12 @@ def table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(row)]
         lines.append((indent + "  ".join(cells)).rstrip())
     return lines
+
+
+def day_label(day: dt.date) -> str:
+    """'Mon 23 Nov', with the year when it is not this year."""
+    label = day.strftime("%a %d %b")
+    return label if day.year == clock.today().year else f"{label} {day.year}"
 
 
 def session_line(session: Session, now: DateTime) -> str:
@@ -101,7 +108,7 @@ def status_text(status: Status, protocol: Protocol) -> str:
         note = f" ({appt.note})" if appt.note else ""
         lines.append(f"Follow-up {timefmt.clock_time(appt.at, now)}, in {left}{note}")
     if status.alerts:
-        day = status.latest_checkin.date.strftime("%a %d %b") if status.latest_checkin else ""
+        day = day_label(status.latest_checkin.date) if status.latest_checkin else ""
         lines.append(f"Alerts    from your check-in of {day}:")
         lines.extend("  " + line for line in alert_lines(status.alerts))
     elif status.latest_checkin is not None:

@@ -60,6 +60,8 @@ def build_export(backup: Backup, exported_at: DateTime) -> dict[str, Any]:
 def parse_export_text(text: str, field: str = "FILE") -> Backup:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise InputError(field, "is nested too deeply to be a companion export") from None
     except json.JSONDecodeError as exc:
         raise InputError(field, f"is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
     return parse_export(data, field)

@@ -16,12 +16,23 @@ from dataclasses import dataclass
 import pendulum
 from pendulum import DateTime
 from pendulum.tz.exceptions import InvalidTimezone
+from pendulum.tz.local_timezone import get_local_timezone
 from pendulum.tz.timezone import FixedTimezone, Timezone
 
 from companion.core.errors import InputError
 
 # Sessions may not be recorded this far in the future (clock skew allowance).
 FUTURE_TOLERANCE_SECONDS = 5 * 60
+# Dates and times the app accepts at all: well before any record and well after.
+EARLIEST = dt.date(1970, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+
+
+def check_range(day: dt.date, field: str) -> dt.date:
+    """Refuse dates outside 1970-2100 (typos like 0001 or 9999 would break the arithmetic)."""
+    if not EARLIEST <= day <= LATEST:
+        raise InputError(field, f"{day.isoformat()} is out of range; use a date from 1970 to 2100")
+    return day
 
 
 @dataclass(frozen=True)
@@ -81,7 +92,7 @@ def now() -> DateTime:
 
 
 def local_zone() -> Timezone | FixedTimezone:
-    return pendulum.local_timezone()
+    return get_local_timezone()
 
 
 def to_local(moment: DateTime) -> DateTime:
@@ -177,6 +188,7 @@ def parse_when(text: str, field: str = "--at") -> DateTime:
         ) from None
     if not re.search(r"T\d", candidate):
         raise InputError(field, f"{raw!r} has no time of day; add one, e.g. {raw}T16:30")
+    check_range(parsed.date(), field)
     if parsed.tzinfo is None:
         return _local_wall_time(parsed, field)
     return to_local(pendulum.instance(parsed))
@@ -188,9 +200,10 @@ def parse_day(text: str, field: str = "--date") -> dt.date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
         raise InputError(field, f"{raw!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-22")
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         raise InputError(field, f"{raw} is not a real calendar date") from None
+    return check_range(day, field)
 
 
 def end_of_day(day: dt.date) -> DateTime:

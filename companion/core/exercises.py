@@ -64,6 +64,8 @@ def _positive(value: str | int | float | None, field: str, *, whole: bool, maxim
         return None
     try:
         number = int(str(value)) if whole else float(str(value))
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError
     except ValueError:
         kind = "a whole number" if whole else "a number"
         raise InputError(field, f"must be {kind}; got {value!r}") from None
@@ -105,12 +107,16 @@ def exercise_from_record(data: Any, where: str = "exercise") -> Exercise:
     exercise_id = require_id(data, where)
     name = require_text(data, "name", where, default=None)
     values: dict[str, Any] = {}
-    for key, whole in (("sets", True), ("reps", True), ("minutes", False), ("per_day", True)):
+    for key, whole, maximum in (
+        ("sets", True, 50),
+        ("reps", True, 500),
+        ("minutes", False, 240),
+        ("per_day", True, MAX_PER_DAY),
+    ):
         raw = data.get(key)
-        ok = raw is None or (not isinstance(raw, bool) and isinstance(raw, int | float) and raw > 0)
-        if not ok or (whole and raw is not None and int(raw) != raw):
+        if isinstance(raw, bool) or (raw is not None and not isinstance(raw, int | float)):
             raise InputError(f"{where}.{key}", "must be a positive number or null")
-        values[key] = raw
+        values[key] = _positive(raw, f"{where}.{key}", whole=whole, maximum=maximum)
     note = require_text(data, "note", where)
     return Exercise(
         id=exercise_id,

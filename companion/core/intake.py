@@ -31,9 +31,20 @@ SUBSTANCES: dict[str, str | None] = {
     "alcohol": "alcohol",
     "beer": "alcohol",
     "wine": "alcohol",
+    "cider": "alcohol",
+    "prosecco": "alcohol",
+    "champagne": "alcohol",
     "spirits": "alcohol",
+    "vodka": "alcohol",
+    "whisky": "alcohol",
+    "whiskey": "alcohol",
+    "gin": "alcohol",
+    "rum": "alcohol",
     "cocktail": "alcohol",
     "ibuprofen": "anti-inflammatories",
+    "advil": "anti-inflammatories",
+    "nurofen": "anti-inflammatories",
+    "motrin": "anti-inflammatories",
     "aspirin": "anti-inflammatories",
     "naproxen": "anti-inflammatories",
     "diclofenac": "anti-inflammatories",
@@ -68,7 +79,20 @@ class Intake:
 
 
 def restriction_for(what: str) -> str | None:
-    return SUBSTANCES.get(what)
+    """The restriction a logged name falls under: the whole name, else any word of it
+    ("ibuprofen-400mg", "red-wine", "green-tea")."""
+    name = what.lower()
+    if name in SUBSTANCES:
+        return SUBSTANCES[name]
+    for word in name.replace("_", "-").split("-"):
+        if SUBSTANCES.get(word):
+            return SUBSTANCES[word]
+    return None
+
+
+def recognised(what: str) -> bool:
+    name = what.lower()
+    return name in SUBSTANCES or any(w in SUBSTANCES for w in name.replace("_", "-").split("-"))
 
 
 def new_intake(what: str, at: DateTime | None = None, amount: str = "") -> Intake:
@@ -116,7 +140,13 @@ class IntakeCheck:
 def check_intake(protocol: Protocol, sessions: list[Session], intake: Intake) -> IntakeCheck:
     title = intake.what.replace("-", " ")
     if intake.restriction_id is None:
-        return IntakeCheck(False, f"Noted {title}. It will be in your report for your physiotherapist.")
+        if recognised(intake.what):
+            return IntakeCheck(False, f"Noted {title}. It will be in your report for your physiotherapist.")
+        return IntakeCheck(
+            False,
+            f"Noted {title}. companion does not know whether it falls under a pause: the pauses "
+            "cover caffeine, alcohol and anti-inflammatory medicine (such as ibuprofen or aspirin).",
+        )
     session = latest_before(sessions, intake.at)
     states = {s.id: s for s in restriction_states(protocol, session, intake.at)}
     state = states.get(intake.restriction_id)

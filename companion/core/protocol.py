@@ -18,6 +18,7 @@ from companion.core.errors import ProtocolError
 
 INTENSITIES: tuple[str, ...] = ("standard", "intense")
 ALERT_LEVELS: tuple[str, ...] = ("contact-clinician", "urgent")
+MAX_RESTRICTION_HOURS = 24 * 30  # a month: anything longer is a typo, not after-care
 KNOWN_SOURCES: frozenset[str] = frozenset({"000", "001", "002"})
 
 
@@ -175,8 +176,8 @@ class _Item:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self._fail(key, f"must be a number, got {value!r}")
-        if value < minimum:
-            raise self._fail(key, f"must be at least {minimum}, got {value!r}")
+        if not minimum <= value <= 24 * 365:
+            raise self._fail(key, f"must be from {minimum} to {24 * 365}, got {value!r}")
         return float(value)
 
     def integer(self, key: str, *, minimum: int = 0, maximum: int = 10) -> int | None:
@@ -236,8 +237,15 @@ def _restriction(i: int, raw: Any) -> Restriction:
         hours = {}
         for intensity in INTENSITIES:
             value = hours_raw.get(intensity)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise item._fail(f"hours.{intensity}", f"must be a positive number of hours, got {value!r}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0 < value <= MAX_RESTRICTION_HOURS
+            ):
+                raise item._fail(
+                    f"hours.{intensity}",
+                    f"must be a number of hours above 0 and at most {MAX_RESTRICTION_HOURS}, got {value!r}",
+                )
             hours[intensity] = float(value)
         extra = set(hours_raw) - set(INTENSITIES)
         if extra:

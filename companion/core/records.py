@@ -23,10 +23,14 @@ def require_id(data: dict[str, Any], where: str) -> str:
     return value
 
 
-def require_text(data: dict[str, Any], key: str, where: str, default: str | None = "") -> str:
+def require_text(
+    data: dict[str, Any], key: str, where: str, default: str | None = "", limit: int = 2000
+) -> str:
     value = data.get(key, default)
     if not isinstance(value, str) or (default is None and not value):
         raise InputError(f"{where}.{key}", "must be text")
+    if len(value) > limit:
+        raise InputError(f"{where}.{key}", f"is {len(value)} characters long; at most {limit} fit")
     return value
 
 
@@ -35,6 +39,8 @@ def require_timestamp(data: dict[str, Any], key: str, where: str) -> DateTime:
     if not isinstance(value, str):
         raise InputError(f"{where}.{key}", "must be an ISO 8601 timestamp with offset")
     try:
-        return clock.parse_stored(value)
+        moment = clock.parse_stored(value)
     except (ValueError, TypeError):
         raise InputError(f"{where}.{key}", f"{value!r} is not a timestamp") from None
+    clock.check_range(moment.date(), f"{where}.{key}")
+    return moment

@@ -135,6 +135,14 @@ class Store:
             mode = folder.stat().st_mode & 0o777
             if mode & 0o077:
                 os.chmod(folder, mode & 0o700)
+        except FileExistsError as exc:
+            raise StoreError(
+                f"cannot use the data folder {folder}: a file of that name is in the way"
+            ) from exc
+        except NotADirectoryError as exc:
+            raise StoreError(
+                f"cannot use the data folder {folder}: part of that path is a file, not a folder"
+            ) from exc
         except OSError as exc:
             raise StoreError(f"cannot use the data folder {folder}: {exc.strerror}") from exc
 
