@@ -84,7 +84,7 @@ class NewSessionScreen(Screen[None]):
                     compact=True,
                 )
             yield Label(
-                "intense: many trigger points or a large area (48 h instead of 24 h)",
+                "intense: many points or a large area: 48 h, not 24 h",
                 classes="hint under",
             )
             yield Label("", id="intensity-error", classes="field-error")
