@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import ClassVar
 
 from pendulum import DateTime
@@ -296,7 +297,10 @@ class CompanionApp(App[int]):
 
         where = self.store.data_dir / "crash.log"
         try:
-            where.write_text(traceback.format_exc(), encoding="utf-8")
+            # Private like the data itself (mode 600): a traceback can hold health details.
+            fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as log:
+                log.write(traceback.format_exc())
             detail = f" The details are in {where}."
         except OSError:
             detail = ""
