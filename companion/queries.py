@@ -7,16 +7,19 @@ own: they fetch the records a rule needs and hand them to ``companion.core``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from pendulum import DateTime
 
 from companion.core import clock
 from companion.core.checkins import CheckIn
-from companion.core.history import HistoryRow, build_history
 from companion.core.protocol import Protocol
 from companion.core.sessions import latest_before
 from companion.core.status import Status, build_status
 from companion.store import Store
+
+if TYPE_CHECKING:
+    from companion.core.history import HistoryRow
 
 # How far back the alert rules look for earlier check-ins of the same session.
 ALERT_LOOKBACK_DAYS = 45
@@ -72,6 +75,8 @@ def load_history(
 
     With neither, everything from the first recorded day.
     """
+    from companion.core.history import build_history  # not needed to start the app
+
     end = last if last is not None else clock.today()
     if first is not None:
         start = first

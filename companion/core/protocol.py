@@ -10,7 +10,6 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -382,10 +381,11 @@ def parse_protocol(data: dict[str, Any], clinic: Clinic | None = None) -> Protoc
 
 def guidance_path() -> Path:
     """Where the shipped guidance lives: inside the installed package, or the source tree."""
-    packaged = resources.files("companion") / "assets" / "guidance.toml"
+    here = Path(__file__).resolve()
+    packaged = here.parents[1] / "assets" / "guidance.toml"  # companion/assets in the wheel
     if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "assets" / "guidance.toml"
+        return packaged
+    return here.parents[2] / "assets" / "guidance.toml"
 
 
 def load_protocol_file(path: Path) -> Protocol:

@@ -32,10 +32,7 @@ from companion.core import clock
 from companion.core.appointments import Appointment, appointment_from_record
 from companion.core.checkins import CheckIn, checkin_from_record
 from companion.core.checklist import ChecklistDay, checklist_from_record
-from companion.core.exercises import Exercise, exercise_from_record
 from companion.core.hydration import HydrationDay, empty_day, hydration_from_record
-from companion.core.intake import Intake, intake_from_record
-from companion.core.questions import Question, question_from_record
 from companion.core.sessions import Session, session_from_record
 from companion.core.settings import Settings, settings_from_record
 from companion.store.atomic_storage import (
@@ -54,6 +51,12 @@ from companion.store.process_lock import ProcessLock
 
 if TYPE_CHECKING:
     from companion.core.backup import Backup
+    from companion.core.exercises import Exercise
+    from companion.core.intake import Intake
+    from companion.core.questions import Question
+
+# Exercises, questions and intake are read from their modules when first used:
+# the app's first screen needs none of them, and each import costs start-up time.
 
 SCHEMA_VERSION = 1
 META_FILE = "companion.json"
@@ -430,6 +433,8 @@ class Store:
         return self._remove_record("appointments", appointment_id)
 
     def exercises(self) -> list[Exercise]:
+        from companion.core.exercises import exercise_from_record
+
         return [exercise_from_record(r, "stored exercise") for r in self._records("exercises")]
 
     def add_exercise(self, exercise: Exercise) -> None:
@@ -439,6 +444,8 @@ class Store:
         return self._remove_record("exercises", exercise_id)
 
     def questions(self) -> list[Question]:
+        from companion.core.questions import question_from_record
+
         found = [question_from_record(r, "stored question") for r in self._records("questions")]
         return sorted(found, key=lambda q: q.asked_at.timestamp())
 
@@ -484,6 +491,8 @@ class Store:
             table.insert(Document(intake.to_record(), doc_id=max(taken, default=base) + 1))
 
     def intake_between(self, first: dt.date, last: dt.date) -> list[Intake]:
+        from companion.core.intake import intake_from_record
+
         present = set(self.month_keys())
         lo, hi = _doc_id(first) * 1000, _doc_id(last) * 1000 + 999
         found = []

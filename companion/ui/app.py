@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pendulum import DateTime
 from textual.app import App
@@ -17,7 +17,6 @@ from companion.core.appointments import Appointment
 from companion.core.errors import InputError
 from companion.core.hydration import extra_water_applies
 from companion.core.protocol import Protocol
-from companion.core.reminders import Reminder, due_reminders
 from companion.core.restrictions import RestrictionState, newly_ended, restriction_states
 from companion.core.status import Status
 from companion.queries import load_status
@@ -25,6 +24,9 @@ from companion.store import Store, StoreError
 from companion.ui.commands import CompanionCommands
 from companion.ui.messages import AddWater, DataChanged, OpenCheckin
 from companion.ui.screens.dashboard import DashboardScreen
+
+if TYPE_CHECKING:
+    from companion.core.reminders import Reminder
 
 TICK_SECONDS = 1.0
 POLL_SECONDS = 2.0
@@ -70,11 +72,14 @@ class CompanionApp(App[int]):
         """Follow-ups, read with each status (the dashboard counts down to the next one)."""
         self._reminded: set[tuple[str, str]] = set()
         self._last_water_nudge: DateTime | None = None
+        self._initial_status: Status | None = None
 
     # ------------------------------------------------------------------ start
 
     def get_default_screen(self) -> Screen[None]:
-        return DashboardScreen(self.protocol)
+        # Read the store before the first frame, so the dashboard is built with its data.
+        self._initial_status = self._read_status(clock.now(), quiet=True)  # on_mount says why
+        return DashboardScreen(self.protocol, self._initial_status)
 
     def on_mount(self) -> None:
         try:
@@ -84,7 +89,10 @@ class CompanionApp(App[int]):
         if theme and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.reload_status()
+        if self._initial_status is not None:
+            self._publish(self._initial_status)
+        else:
+            self.reload_status()
         for notice in self.store.take_notices():
             self.notify(notice, title="Your data was repaired", severity="warning", timeout=20)
         if self.zone.is_fallback:
@@ -109,15 +117,25 @@ class CompanionApp(App[int]):
 
     def reload_status(self, now: DateTime | None = None) -> None:
         """Read the store once and hand the snapshot to whoever watches it."""
-        moment = now if now is not None else clock.now()
+        status = self._read_status(now if now is not None else clock.now())
+        if status is not None:
+            self._publish(status)
+
+    def _read_status(self, moment: DateTime, *, quiet: bool = False) -> Status | None:
+        """The store's state at `moment`; None, and the patient told unless `quiet`, if unreadable."""
         try:
             status = load_status(self.store, self.protocol, self.zone, moment)
             self.appointments = self.store.appointments()
             self._revision = self.store.revision()
         except StoreError as exc:
-            self.notify(f"Your data could not be read: {exc}", severity="error", timeout=10)
-            return
-        self.day = moment.date()
+            if not quiet:
+                self.notify(f"Your data could not be read: {exc}", severity="error", timeout=10)
+            return None
+        return status
+
+    def _publish(self, status: Status) -> None:
+        """Hand a snapshot to the screens; say so if a restriction ended since the last one."""
+        self.day = status.now.date()
         session_id = status.session.id if status.session else None
         if session_id == self._last_session_id and self._last_states:
             for state in newly_ended(self._last_states, status.restrictions):
@@ -154,11 +172,15 @@ class CompanionApp(App[int]):
 
     def check_reminders(self, now: DateTime | None = None) -> list[Reminder]:
         """Each due reminder once (the water nudge at most every 90 minutes); returns those shown."""
+        from companion.core.reminders import due_reminders  # after the first paint
+
         moment = now if now is not None else clock.now()
-        try:
-            status = load_status(self.store, self.protocol, self.zone, moment)
-        except StoreError:
-            return []
+        status = self.status
+        if status is None or abs(clock.elapsed_seconds(status.now, moment)) > 1:
+            try:
+                status = load_status(self.store, self.protocol, self.zone, moment)
+            except StoreError:
+                return []
         shown = []
         for reminder in due_reminders(status, self.appointments):
             if reminder.kind == "restriction-ended":

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from companion.core import clock, timefmt
 from companion.core.alerts import Alert, judge_checkin
@@ -25,6 +25,7 @@ from companion.ui.messages import DataChanged
 from companion.ui.screens.field_errors import clear_field_errors
 from companion.ui.screens.urgent import UrgentModal
 from companion.ui.widgets.alerts import AlertList
+from companion.ui.widgets.key_footer import KeyFooter
 from companion.ui.widgets.tickbox import TickBox
 
 # The form's labels, which the core names in its refusals.
@@ -98,7 +99,7 @@ class CheckinScreen(Screen[None]):
             with Vertical(id="result"):
                 yield Static("", id="result-text")
                 yield AlertList(protocol=self.protocol, id="result-alerts")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         today = clock.today()

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, SelectionList, Static
+from textual.widgets import Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from companion.core import clock
@@ -22,6 +22,7 @@ from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.widgets.caution import sources_text
 from companion.ui.widgets.clinic import instructed_by
+from companion.ui.widgets.key_footer import KeyFooter
 from companion.ui.widgets.tickbox import TickList
 
 
@@ -78,7 +79,7 @@ class ChecklistScreen(Screen[None]):
                     yield Static(reaction.title, classes="reaction-title")
                     yield Static(reaction.detail, classes="reaction-detail")
                     yield Static(f"Course: {reaction.course}", classes="reaction-course")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         items = self.query_one("#items", SelectionList)

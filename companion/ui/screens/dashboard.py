@@ -8,8 +8,9 @@ from pendulum import DateTime
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from companion.core import clock, timefmt
 from companion.core.appointments import Appointment, next_appointment
@@ -21,6 +22,7 @@ from companion.ui.widgets.caution import CautionCard
 from companion.ui.widgets.clinic import clinic_name
 from companion.ui.widgets.countdown import RestrictionCard
 from companion.ui.widgets.hydration import WaterTracker
+from companion.ui.widgets.key_footer import KeyFooter
 
 
 def session_line(status: Status) -> str:
@@ -44,6 +46,7 @@ def checkin_line(status: Status) -> str:
 
 
 APPOINTMENT_REFRESH_SECONDS = 5.0
+ZONE_WARNING = "Time zone unknown, using UTC: set it with companion config --timezone"
 NO_APPOINTMENT = "No follow-up booked yet: press p to add it to your plan."
 
 
@@ -60,40 +63,102 @@ def appointment_line(appointments: list[Appointment], now: DateTime) -> str:
 
 
 class DashboardScreen(Screen[None]):
-    """The home screen. Watches the app's status; the 1 s tick updates only the cards."""
+    """The home screen. Watches the app's status; the 1 s tick updates only the cards.
+
+    Built from the status the app read before it started, so the first frame
+    already holds the countdowns (no empty frame, no second layout pass).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("g", "app.set_goal", "Water goal", show=False)]
 
-    def __init__(self, protocol: Protocol) -> None:
+    def __init__(self, protocol: Protocol, status: Status | None = None) -> None:
         super().__init__(id="dashboard")
         self.protocol = protocol
         self.countdown = MonotonicCountdown()
+        self._initial = status
         self._session_id: str | None = None
         self._shown_cautions: tuple[str, bool] | None = None
         self._appointment_text: str | None = None
 
     def compose(self) -> ComposeResult:
+        status = self._initial
+        has_session = status is not None and status.session is not None
         yield Header()
         with VerticalScroll(id="today"):
-            yield Static("", id="zone-warning", classes="warning-line")
-            yield AlertList(protocol=self.protocol, id="alerts")
+            zone_warning = Static(ZONE_WARNING, id="zone-warning", classes="warning-line")
+            zone_warning.display = status is not None and status.zone.is_fallback
+            yield zone_warning
+            yield AlertList(status.alerts if status else [], protocol=self.protocol, id="alerts")
             yield Static("", id="next-appointment")
-            with Vertical(id="welcome"):
-                yield Static(id="welcome-text")
-                yield Button(
-                    "Record my session (s)",
-                    id="welcome-session",
-                    variant="primary",
-                    compact=True,
-                    action="app.new_session",
-                )
-            with Vertical(id="restrictions", classes="box"):
-                yield Vertical(id="timed")
+            if not has_session:
+                yield self._welcome()
+            restrictions = Vertical(id="restrictions", classes="box")
+            restrictions.display = has_session
+            with restrictions:
+                if status is not None and status.session is not None:
+                    self._session_id = status.session.id
+                    yield from self._cards(status)
             with Horizontal(id="today-row"):
-                yield WaterTracker(id="water", classes="box")
-                yield Static("", id="checkin-status", classes="box")
-            yield Vertical(id="cautions", classes="box")
-        yield Footer(show_command_palette=False)
+                hydration = status.hydration if status else None
+                yield WaterTracker(
+                    hydration.glasses if hydration else 0,
+                    hydration.goal if hydration else self.protocol.hydration.default_goal,
+                    self._extra_note(status),
+                    id="water",
+                    classes="box",
+                )
+                checkin = Static(checkin_line(status) if status else "", id="checkin-status", classes="box")
+                checkin.set_class(status is not None and status.checkin_done, "-done")
+                yield checkin
+            cautions = Vertical(id="cautions", classes="box")
+            cautions.display = has_session
+            with cautions:
+                if status is not None and status.session is not None:
+                    self._shown_cautions = self._caution_key(status)
+                    yield from self._cautions(status)
+        yield KeyFooter()
+
+    def _welcome(self) -> Vertical:
+        """Only before the first session: what the app is, and the way to record one."""
+        return Vertical(
+            Static(self.welcome_text(), id="welcome-text"),
+            Button(
+                "Record my session (s)",
+                id="welcome-session",
+                variant="primary",
+                compact=True,
+                action="app.new_session",
+            ),
+            id="welcome",
+        )
+
+    def _cards(self, status: Status) -> ComposeResult:
+        assert status.session is not None
+        for state in status.restrictions:
+            if state.ends_at is None:
+                continue
+            yield RestrictionCard(
+                state.restriction,
+                state.ends_at,
+                state.total_seconds or 1,
+                clinic=clinic_name(self.protocol, state.restriction),
+                seconds_left=self.countdown.seconds(status.session.id, state),
+                id=f"card-{state.id}",
+            )
+
+    def _cautions(self, status: Status) -> ComposeResult:
+        for state in status.restrictions:
+            if state.ends_at is None:
+                clinic = clinic_name(self.protocol, state.restriction)
+                yield CautionCard(state.restriction, active=state.active, clinic=clinic)
+
+    @staticmethod
+    def _caution_key(status: Status) -> tuple[str, bool]:
+        assert status.session is not None
+        return status.session.id, any(s.active for s in status.restrictions if s.ends_at is None)
+
+    def _extra_note(self, status: Status | None) -> str:
+        return self.protocol.hydration.extra_water_note if status is not None and status.extra_water else ""
 
     def on_mount(self) -> None:
         self.query_one("#restrictions").border_title = "Avoid for now"
@@ -101,9 +166,12 @@ class DashboardScreen(Screen[None]):
         self.query_one("#water").border_subtitle = "w +1 · g goal"
         self.query_one("#checkin-status").border_title = "Today's check-in"
         self.query_one("#cautions").border_title = "Also go easy on"
-        self.query_one("#welcome-text", Static).update(self.welcome_text())
-        self.watch(self.app, "status", self.show_status)
-        self.watch(self.app, "live_states", self.show_live)
+        if self._initial is not None:
+            self._show_session_line(self._initial)
+            self.show_live(self._initial.restrictions)
+        self.show_appointment()
+        self.watch(self.app, "status", self.show_status, init=False)
+        self.watch(self.app, "live_states", self.show_live, init=False)
         self.set_interval(APPOINTMENT_REFRESH_SECONDS, self.show_appointment, name="appointment")
 
     def welcome_text(self) -> str:
@@ -118,29 +186,34 @@ class DashboardScreen(Screen[None]):
     # ------------------------------------------------------------------ updates
 
     async def show_status(self, status: Status | None) -> None:
+        """A new snapshot: change only what differs (cards are rebuilt only for a new session)."""
         if status is None:
             return
-        warning = self.query_one("#zone-warning", Static)
-        if status.zone.is_fallback:
-            warning.update("Time zone unknown, using UTC: set it with companion config --timezone")
-        warning.display = status.zone.is_fallback
+        self.query_one("#zone-warning").display = status.zone.is_fallback
         await self.query_one(AlertList).show(status.alerts)
         has_session = status.session is not None
-        self.query_one("#welcome").display = not has_session
+        welcome = self.query("#welcome")
+        if has_session:
+            await welcome.remove()
+        elif not welcome:
+            await self.query_one("#today").mount(self._welcome(), before="#restrictions")
         self.query_one("#restrictions").display = has_session
         self.query_one("#cautions").display = has_session
         if has_session:
-            self.query_one("#restrictions").border_subtitle = session_line(status)
+            self._show_session_line(status)
             await self._rebuild_cards(status)
         water = self.query_one(WaterTracker)
         water.glasses = status.hydration.glasses
         water.goal = status.hydration.goal
-        water.extra_note = self.protocol.hydration.extra_water_note if status.extra_water else ""
+        water.extra_note = self._extra_note(status)
         self.show_appointment(status.now)
         checkin = self.query_one("#checkin-status", Static)
         checkin.update(checkin_line(status))
         checkin.set_class(status.checkin_done, "-done")
         self.show_live(status.restrictions)
+
+    def _show_session_line(self, status: Status) -> None:
+        self.query_one("#restrictions").border_subtitle = session_line(status)
 
     def show_appointment(self, now: DateTime | None = None) -> None:
         """The next follow-up and its countdown; only this line changes, and only when its text does."""
@@ -150,42 +223,28 @@ class DashboardScreen(Screen[None]):
         if text != self._appointment_text:
             self._appointment_text = text
             line.update(text)
-        line.set_class(text == NO_APPOINTMENT, "-none")
-        status = getattr(self.app, "status", None)
+            line.set_class(text == NO_APPOINTMENT, "-none")
+        status = getattr(self.app, "status", None) or self._initial
         # Before the first session the welcome says what to do; the hint would only add noise.
         line.display = text != NO_APPOINTMENT or (status is not None and status.session is not None)
 
     async def _rebuild_cards(self, status: Status) -> None:
         """New cards only when the session changes; the tick updates them after that."""
         assert status.session is not None
-        timed = [s for s in status.restrictions if s.ends_at is not None]
-        untimed = [s for s in status.restrictions if s.ends_at is None]
         if status.session.id != self._session_id:
             self._session_id = status.session.id
-            box = self.query_one("#timed")
+            box = self.query_one("#restrictions")
             await box.remove_children()
-            await box.mount_all(
-                RestrictionCard(
-                    s.restriction,
-                    s.ends_at,  # type: ignore[arg-type]
-                    s.total_seconds or 1,
-                    clinic=clinic_name(self.protocol, s.restriction),
-                    id=f"card-{s.id}",
-                )
-                for s in timed
-            )
-        caution_key = (status.session.id, any(s.active for s in untimed))
+            await box.mount_all(self._cards(status))
+        caution_key = self._caution_key(status)
         if caution_key != self._shown_cautions:
             self._shown_cautions = caution_key
             box = self.query_one("#cautions")
             await box.remove_children()
-            await box.mount_all(
-                CautionCard(s.restriction, active=s.active, clinic=clinic_name(self.protocol, s.restriction))
-                for s in untimed
-            )
+            await box.mount_all(self._cautions(status))
 
     def show_live(self, states: list[RestrictionState]) -> None:
-        """The 1 s tick: set each card's seconds; only changed labels re-render."""
+        """The 1 s tick: set each card's seconds; only the cards whose text changes repaint."""
         if self._session_id is None:
             return
         for state in states:
@@ -193,12 +252,9 @@ class DashboardScreen(Screen[None]):
                 continue
             try:
                 card = self.query_one(f"#card-{state.id}", RestrictionCard)
-            except Exception:
+            except NoMatches:
                 continue
             card.seconds_left = self.countdown.seconds(self._session_id, state)
-        self._update_cautions_title(states)
-
-    def _update_cautions_title(self, states: list[RestrictionState]) -> None:
         active = [s for s in states if s.ends_at is not None and s.active]
         box = self.query_one("#restrictions")
         box.border_title = "Avoid for now" if active else "All clear: the restrictions are over"

@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from companion.core.protocol import Protocol
+from companion.ui.widgets.key_footer import KeyFooter
 
 KEYS = (
     ("w", "tick a glass of water for today (a click on the boxes does the same)"),
@@ -79,7 +80,7 @@ class HelpScreen(Screen[None]):
             for title, body in help_sections(self.protocol, self.data_dir):
                 yield Static(title, classes="help-title")
                 yield Static(body, classes="help-body")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-scroll").focus()

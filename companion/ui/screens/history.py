@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from companion.core import clock
@@ -25,6 +25,7 @@ from companion.queries import load_history
 from companion.store import Store
 from companion.ui.messages import OpenCheckin
 from companion.ui.widgets.chart import Band, RecoveryChart, SessionSeries
+from companion.ui.widgets.key_footer import KeyFooter
 
 COLUMNS = ("Date", "Day", "Sore", "Tired", "Stiff", "Bruising", "Water", "List", "Alerts", "Exer.", "Took")
 ADHERENCE_DAYS = 7
@@ -183,7 +184,7 @@ class HistoryScreen(Screen[None]):
         yield Static("Loading your history...", id="history-status")
         table: DataTable[str | Text] = DataTable(id="days", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         chart = self.query_one(RecoveryChart)

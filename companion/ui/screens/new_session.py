@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from companion.core import clock, timefmt
 from companion.core.errors import InputError
@@ -19,6 +19,7 @@ from companion.core.restrictions import restriction_states
 from companion.core.sessions import Session, new_session
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
+from companion.ui.widgets.key_footer import KeyFooter
 
 # What the core calls each value -> the form field it belongs to.
 CORE_FIELDS = {
@@ -96,7 +97,7 @@ class NewSessionScreen(Screen[None]):
                 yield Button("Save session", id="save", variant="primary", compact=True)
                 yield Label("  ctrl+s saves; Esc goes back", classes="hint")
             yield Static("", id="session-result", classes="result")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#session-result").display = False

@@ -15,7 +15,6 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import (
     Button,
-    Footer,
     Header,
     Input,
     Label,
@@ -35,6 +34,7 @@ from companion.core.questions import Question, new_question
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.screens.field_errors import clear_field_errors
+from companion.ui.widgets.key_footer import KeyFooter
 
 TABS = ("appointments", "exercises", "questions", "took")
 FIRST_INPUT = dict(appointments="appt-when", exercises="ex-name", questions="q-text", took="took-what")
@@ -188,7 +188,7 @@ class PlanScreen(Screen[None]):
                 with Horizontal(classes="plan-buttons"):
                     yield Button("Log it", id="took-add", variant="primary", compact=True)
                 yield OptionList(id="took-list")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         titles = {

@@ -42,6 +42,7 @@ class AlertList(Vertical):
     ) -> None:
         super().__init__(id=id)
         self._alerts = list(alerts or [])
+        self.display = bool(self._alerts)
         self.protocol = protocol
         """To say which red flags are the clinic's own (optional)."""
 
@@ -55,8 +56,8 @@ class AlertList(Vertical):
 
     async def show(self, alerts: list[Alert]) -> None:
         """Replace the alerts shown (only when they changed)."""
-        if [a.id for a in alerts] == [a.id for a in self._alerts] and self.children:
-            return
+        if [a.id for a in alerts] == [a.id for a in self._alerts] and (self.children or not alerts):
+            return  # the same alerts are already shown
         self._alerts = list(alerts)
         await self.recompose()
         self.display = bool(alerts)

@@ -2,52 +2,41 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Static
 
 from companion.core.protocol import Restriction
+from companion.ui.widgets.paragraphs import Paragraph, Paragraphs
 
 
 def sources_text(sources: tuple[str, ...]) -> str:
     return "sources " + ", ".join(sources) if sources else "beyond the three after-care articles"
 
 
-class CautionCard(Vertical):
-    """Title and what to avoid; for a disputed rule, each source's view side by side."""
+def caution_paragraphs(restriction: Restriction, *, active: bool, clinic: str) -> list[Paragraph]:
+    """Title, what to avoid (with sources), who said so, and each source's view when they disagree."""
+    r = restriction
+    state = "" if active else " (no longer needed for this session)"
+    lines: list[Paragraph] = [(0, Content.assemble((r.title, "bold"), state))]
+    if clinic:
+        source = f" ({sources_text(r.sources)})" if r.sources else ""
+        lines.append((2, Content.styled(f"{r.avoid}{source}", "$text-muted")))
+        lines.append((2, Content.styled(f"As instructed by {clinic}", "italic $text-muted")))
+    else:
+        lines.append((2, Content.styled(f"{r.avoid} ({sources_text(r.sources)})", "$text-muted")))
+    if r.disagreement is not None:
+        lines.append((2, Content.styled(r.disagreement.summary, "$warning")))
+        lines.extend((4, Content(f"{view.source}: {view.says}")) for view in r.disagreement.views)
+    return lines
 
-    DEFAULT_CSS = """
-    CautionCard {
-        height: auto;
-        & > .title { text-style: bold; }
-        & > .avoid { color: $text-muted; padding-left: 2; }
-        & > .clinic { color: $text-muted; text-style: italic; padding-left: 2; }
-        & > .summary { color: $warning; padding-left: 2; }
-        & > .view { padding-left: 4; }
-    }
-    """
+
+class CautionCard(Paragraphs):
+    """Title and what to avoid; for a disputed rule, each source's view one under the other."""
 
     def __init__(
         self, restriction: Restriction, *, active: bool = True, clinic: str = "", id: str | None = None
     ) -> None:
-        super().__init__(id=id)
+        super().__init__(caution_paragraphs(restriction, active=active, clinic=clinic), id=id)
         self.restriction = restriction
         self.active = active
         self.clinic = clinic
         """The clinic's name when this caution is its own instruction."""
-
-    def compose(self) -> ComposeResult:
-        r = self.restriction
-        state = "" if self.active else " (no longer needed for this session)"
-        yield Static(Content.assemble((r.title, "bold"), state), classes="title")
-        if self.clinic:
-            source = f" ({sources_text(r.sources)})" if r.sources else ""
-            yield Static(f"{r.avoid}{source}", classes="avoid")
-            yield Static(f"As instructed by {self.clinic}", classes="clinic")
-        else:
-            yield Static(f"{r.avoid} ({sources_text(r.sources)})", classes="avoid")
-        if r.disagreement is not None:
-            yield Static(r.disagreement.summary, classes="summary")
-            for view in r.disagreement.views:
-                yield Static(f"{view.source}: {view.says}", classes="view")

@@ -3,32 +3,42 @@
 from __future__ import annotations
 
 from pendulum import DateTime
-from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Label, ProgressBar
-from textual.widgets._progress_bar import Bar
 
 from companion.core import timefmt
 from companion.core.protocol import Restriction
 
+TITLE_CELLS = 28
+TIME_CELLS = 9
+UNTIL_CELLS = 16
+MIN_BAR_CELLS = 8
+FILLED, EMPTY = "━", "─"
+"""Heavy for the time gone, light for the time left: the bar reads without colour too."""
+
+
+def progress_bar(fraction: float, cells: int) -> tuple[str, str]:
+    """(filled, empty) parts of a bar `cells` wide; never full before the end."""
+    fraction = min(1.0, max(0.0, fraction))
+    filled = int(fraction * cells)
+    if fraction < 1.0:
+        filled = min(filled, cells - 1)
+    return FILLED * filled, EMPTY * (cells - filled)
+
 
 class RestrictionCard(Widget):
-    """A one-line card (two for a clinic's own instruction); only the time and bar change each second."""
+    """A one-line card (two for a clinic's own instruction), drawn as one widget.
+
+    The dashboard sets `seconds_left` on each tick; only this card repaints.
+    """
 
     DEFAULT_CSS = """
     RestrictionCard {
         height: auto;
-        & > .row { height: 1; }
-        & .title { width: 28; text-style: bold; }
-        & .time { width: 10; text-align: right; padding-right: 1; }
-        & ProgressBar { width: 1fr; min-width: 8; }
-        & ProgressBar > Bar { width: 1fr; }
-        & .until { width: 17; padding-left: 1; color: $text-muted; }
-        & > .clinic { padding-left: 2; color: $text-muted; text-style: italic; }
-        &.-done .title { text-style: none; color: $text-muted; }
-        &.-done .time { color: $success; }
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -42,62 +52,62 @@ class RestrictionCard(Widget):
         total_seconds: int,
         *,
         clinic: str = "",
+        seconds_left: int | None = None,
         id: str | None = None,
     ) -> None:
-        super().__init__(id=id)
+        # The done state as a class from the start: setting a class later restyles the card.
+        super().__init__(id=id, classes="-done" if seconds_left == 0 else None)
         self.restriction = restriction
         self.clinic = clinic
         """The clinic's name when this restriction is its own instruction."""
         self.ends_at = ends_at
         self.total_seconds = max(1, total_seconds)
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="row"):
-            yield Label(self.restriction.title, classes="title")
-            yield Label("", classes="time")
-            yield ProgressBar(total=self.total_seconds, show_eta=False, show_percentage=False)
-            yield Label("", classes="until")
-        if self.clinic:
-            yield Label(f"as instructed by {self.clinic}", classes="clinic")
+        self.set_reactive(RestrictionCard.seconds_left, seconds_left)
 
     def on_mount(self) -> None:
         self.tooltip = f"Avoid: {self.restriction.avoid}\nWhy: {self.restriction.why}"
-        self.watch_seconds_left(self.seconds_left)
-
-    def on_resize(self) -> None:
-        # Textual's Bar rounds its fill to the width it had when the value was set (none at
-        # first); set it again at the settled width so the same time always draws the same bar.
-        self.call_after_refresh(self._settle_bar)
-
-    def _settle_bar(self) -> None:
-        try:
-            bar = self.query_one(ProgressBar)
-            inner = bar.query_one(Bar)
-        except Exception:
-            return
-        inner.percentage = bar.percentage
 
     @property
     def done(self) -> bool:
         return self.seconds_left == 0
 
     def watch_seconds_left(self, seconds: int | None) -> None:
-        if not self.children:
-            return
+        self.set_class(seconds == 0, "-done")
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 2 if self.clinic else 1
+
+    def row(self, width: int) -> Content:
+        """Title, time left, bar and end time, fitted to `width` cells."""
+        seconds = self.seconds_left
         done = seconds == 0
-        self.set_class(done, "-done")
-        time_label = self.query_one(".time", Label)
-        until_label = self.query_one(".until", Label)
-        bar = self.query_one(ProgressBar)
         when = timefmt.clock_time(self.ends_at)
         if seconds is None:
-            time_label.update("")
-            return
-        if done:
-            time_label.update("done ✓")
-            until_label.update(f"ended {when}")
-            bar.update(progress=self.total_seconds)
+            time_text, until, fraction = "", "", 0.0
+        elif done:
+            time_text, until, fraction = "done ✓", f"ended {when}", 1.0
         else:
-            time_label.update(timefmt.countdown(seconds))
-            until_label.update(f"until {when}")
-            bar.update(progress=self.total_seconds - seconds)
+            time_text = timefmt.countdown(seconds)
+            until = f"until {when}"
+            fraction = (self.total_seconds - seconds) / self.total_seconds
+        fixed = TIME_CELLS + 1 + 1 + UNTIL_CELLS  # the time, a space, (the bar), a space, the end
+        title_cells = min(TITLE_CELLS, max(12, width - fixed - MIN_BAR_CELLS))
+        bar_cells = max(MIN_BAR_CELLS, width - fixed - title_cells)
+        filled, empty = progress_bar(fraction, bar_cells)
+        title = Content.styled(self.restriction.title, "$text-muted" if done else "bold")
+        return Content.assemble(
+            title.truncate(title_cells - 1, ellipsis=True).truncate(title_cells, pad=True),
+            (time_text.rjust(TIME_CELLS), "$success" if done else ""),
+            " ",
+            (filled, "$success" if done else "$primary"),
+            (empty, "$text-muted"),
+            " ",
+            (until.ljust(UNTIL_CELLS), "$text-muted"),
+        )
+
+    def render(self) -> Content:
+        row = self.row(self.content_size.width)
+        if not self.clinic:
+            return row
+        clinic = Content.styled(f"  as instructed by {self.clinic}", "italic $text-muted")
+        return Content("\n").join([row, clinic])

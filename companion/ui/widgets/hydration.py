@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.content import Content
 from textual.events import Click
 from textual.reactive import reactive
-from textual.widgets import Static
 
 from companion.ui.messages import AddWater
+from companion.ui.widgets.paragraphs import Paragraph, Paragraphs
 
 FULL, EMPTY = "■", "□"
 
@@ -19,49 +18,42 @@ def glass_row(glasses: int, goal: int) -> str:
     return boxes + extra
 
 
-class WaterTracker(Vertical):
+def water_paragraphs(glasses: int, goal: int, extra_note: str) -> list[Paragraph]:
+    colour = "$success" if glasses >= goal else "$primary"
+    lines: list[Paragraph] = [
+        (0, Content.assemble((glass_row(glasses, goal), f"bold {colour}"), f"   {glasses} of {goal}"))
+    ]
+    if extra_note:
+        lines.append((0, Content.styled(extra_note, "$warning")))
+    return lines
+
+
+class WaterTracker(Paragraphs):
     """Glasses against the goal; the extra-water reminder while it applies."""
 
-    DEFAULT_CSS = """
-    WaterTracker {
-        height: auto;
-        & > .boxes { color: $primary; text-style: bold; }
-        & > .extra { color: $warning; }
-        &.-met > .boxes { color: $success; }
-    }
-    """
-
-    glasses: reactive[int] = reactive(0)
-    goal: reactive[int] = reactive(8)
-    extra_note: reactive[str] = reactive("")
+    glasses: reactive[int] = reactive(0, init=False)
+    goal: reactive[int] = reactive(8, init=False)
+    extra_note: reactive[str] = reactive("", init=False)
     """The 'drink more than usual' reminder, empty when it no longer applies."""
 
-    def compose(self) -> ComposeResult:
-        yield Static("", classes="boxes")
-        yield Static("", classes="extra")
+    def __init__(
+        self,
+        glasses: int = 0,
+        goal: int = 8,
+        extra_note: str = "",
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(water_paragraphs(glasses, goal, extra_note), id=id, classes=classes)
+        self.set_reactive(WaterTracker.glasses, glasses)
+        self.set_reactive(WaterTracker.goal, goal)
+        self.set_reactive(WaterTracker.extra_note, extra_note)
 
-    def on_mount(self) -> None:
-        self._render_row()
+    def _redraw(self) -> None:
+        self.show(water_paragraphs(self.glasses, self.goal, self.extra_note))
 
-    def watch_glasses(self) -> None:
-        self._render_row()
-
-    def watch_goal(self) -> None:
-        self._render_row()
-
-    def watch_extra_note(self) -> None:
-        self._render_row()
-
-    def _render_row(self) -> None:
-        if not self.children:
-            return
-        self.set_class(self.glasses >= self.goal, "-met")
-        self.query_one(".boxes", Static).update(
-            f"{glass_row(self.glasses, self.goal)}   {self.glasses} of {self.goal}"
-        )
-        extra = self.query_one(".extra", Static)
-        extra.update(self.extra_note)
-        extra.display = bool(self.extra_note)
+    watch_glasses = watch_goal = watch_extra_note = _redraw
 
     def on_click(self, event: Click) -> None:
         event.stop()
