@@ -20,6 +20,7 @@ from companion.ui.screens.new_session import NewSessionScreen
 from companion.ui.screens.urgent import UrgentModal
 from companion.ui.widgets.countdown import RestrictionCard
 from companion.ui.widgets.hydration import WaterTracker
+from companion.ui.widgets.key_footer import KeyLine
 from tests.ui.conftest import add_checkin, add_session, at, notifications
 
 TODAY = dt.date(2026, 11, 22)
@@ -351,6 +352,27 @@ async def test_escape_goes_back_to_today(make_app, frozen, key: str) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_footer_shows_every_key_and_a_click_presses_it(make_app, store: Store, frozen) -> None:
+    add_session(store, at(2026, 11, 22, 8, 0))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        line = app.screen.query_one(KeyLine)
+        shown = line.render().plain
+        for label in ("w Water", "c Check-in", "l List", "h History", "s Session", "p Plan", "? Help", "q Quit"):
+            assert label in shown
+        water = shown.index(" w Water")
+        await pilot.click(KeyLine, offset=(water + 3, 0))
+        await pilot.pause()
+        assert store.hydration_day(TODAY).glasses == 1
+        history = shown.index(" h History")
+        assert line.entry_at(history) is not None and line.entry_at(len(shown) + 5) is None
+        await pilot.click(KeyLine, offset=(history + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert "h History" in app.screen.query_one(KeyLine).render().plain  # each screen has its own
 
 
 async def test_theme_choice_is_remembered(make_app, store: Store, frozen) -> None:
