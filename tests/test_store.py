@@ -129,7 +129,10 @@ def test_first_write_of_a_day_backs_up_and_only_seven_are_kept(berlin: str, data
             store = Store(data_dir)
             if offset == 0:
                 seed(store, dt.date(2026, 10, 1), 31)
-                assert not (data_dir / "backups").exists()  # nothing to back up yet
+                # the files that write created are in the day's backup at once
+                first = data_dir / "backups" / "2026-11-01"
+                assert sorted(p.name for p in (first / "days").iterdir()) == ["2026-10.json"]
+                assert (first / "companion.json").is_file()
             states[day.isoformat()] = store.hydration_day(dt.date(2026, 11, 1)).glasses
             for _ in range(3):  # only the first write of the day backs up
                 store.update_hydration(dt.date(2026, 11, 1), lambda h: h.add(1))

@@ -270,11 +270,38 @@ def test_damage_is_moved_aside_and_the_backup_restored(
     assert Store(data_dir).take_notices() == []  # repaired once, not every time
 
 
+def test_a_file_created_after_the_days_backup_joins_it_and_can_be_restored_that_day(
+    berlin: str, data_dir: Path
+) -> None:
+    with pendulum.travel_to(pendulum.datetime(2026, 11, 21, 9, tz="Europe/Berlin"), freeze=True):
+        store = Store(data_dir)
+        seed(store, dt.date(2026, 10, 1), 40)
+        store.update_hydration(dt.date(2026, 11, 21), lambda h: h.add(1))
+        backup = data_dir / "backups" / "2026-11-21"
+        copy = backup / "days" / "2026-09.json"
+        assert not copy.exists()
+        # a back-dated check-in creates the September file after the day's backup
+        store.save_checkin(CheckIn(new_id(), dt.date(2026, 9, 30), pendulum.now(), 3, 2))
+        assert copy.is_file() and copy.stat().st_mode & 0o777 == 0o600
+        first_copy = copy.read_bytes()
+        store.save_checkin(CheckIn(new_id(), dt.date(2026, 9, 29), pendulum.now(), 4, 2))
+        assert copy.read_bytes() == first_copy  # a backup copy is never changed in place
+        assert not list(backup.rglob("*partial*"))
+        path = data_dir / "days" / "2026-09.json"
+        path.write_bytes(path.read_bytes()[:25])  # torn the same day
+        store = Store(data_dir)
+        restored = store.checkin_for(dt.date(2026, 9, 30))
+        (notice,) = store.take_notices()
+    assert restored is not None and restored.soreness == 3
+    assert Store(data_dir).checkin_for(dt.date(2026, 9, 29)) is None  # made after the copy
+    assert "backup from 2026-11-21 was restored" in notice and "changes made after that are missing" in notice
+
+
 @pytest.mark.parametrize("kind", sorted(DAMAGE))
 def test_damage_without_a_backup_starts_empty_and_says_so(berlin: str, data_dir: Path, kind: str) -> None:
     store = Store(data_dir)
     seed(store, dt.date(2026, 10, 1), 20)
-    assert not (data_dir / "backups").exists()
+    shutil.rmtree(data_dir / "backups")  # say the backups were deleted
     path = data_dir / "days" / "2026-10.json"
     path.write_bytes(DAMAGE[kind](path.read_bytes()))
     store = Store(data_dir)
@@ -293,6 +320,7 @@ def test_an_unreadable_file_is_damage_too(
     berlin: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed(Store(data_dir), dt.date(2026, 10, 1), 20)
+    shutil.rmtree(data_dir / "backups")  # no copy to fall back on
     path = data_dir / "days" / "2026-10.json"
     real_open = open
 
@@ -310,6 +338,7 @@ def test_an_unreadable_file_is_damage_too(
 
 def test_two_instances_finding_the_same_damage_move_it_aside_once(berlin: str, data_dir: Path) -> None:
     seed(Store(data_dir), dt.date(2026, 10, 1), 20)
+    shutil.rmtree(data_dir / "backups")  # no copy to fall back on: the file starts empty
     a, b = Store(data_dir), Store(data_dir)
     a.sessions(), b.sessions()
     path = data_dir / "days" / "2026-10.json"

@@ -263,7 +263,10 @@ def import_file(ctx: Context, args: argparse.Namespace) -> int:
     backup = parse_export_text(text, "FILE")
     counts = ctx.store.apply_import(backup)
     if counts.total == 0:
-        print(f"Nothing new to import from {path.name}: its records are already here.")
+        print(
+            f"Nothing new to import from {path.name}: each record in it is already here, "
+            "or older than the one stored, which was kept."
+        )
     else:
         print(
             f"Imported from {path.name}: {counts.sessions} sessions, {counts.checkins} check-ins, "

@@ -99,6 +99,37 @@ class Backups:
         self.prune()
         return target
 
+    def add(self, day: dt.date, files: list[Path]) -> None:
+        """Put files that today's backup lacks into it (each whole or absent).
+
+        For files created after the day's backup was taken; a file already in the
+        backup is left as it is (backups are never changed in place).
+        """
+        target = self.root / day.isoformat()
+        created = not target.is_dir()
+        if created:
+            self.root.mkdir(mode=DIR_MODE, exist_ok=True)
+            target.mkdir(mode=DIR_MODE, exist_ok=True)
+            fsync_dir(self.root)
+        for src in files:
+            dest = target / src.relative_to(self.data_dir)
+            if dest.exists():
+                continue
+            try:
+                raw = src.read_bytes()
+                parse_document(src, raw)
+            except (OSError, DamagedFileError):
+                continue  # never back up damage
+            dest.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
+            with contextlib.suppress(FileNotFoundError):
+                partial.unlink()
+            _write_new(partial, raw)
+            os.replace(partial, dest)
+            fsync_dir(dest.parent)
+        if created:
+            self.prune()
+
     def prune(self) -> None:
         for old in self.folders()[self.keep :]:
             shutil.rmtree(old, ignore_errors=True)

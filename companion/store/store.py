@@ -189,12 +189,16 @@ class Store:
         """Hold the cross-process lock; caches are re-read once it is taken."""
         outermost = self._lock.acquire()
         try:
+            existing: set[Path] = set()
             if outermost:
                 self._forget_caches()
                 self._remove_stale_temps()
                 self._daily_backup()
+                existing = set(self.store_files())
                 self._ensure_meta()
             yield
+            if outermost:
+                self._back_up_new_files(existing)
         finally:
             self._lock.release()
 
@@ -236,6 +240,18 @@ class Store:
         # save itself reports a full disk or read-only folder clearly.
         with contextlib.suppress(OSError, StoreError):
             self.backups.take(today, files)
+
+    def _back_up_new_files(self, existing: set[Path]) -> None:
+        """Files this write created (a new month, a fresh folder) join today's backup at once.
+
+        Otherwise a file created after the day's backup would have no copy until
+        tomorrow, and damage to it the same day could not be repaired.
+        """
+        new = [path for path in self.store_files() if path not in existing]
+        if not new:
+            return
+        with contextlib.suppress(OSError, StoreError):
+            self.backups.add(clock.today(), new)
 
     def revision(self) -> tuple[Any, ...]:
         """Changes whenever any store file changes on disk (cheap: one stat each)."""

@@ -361,7 +361,8 @@ async def test_footer_shows_every_key_and_a_click_presses_it(make_app, store: St
         await pilot.pause()
         line = app.screen.query_one(KeyLine)
         shown = line.render().plain
-        for label in ("w Water", "c Check-in", "l List", "h History", "s Session", "p Plan", "? Help", "q Quit"):
+        labels = ("w Water", "c Check-in", "l List", "h History", "s Session", "p Plan", "? Help", "q Quit")
+        for label in labels:
             assert label in shown
         water = shown.index(" w Water")
         await pilot.click(KeyLine, offset=(water + 3, 0))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.segment import Segment
 from textual.strip import Strip
 from textual.widgets import Checkbox, SelectionList
-from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 
 
@@ -25,7 +24,7 @@ class TickList(SelectionList[str]):
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         segments = list(strip)
-        if len(segments) < 2 or segments[1].text != ToggleButton.BUTTON_INNER:
+        if len(segments) < 2 or segments[1].text != Checkbox.BUTTON_INNER:  # the stock glyph (ToggleButton's)
             return strip
         _, scroll_y = self.scroll_offset
         try:
