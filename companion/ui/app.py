@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from pendulum import DateTime
@@ -229,10 +230,18 @@ class CompanionApp(App[int]):
         # A dialog (the urgent-care one above all) must be answered first.
         return not (isinstance(self.screen, ModalScreen) and action not in ("quit", "command_palette"))
 
-    def _go(self, screen: Screen[None]) -> None:
+    def _go(self, kind: type[Screen[None]], make: Callable[[], Screen[None]]) -> None:
+        """Show a screen of `kind` over Today; if it is already showing, keep it as it is
+        (pressing its key again must not throw away what the patient typed there)."""
+        if isinstance(self.screen, kind):
+            return
+        self.run_worker(self._replace_top(make()), exclusive=True, group="navigation")
+
+    async def _replace_top(self, screen: Screen[None]) -> None:
+        # Each pop is awaited: a screen's id must be free before a new one takes it.
         while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.push_screen(screen)
+            await self.pop_screen()
+        await self.push_screen(screen)
 
     def action_dashboard(self) -> None:
         while len(self.screen_stack) > 1:
@@ -243,7 +252,7 @@ class CompanionApp(App[int]):
     def action_checkin(self) -> None:
         from companion.ui.screens.checkin_form import CheckinScreen
 
-        self._go(CheckinScreen(self.store, self.protocol, clock.today()))
+        self._go(CheckinScreen, lambda: CheckinScreen(self.store, self.protocol, clock.today()))
 
     def on_open_checkin(self, message: OpenCheckin) -> None:
         from companion.ui.screens.checkin_form import CheckinScreen
@@ -253,27 +262,30 @@ class CompanionApp(App[int]):
     def action_checklist(self) -> None:
         from companion.ui.screens.checklist import ChecklistScreen
 
-        self._go(ChecklistScreen(self.store, self.protocol, clock.today()))
+        self._go(ChecklistScreen, lambda: ChecklistScreen(self.store, self.protocol, clock.today()))
 
     def action_history(self) -> None:
         from companion.ui.screens.history import HistoryScreen
 
-        self._go(HistoryScreen(self.store, self.protocol))
+        self._go(HistoryScreen, lambda: HistoryScreen(self.store, self.protocol))
 
     def action_new_session(self) -> None:
         from companion.ui.screens.new_session import NewSessionScreen
 
-        self._go(NewSessionScreen(self.store, self.protocol))
+        self._go(NewSessionScreen, lambda: NewSessionScreen(self.store, self.protocol))
 
     def action_plan(self, tab: str = "") -> None:
         from companion.ui.screens.plan import PlanScreen
 
-        self._go(PlanScreen(self.store, self.protocol, tab=tab))
+        if isinstance(self.screen, PlanScreen) and tab:
+            self.screen.show_tab(tab)
+            return
+        self._go(PlanScreen, lambda: PlanScreen(self.store, self.protocol, tab=tab))
 
     def action_help(self) -> None:
         from companion.ui.screens.help import HelpScreen
 
-        self._go(HelpScreen(self.protocol, self.store.data_dir))
+        self._go(HelpScreen, lambda: HelpScreen(self.protocol, self.store.data_dir))
 
     # ------------------------------------------------------------------ water
 

@@ -376,6 +376,46 @@ async def test_footer_shows_every_key_and_a_click_presses_it(make_app, store: St
         assert "h History" in app.screen.query_one(KeyLine).render().plain  # each screen has its own
 
 
+@pytest.mark.parametrize(
+    ("key", "screen"),
+    [
+        ("c", CheckinScreen),
+        ("l", ChecklistScreen),
+        ("h", HistoryScreen),
+        ("s", NewSessionScreen),
+        ("question_mark", HelpScreen),
+    ],
+)
+async def test_pressing_a_screens_key_again_keeps_that_screen(
+    make_app, store: Store, frozen, key, screen
+) -> None:
+    add_session(store, at(2026, 11, 22, 8, 0))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, screen)
+        first.set_focus(None)  # so the key reaches the app, not a text box
+        await pilot.press(key, key)
+        await pilot.pause()
+        assert app.is_running
+        assert app.screen is first  # the same screen: nothing typed there is lost
+
+
+async def test_a_check_in_being_typed_survives_pressing_c_again(make_app, store: Store, frozen) -> None:
+    add_session(store, at(2026, 11, 22, 8, 0))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        app.screen.query_one("#soreness", Input).value = "7"
+        app.screen.set_focus(None)
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen.query_one("#soreness", Input).value == "7"
+
+
 async def test_theme_choice_is_remembered(make_app, store: Store, frozen) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -253,6 +253,12 @@ class PlanScreen(Screen[None]):
 
     # ------------------------------------------------------------------ focus
 
+    def show_tab(self, tab: str) -> None:
+        """Switch to a tab (from the command palette while this screen is open)."""
+        if tab in TABS:
+            self.query_one(TabbedContent).active = tab
+            self.focus_form(tab)
+
     def focus_form(self, tab: str) -> None:
         self.query_one(f"#{FIRST_INPUT[tab]}", Input).focus()
 

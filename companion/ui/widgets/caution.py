@@ -19,10 +19,10 @@ def caution_paragraphs(restriction: Restriction, *, active: bool, clinic: str) -
     lines: list[Paragraph] = [(0, Content.assemble((r.title, "bold"), state))]
     if clinic:
         source = f" ({sources_text(r.sources)})" if r.sources else ""
-        lines.append((2, Content.styled(f"{r.avoid}{source}", "$text-muted")))
-        lines.append((2, Content.styled(f"As instructed by {clinic}", "italic $text-muted")))
+        lines.append((2, Content.styled(f"{r.avoid}{source}", "$foreground-muted")))
+        lines.append((2, Content.styled(f"As instructed by {clinic}", "italic $foreground-muted")))
     else:
-        lines.append((2, Content.styled(f"{r.avoid} ({sources_text(r.sources)})", "$text-muted")))
+        lines.append((2, Content.styled(f"{r.avoid} ({sources_text(r.sources)})", "$foreground-muted")))
     if r.disagreement is not None:
         lines.append((2, Content.styled(r.disagreement.summary, "$warning")))
         lines.extend((4, Content(f"{view.source}: {view.says}")) for view in r.disagreement.views)

@@ -15,17 +15,21 @@ TITLE_CELLS = 28
 TIME_CELLS = 9
 UNTIL_CELLS = 16
 MIN_BAR_CELLS = 8
-FILLED, EMPTY = "━", "─"
-"""Heavy for the time gone, light for the time left: the bar reads without colour too."""
+FILLED, HALF, EMPTY = "━", "╾", "─"
+"""Heavy for the time gone, light for the time left (a half-heavy cell between): the bar
+reads without colour too."""
+MUTED = "$foreground-muted"
+"""Secondary text in Content ($text-muted is a contrast colour that Content cannot blend)."""
 
 
 def progress_bar(fraction: float, cells: int) -> tuple[str, str]:
-    """(filled, empty) parts of a bar `cells` wide; never full before the end."""
+    """(gone, left) parts of a bar `cells` wide, in half cells; never full before the end."""
     fraction = min(1.0, max(0.0, fraction))
-    filled = int(fraction * cells)
+    halves = int(fraction * cells * 2)
     if fraction < 1.0:
-        filled = min(filled, cells - 1)
-    return FILLED * filled, EMPTY * (cells - filled)
+        halves = min(halves, cells * 2 - 1)
+    full, half = divmod(halves, 2)
+    return FILLED * full + HALF * half, EMPTY * (cells - full - half)
 
 
 class RestrictionCard(Widget):
@@ -90,24 +94,25 @@ class RestrictionCard(Widget):
             time_text = timefmt.countdown(seconds)
             until = f"until {when}"
             fraction = (self.total_seconds - seconds) / self.total_seconds
-        fixed = TIME_CELLS + 1 + 1 + UNTIL_CELLS  # the time, a space, (the bar), a space, the end
+        until_cells = max(UNTIL_CELLS, len(until))  # "ended Mon 2 Nov 16:30" is wider
+        fixed = TIME_CELLS + 1 + 1 + until_cells  # the time, a space, (the bar), a space, the end
         title_cells = min(TITLE_CELLS, max(12, width - fixed - MIN_BAR_CELLS))
         bar_cells = max(MIN_BAR_CELLS, width - fixed - title_cells)
         filled, empty = progress_bar(fraction, bar_cells)
-        title = Content.styled(self.restriction.title, "$text-muted" if done else "bold")
+        title = Content.styled(self.restriction.title, MUTED if done else "bold")
         return Content.assemble(
             title.truncate(title_cells - 1, ellipsis=True).truncate(title_cells, pad=True),
             (time_text.rjust(TIME_CELLS), "$success" if done else ""),
             " ",
             (filled, "$success" if done else "$primary"),
-            (empty, "$text-muted"),
+            (empty, MUTED),
             " ",
-            (until.ljust(UNTIL_CELLS), "$text-muted"),
+            (until.ljust(until_cells), MUTED),
         )
 
     def render(self) -> Content:
         row = self.row(self.content_size.width)
         if not self.clinic:
             return row
-        clinic = Content.styled(f"  as instructed by {self.clinic}", "italic $text-muted")
+        clinic = Content.styled(f"  as instructed by {self.clinic}", f"italic {MUTED}")
         return Content("\n").join([row, clinic])

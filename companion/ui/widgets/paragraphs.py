@@ -60,12 +60,9 @@ class Paragraphs(Widget):
             a[0] == b[0] and a[1].is_same(b[1]) for a, b in zip(new, self._paragraphs, strict=True)
         ):
             return  # same text, same styles: nothing to draw
-        height_may_change = len(new) != len(self._paragraphs) or any(
-            a[1].cell_length != b[1].cell_length for a, b in zip(new, self._paragraphs, strict=False)
-        )
         self._paragraphs = new
         self._lines = None
-        self.refresh(layout=height_may_change)
+        self.refresh(layout=True)  # the wrapped height may differ (rare: not a per-second update)
 
     def _wrapped(self, width: int) -> list[Content]:
         if self._lines is None or self._lines[0] != width:
