@@ -62,6 +62,11 @@ def appointment_line(appointments: list[Appointment], now: DateTime) -> str:
     return f"Next follow-up: {when}, {soon}{note}"
 
 
+def restrictions_title(states: list[RestrictionState]) -> str:
+    active = any(s.ends_at is not None and s.active for s in states)
+    return "Avoid for now" if active else "All clear: the restrictions are over"
+
+
 class DashboardScreen(Screen[None]):
     """The home screen. Watches the app's status; the 1 s tick updates only the cards.
 
@@ -89,29 +94,40 @@ class DashboardScreen(Screen[None]):
             zone_warning.display = status is not None and status.zone.is_fallback
             yield zone_warning
             yield AlertList(status.alerts if status else [], protocol=self.protocol, id="alerts")
-            yield Static("", id="next-appointment")
+            yield self._appointment_static(status)
             if not has_session:
                 yield self._welcome()
             restrictions = Vertical(id="restrictions", classes="box")
             restrictions.display = has_session
+            restrictions.border_title = restrictions_title(status.restrictions if status else [])
+            restrictions.border_subtitle = session_line(status) if status else ""
             with restrictions:
                 if status is not None and status.session is not None:
                     self._session_id = status.session.id
                     yield from self._cards(status)
             with Horizontal(id="today-row"):
                 hydration = status.hydration if status else None
-                yield WaterTracker(
+                water = WaterTracker(
                     hydration.glasses if hydration else 0,
                     hydration.goal if hydration else self.protocol.hydration.default_goal,
                     self._extra_note(status),
                     id="water",
                     classes="box",
                 )
-                checkin = Static(checkin_line(status) if status else "", id="checkin-status", classes="box")
-                checkin.set_class(status is not None and status.checkin_done, "-done")
+                water.border_title = "Water today"
+                water.border_subtitle = "w +1 · g goal"
+                yield water
+                done = status is not None and status.checkin_done
+                checkin = Static(
+                    checkin_line(status) if status else "",
+                    id="checkin-status",
+                    classes="box -done" if done else "box",
+                )
+                checkin.border_title = "Today's check-in"
                 yield checkin
             cautions = Vertical(id="cautions", classes="box")
             cautions.display = has_session
+            cautions.border_title = "Also go easy on"
             with cautions:
                 if status is not None and status.session is not None:
                     self._shown_cautions = self._caution_key(status)
@@ -160,16 +176,18 @@ class DashboardScreen(Screen[None]):
     def _extra_note(self, status: Status | None) -> str:
         return self.protocol.hydration.extra_water_note if status is not None and status.extra_water else ""
 
+    def _appointment_static(self, status: Status | None) -> Static:
+        """The follow-up line as it first shows (show_appointment keeps it current)."""
+        now = status.now if status is not None else clock.now()
+        text = appointment_line(getattr(self.app, "appointments", []), now)
+        self._appointment_text = text
+        line = Static(text, id="next-appointment", classes="-none" if text == NO_APPOINTMENT else "")
+        # Before the first session the welcome says what to do; the hint would only add noise.
+        line.display = text != NO_APPOINTMENT or (status is not None and status.session is not None)
+        return line
+
     def on_mount(self) -> None:
-        self.query_one("#restrictions").border_title = "Avoid for now"
-        self.query_one("#water").border_title = "Water today"
-        self.query_one("#water").border_subtitle = "w +1 · g goal"
-        self.query_one("#checkin-status").border_title = "Today's check-in"
-        self.query_one("#cautions").border_title = "Also go easy on"
-        if self._initial is not None:
-            self._show_session_line(self._initial)
-            self.show_live(self._initial.restrictions)
-        self.show_appointment()
+        # What the screen shows was set when it was composed; from here on only changes are applied.
         self.watch(self.app, "status", self.show_status, init=False)
         self.watch(self.app, "live_states", self.show_live, init=False)
         self.set_interval(APPOINTMENT_REFRESH_SECONDS, self.show_appointment, name="appointment")
@@ -255,6 +273,4 @@ class DashboardScreen(Screen[None]):
             except NoMatches:
                 continue
             card.seconds_left = self.countdown.seconds(self._session_id, state)
-        active = [s for s in states if s.ends_at is not None and s.active]
-        box = self.query_one("#restrictions")
-        box.border_title = "Avoid for now" if active else "All clear: the restrictions are over"
+        self.query_one("#restrictions").border_title = restrictions_title(states)
