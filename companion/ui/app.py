@@ -41,7 +41,7 @@ class CompanionApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "companion"
-    SUB_TITLE = "after-care between sessions"
+    SUB_TITLE = "not a clinician: your physio's advice comes first"
     COMMANDS = App.COMMANDS | {CompanionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "add_water", "Water"),
@@ -139,8 +139,7 @@ class CompanionApp(App[int]):
         self.day = status.now.date()
         session_id = status.session.id if status.session else None
         if session_id == self._last_session_id and self._last_states:
-            for state in newly_ended(self._last_states, status.restrictions):
-                self._announce_end(state)
+            self._announce_end(newly_ended(self._last_states, status.restrictions))
         self._last_session_id = session_id
         self._last_states = status.restrictions
         self.status = status
@@ -165,9 +164,13 @@ class CompanionApp(App[int]):
         self._last_states = states
         self.live_states = states
 
-    def _announce_end(self, state: RestrictionState) -> None:
-        text = state.restriction.ended or f"{state.restriction.title}: the restriction is over."
-        self.notify(text, title="A restriction has ended", timeout=15)
+    def _announce_end(self, ended: list[RestrictionState]) -> None:
+        """One notice for the restrictions that just ended (they usually end together)."""
+        if not ended:
+            return
+        lines = [s.restriction.ended or f"{s.restriction.title}: the restriction is over." for s in ended]
+        title = "A restriction has ended" if len(ended) == 1 else "Restrictions have ended"
+        self.notify("\n".join(lines), title=title, timeout=15)
 
     # ------------------------------------------------------------------ reminders
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pendulum
 import pytest
-from textual.widgets import DataTable, Input, Static
+from rich.console import Console
+from textual.widgets import DataTable, Header, Input, Static
 
 from companion.core import clock
 from companion.core.checklist import ChecklistDay
@@ -25,6 +27,14 @@ from tests.ui.conftest import add_checkin, add_session, at, notifications
 
 TODAY = dt.date(2026, 11, 22)
 SIZE = (100, 40)
+
+
+def as_text(renderable: object) -> str:
+    """What a Rich renderable says, as plain text on one wide line per row."""
+    console = Console(width=300, file=io.StringIO(), color_system=None)
+    with console.capture() as capture:
+        console.print(renderable)
+    return " ".join(capture.get().split())
 
 
 def text_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -93,6 +103,9 @@ async def test_recording_a_session_earlier_today_shows_end_times(make_app, store
         await pilot.pause()
         result = text_of(app, "#session-result")
         assert "Alcohol: avoid until Mon 08:30" in result
+        await pilot.press("ctrl+s")  # "to be sure": must not record it twice
+        await pilot.pause()
+        assert "saved already" in notifications(app)[-1]
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
@@ -163,6 +176,10 @@ async def test_check_in_on_day_four_flags_long_soreness(make_app, store: Store, 
         await pilot.pause()
         shown = " ".join(str(w.render()) for w in app.screen.query("#result-alerts .alert"))
         assert "72 hours" in shown
+        assert "Saved the check-in for Sun 22 Nov, at 10:00." in text_of(app, "#result-text")
+        # the alerts are under the check-in, once; the notice only points there
+        assert not any("72 hours" in n for n in notifications(app))
+        assert any("read the note under it" in n for n in notifications(app))
         await pilot.press("escape")
         await pilot.pause()
         banner = " ".join(str(w.render()) for w in app.screen.query("#alerts .alert"))
@@ -181,6 +198,7 @@ async def test_urgent_breathing_opens_modal_that_must_be_acknowledged(make_app, 
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, UrgentModal)
+        assert not any("After this check-in" in n.title for n in app._notifications)  # nothing over it
         await pilot.press("escape", "w")
         await pilot.pause()
         assert isinstance(app.screen, UrgentModal)  # escape and other keys do not close it
@@ -208,8 +226,11 @@ async def test_countdown_reaching_zero_notifies_and_settles(make_app, store: Sto
                 card = app.screen.query_one("#card-alcohol", RestrictionCard)
                 assert card.seconds_left == 0
                 assert card.has_class("-done")
-                assert "Alcohol is fine again from now." in notifications(app)
-                assert "All clear" in str(app.screen.query_one("#restrictions").border_title)
+                ended = [n for n in notifications(app) if "fine again from now" in n]
+                assert len(ended) == 1  # one notice for the restrictions ending together
+                assert "Alcohol is fine again from now." in ended[0]
+                assert "Caffeine is fine again from now." in ended[0]
+                assert "Restrictions over" in str(app.screen.query_one("#restrictions").border_title)
 
 
 async def test_countdown_never_grows_when_the_clock_moves_back(make_app, store: Store, frozen) -> None:
@@ -340,6 +361,13 @@ async def test_help_shows_keys_data_folder_and_disclaimer(make_app, store: Store
         shown = " ".join(str(w.render()) for w in app.screen.query(".help-body"))
         assert "not a clinician" in shown
         assert str(store.data_dir)[:30] in shown.replace("\n", "")
+        # every key (p opens the plan), and each restriction with what every source says about how long
+        plain = " ".join(as_text(w.content) for w in app.screen.query(".help-body").results(Static))
+        assert "p your plan" in plain
+        assert "Source 000 says: for the rest of the day" in plain
+        assert "Source 002 says: a day or two" in plain
+        assert "companion counts: 24 h (standard session), 48 h (intense session)" in plain
+        assert "not a clinician" in app.screen.query_one(Header).screen_sub_title
 
 
 @pytest.mark.parametrize("key", ["c", "l", "h", "s", "question_mark"])

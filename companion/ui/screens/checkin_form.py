@@ -191,26 +191,31 @@ class CheckinScreen(Screen[None]):
         result = self.query_one("#result")
         result.display = True
         text = self.query_one("#result-text", Static)
-        at = timefmt.clock_time(checkin.recorded_at)
-        saved = f"Saved the check-in for {checkin.date.strftime('%a %-d %b')} at {at}."
+        recorded = clock.to_local(checkin.recorded_at)
+        day = checkin.date.strftime("%a %-d %b")
+        if recorded.date() == checkin.date:
+            saved = f"Saved the check-in for {day}, at {recorded.format('HH:mm')}."
+        else:
+            saved = f"Saved the check-in for {day} (on {timefmt.clock_time(checkin.recorded_at)})."
         if alerts:
             text.update(f"{saved} Please read this:")
         else:
             text.update(f"{saved} Nothing here is outside the usual course. Thank you for checking in.")
         await self.query_one("#result-alerts", AlertList).show(alerts)
-        if alerts:
+        urgent = [a for a in alerts if a.urgent]
+        if urgent:
+            # The dialog says it all; a notice on top would cover part of it.
+            self.app.push_screen(UrgentModal(urgent[0]))
+        elif alerts:
             self.notify(
-                "\n".join(a.message for a in alerts),
+                "Check-in saved. Please read the note under it: what to do is there.",
                 title="After this check-in",
-                severity="error" if any(a.urgent for a in alerts) else "warning",
-                timeout=12,
+                severity="warning",
+                timeout=8,
             )
         else:
             self.notify("Check-in saved.", timeout=3)
         result.scroll_visible()
-        urgent = [a for a in alerts if a.urgent]
-        if urgent:
-            self.app.push_screen(UrgentModal(urgent[0]))
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

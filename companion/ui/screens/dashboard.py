@@ -64,7 +64,7 @@ def appointment_line(appointments: list[Appointment], now: DateTime) -> str:
 
 def restrictions_title(states: list[RestrictionState]) -> str:
     active = any(s.ends_at is not None and s.active for s in states)
-    return "Avoid for now" if active else "All clear: the restrictions are over"
+    return "Avoid for now" if active else "Restrictions over for this session"
 
 
 class DashboardScreen(Screen[None]):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -23,6 +24,7 @@ KEYS = (
     ("l", "the recovery checklist and what to expect"),
     ("h", "history: every day, grouped by session, with a chart"),
     ("s", "record a new needling session"),
+    ("p", "your plan: follow-ups, home exercises, questions, what you took"),
     ("?", "this help"),
     ("Esc", "back to Today from any screen"),
     ("ctrl+p", "the command palette: every action, and the colour theme"),
@@ -36,6 +38,7 @@ SCREENS = (
     ("Checklist", "what helps recovery, ticked day by day, and the reactions that are normal."),
     ("History", "your days side by side; the band shows how long soreness usually lasts."),
     ("New session", "record each session; the restrictions are counted from its time."),
+    ("Plan", "follow-ups, home exercises and questions for your physio; shift+Tab then ←/→ changes tab."),
 )
 
 
@@ -61,9 +64,43 @@ def help_sections(protocol: Protocol, data_dir: Path) -> list[tuple[str, Rendera
     return [
         ("Keys", _grid(KEYS, 7)),
         ("Screens", _grid(SCREENS, 11)),
+        ("What to avoid, and why", restrictions_text(protocol)),
         ("Your data", data),
         ("Please remember", remember),
     ]
+
+
+def restriction_lines(protocol: Protocol) -> list[tuple[str, list[str]]]:
+    """Each restriction: what it covers, why, for how long, and what each source says."""
+    found = []
+    for r in protocol.restrictions:
+        lines = [f"Avoid: {r.avoid}", f"Why: {r.why}"]
+        if r.hours is not None:
+            spans = ", ".join(f"{hours:g} h ({name} session)" for name, hours in r.hours.items())
+            lines.append(f"companion counts: {spans}.")
+        else:
+            lines.append("No duration in the sources: go easy while the timed restrictions last.")
+        lines.extend(f"Source {view.source} says: {view.says}" for view in r.source_durations)
+        if r.disagreement is not None:
+            lines.append(r.disagreement.summary)
+            lines.extend(f"Source {view.source} says: {view.says}" for view in r.disagreement.views)
+        if r.origin == "clinic":
+            lines.append("As instructed by your clinic.")
+        found.append((r.title, lines))
+    return found
+
+
+def restrictions_text(protocol: Protocol) -> RenderableType:
+    """The restrictions, each line indented under its title (wrapped lines keep the indent)."""
+    parts: list[RenderableType] = []
+    for title, lines in restriction_lines(protocol):
+        grid = Table.grid(padding=(0, 0))
+        grid.add_column(width=2, no_wrap=True)
+        grid.add_column(ratio=1)
+        for line in lines:
+            grid.add_row("", line)
+        parts.extend([Text(title, style="bold"), grid, Text("")])
+    return Group(*parts[:-1])
 
 
 class HelpScreen(Screen[None]):

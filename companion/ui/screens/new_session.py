@@ -58,6 +58,8 @@ class NewSessionScreen(Screen[None]):
         super().__init__(id="new-session")
         self.store = store
         self.protocol = protocol
+        self._saved: Session | None = None
+        """The session this screen recorded (a second save is refused)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -116,6 +118,14 @@ class NewSessionScreen(Screen[None]):
         self.notify(f"{LABELS[key]}: {error.message}", title="Please check this field", severity="warning")
 
     def action_save(self) -> None:
+        if self._saved is not None:
+            # ctrl+s or Enter again must not record the same session twice.
+            self.notify(
+                "This session is saved already. Press Esc to see its countdowns.",
+                title="Already saved",
+                timeout=5,
+            )
+            return
         for label in self.query(".field-error").results(Label):
             label.display = False
         for widget in self.query(".-invalid"):
@@ -143,6 +153,7 @@ class NewSessionScreen(Screen[None]):
                 timeout=10,
             )
             return
+        self._saved = session
         result = self.query_one("#session-result", Static)
         result.update(confirmation(self.protocol, session))
         result.display = True

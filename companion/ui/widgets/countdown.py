@@ -12,7 +12,7 @@ from companion.core import timefmt
 from companion.core.protocol import Restriction
 
 TITLE_CELLS = 28
-TIME_CELLS = 9
+TIME_CELLS = 14  # "100:00:00 left"
 UNTIL_CELLS = 16
 MIN_BAR_CELLS = 8
 FILLED, HALF, EMPTY = "━", "╾", "─"
@@ -91,7 +91,7 @@ class RestrictionCard(Widget):
         elif done:
             time_text, until, fraction = "done ✓", f"ended {when}", 1.0
         else:
-            time_text = timefmt.countdown(seconds)
+            time_text = f"{timefmt.countdown(seconds)} left"  # not to be read as a time of day
             until = f"until {when}"
             fraction = (self.total_seconds - seconds) / self.total_seconds
         until_cells = max(UNTIL_CELLS, len(until))  # "ended Mon 2 Nov 16:30" is wider
