@@ -53,6 +53,7 @@ def test_clinic_file_overrides_durations_adds_and_removes_items(berlin) -> None:
     assert p.checklist_item("nourish") is None and p.checklist_item("ice-pack") is not None
     flag = p.red_flag("long-soreness")
     assert flag is not None and flag.after_hours == 96 and "96 hours" in flag.message
+    assert flag.label == "sore >96 h"  # the short wording (history table) follows the clinic too
 
 
 def test_clinic_durations_drive_the_countdown(berlin) -> None:

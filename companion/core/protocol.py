@@ -94,6 +94,12 @@ class RedFlag:
     min_fatigue: int | None = None
     beyond_sources: str = ""
     origin: str = "guidance"
+    short: str = ""
+    """A few words for tight places (the history table); the id when not given."""
+
+    @property
+    def label(self) -> str:
+        return self.short or self.id
 
 
 @dataclass(frozen=True)
@@ -325,6 +331,7 @@ def _red_flag(i: int, raw: Any) -> RedFlag:
         min_fatigue=item.integer("min_fatigue"),
         beyond_sources=beyond,
         origin=item.origin,
+        short=fill(item.text("short", required=False)),
     )
 
 

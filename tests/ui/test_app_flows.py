@@ -352,6 +352,21 @@ async def test_history_groups_days_by_session_and_opens_a_day(make_app, store: S
         assert app.screen.query_one("#soreness", Input).value == "2"
 
 
+async def test_history_names_alerts_in_words(make_app, store: Store, frozen) -> None:
+    add_session(store, at(2026, 11, 18, 9, 0))
+    for offset, sore in enumerate((5, 4, 4, 6)):  # still sore on day 4, and worse
+        add_checkin(store, dt.date(2026, 11, 19) + dt.timedelta(days=offset), sore, 6)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        newest = app.screen.query_one("#days", DataTable).get_row_at(0)
+        alerts = str(newest[8])
+        assert "sore >72 h" in alerts and "getting worse" in alerts and "tired >48 h" in alerts
+        assert "long-soreness" not in alerts
+
+
 async def test_help_shows_keys_data_folder_and_disclaimer(make_app, store: Store, frozen) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -73,7 +73,8 @@ class ChecklistScreen(Screen[None]):
         with Horizontal(id="checklist-columns"):
             with Vertical(id="checklist-left"):
                 yield TickList(id="items", classes="box")
-                yield Static("", id="item-detail", classes="box")
+                with VerticalScroll(id="item-about", classes="box"):  # long texts scroll at 80x24
+                    yield Static("", id="item-detail")
             with VerticalScroll(id="reactions", classes="box"):
                 for reaction in self.protocol.reactions:
                     yield Static(reaction.title, classes="reaction-title")
@@ -86,7 +87,7 @@ class ChecklistScreen(Screen[None]):
         items.border_title = f"Good for you today ({self.day.strftime('%a %-d %b')})"
         items.border_subtitle = "space ticks, ↑↓ moves"
         self.query_one("#reactions").border_title = "What to expect"
-        self.query_one("#item-detail").border_title = "About this item"
+        self.query_one("#item-about").border_title = "About this item"
         try:
             done = self.store.checklist_day(self.day).done
         except StoreError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -55,7 +55,9 @@ def day_cells(
     checklist_total: int,
     exercises: Sequence[Exercise] = (),
     intakes: Sequence[Intake] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> Cells:
+    """One day's cells; `labels` gives each alert's short wording (its id otherwise)."""
     c = row.checkin
     flags = []
     if c is not None:
@@ -65,7 +67,7 @@ def day_cells(
             flags.append("sharp")
         if c.breathing_trouble:
             flags.append("breath")
-    alerts = ", ".join(a.id for a in row.alerts)
+    alerts = ", ".join((labels or {}).get(a.id, a.id) for a in row.alerts)
     listed = [item for item in row.checklist_done if not item.startswith(TICK_PREFIX)]
     water = f"{row.glasses}/{row.goal}" if row.glasses else "-"
     return (
@@ -107,6 +109,7 @@ def table_rows(
     final: bool = True,
     exercises: Sequence[Exercise] = (),
     intake: dict[dt.date, list[Intake]] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[list[Cells], list[dt.date | None]]:
     """Newest first; a session row closes each group (under its day 0).
 
@@ -120,7 +123,7 @@ def table_rows(
         if closes and (row.session is None or row.session.id != previous.session.id):  # type: ignore[union-attr]
             cells.append(session_cells(previous.session))
             dates.append(None)
-        cells.append(day_cells(row, checklist_total, exercises, (intake or {}).get(row.date, ())))
+        cells.append(day_cells(row, checklist_total, exercises, (intake or {}).get(row.date, ()), labels))
         dates.append(row.date)
         previous = row
     if final and previous is not None and previous.session is not None:
@@ -156,7 +159,7 @@ def chart_series(rows: Sequence[HistoryRow], limit: int = CHART_SESSIONS) -> tup
         length = max(days) + 1 if days else 0
         soreness = tuple(days[d][0] if d in days else None for d in range(length))
         fatigue = tuple(days[d][1] if d in days else None for d in range(length))
-        label = sessions[session_id].started_at.strftime("%a %-d %b %y")
+        label = sessions[session_id].started_at.strftime("%a %-d %b")  # a 2-digit year read as a day
         series.append(SessionSeries(label, soreness, fatigue))
     return tuple(series)
 
@@ -203,6 +206,7 @@ class HistoryScreen(Screen[None]):
         last = today = clock.today()
         first_day = self.store.first_day() or last
         exercises = self.store.exercises()
+        labels = {flag.id: flag.label for flag in self.protocol.red_flags}
         loaded: list[HistoryRow] = []
         span = FIRST_CHUNK_DAYS
         while last >= first_day and not worker.is_cancelled:
@@ -213,7 +217,7 @@ class HistoryScreen(Screen[None]):
                 intake.setdefault(entry.date, []).append(entry)
             previous = loaded[-1] if loaded else None
             final = first <= first_day
-            cells, dates = table_rows(rows, total, previous, final, exercises, intake)
+            cells, dates = table_rows(rows, total, previous, final, exercises, intake, labels)
             if not loaded:
                 self._adherence = adherence_line(exercises, rows, today)
             loaded.extend(rows)
