@@ -354,3 +354,10 @@ def test_a_file_in_place_of_the_data_folder_is_named_clearly(tmp_path: Path) -> 
     blocker.write_text("x")
     result = run_cli("status", data_dir=blocker)
     assert result.returncode == 1 and "a file of that name is in the way" in result.stderr
+
+
+def test_a_time_in_the_future_is_named_as_a_patient_reads_it(data_dir: Path) -> None:
+    message = refused("session", "add", "--at", "2099-01-01T10:00", data_dir=data_dir, field="--at")
+    assert "Thu 1 Jan 2099 10:00 is in the future" in message  # not an ISO timestamp
+    past = refused("appointment", "add", "--at", "2026-01-02T09:00", data_dir=data_dir, field="--at")
+    assert "Fri 2 Jan 2026 09:00 has already passed" in past  # with its date

@@ -32,7 +32,7 @@ def new_appointment(
     if clock.elapsed_seconds(now, at) < 0:
         raise InputError(
             field,
-            f"{timefmt.clock_time(at, now)} has already passed; give the time of your next "
+            f"{timefmt.dated(at)} has already passed; give the time of your next "
             "follow-up, e.g. 2026-11-28T09:00",
         )
     return Appointment(id=new_id(), at=at, note=validate_text(note, note_field, 500))

@@ -70,7 +70,7 @@ class CheckIn:
 def validate_scale(value: str | int | None, field: str, *, required: bool = True) -> int:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InputError(field, f"is required: a whole number from 0 to 10 ({SCALE_ANCHORS})")
+            raise InputError(field, f"is empty: give a whole number from 0 to 10 ({SCALE_ANCHORS})")
         return 0
     if isinstance(value, bool):
         raise InputError(field, "must be a whole number from 0 to 10")

@@ -85,7 +85,7 @@ def new_exercise(
 ) -> Exercise:
     cleaned = validate_text(name, "--name", 100)
     if not cleaned:
-        raise InputError("--name", "is required, e.g. --name 'chin tucks'")
+        raise InputError("--name", "is missing: give the exercise a name, e.g. 'chin tucks'")
     ex = Exercise(
         id=new_id()[:8],
         name=cleaned,

@@ -7,7 +7,7 @@ from typing import Any
 
 from pendulum import DateTime
 
-from companion.core import clock
+from companion.core import clock, timefmt
 from companion.core.errors import InputError
 from companion.core.ids import new_id
 from companion.core.protocol import INTENSITIES
@@ -64,7 +64,9 @@ def new_session(
     current = clock.now()
     when = current if started_at is None else started_at
     if clock.elapsed_seconds(current, when) > clock.FUTURE_TOLERANCE_SECONDS:
-        raise InputError("--at", f"{clock.iso(when)} is in the future; record a session once it has happened")
+        raise InputError(
+            "--at", f"{timefmt.dated(when)} is in the future; record a session once it has happened"
+        )
     cleaned_areas = tuple(a for a in (validate_text(x, "--area", 100) for x in areas) if a)
     if len(cleaned_areas) > MAX_AREAS:
         raise InputError("--area", f"at most {MAX_AREAS} areas per session")

@@ -43,6 +43,11 @@ def clock_time(moment: DateTime, reference: DateTime | None = None) -> str:
     return local.format("ddd D MMM YYYY HH:mm")
 
 
+def dated(moment: DateTime) -> str:
+    """'Sat 28 Nov 2026 10:00' in local time: for messages, where the day must be plain."""
+    return clock.to_local(moment).format("ddd D MMM YYYY HH:mm")
+
+
 def left_until(remaining: int, ends_at: DateTime, reference: DateTime | None = None) -> str:
     return f"{duration(remaining)} left, until {clock_time(ends_at, reference)}"
 

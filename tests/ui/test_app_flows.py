@@ -117,6 +117,20 @@ async def test_recording_a_session_earlier_today_shows_end_times(make_app, store
     assert session.areas == ("neck", "upper back")
 
 
+async def test_a_session_long_ago_is_saved_with_a_word_about_the_date(make_app, store: Store, frozen) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        app.screen.query_one("#when", Input).value = "2025-11-01T10:00"  # a slip of the year
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        result = text_of(app, "#session-result")
+        assert "ago: if the date is wrong" in result
+        assert "no longer needed" in result and "go easy while the others last" not in result
+    assert len(store.sessions()) == 1
+
+
 async def test_a_session_in_the_future_is_refused_in_place(make_app, store: Store, frozen) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -32,14 +32,28 @@ CORE_FIELDS = {
 LABELS = {"when": "When", "areas": "Areas treated", "intensity": "Intensity", "note": "Note"}
 
 
+OLD_SESSION_DAYS = 30
+"""A session recorded this long after it happened gets a word about a mistyped date."""
+
+
 def confirmation(protocol: Protocol, session: Session) -> str:
     """The restriction end times for a just-recorded session."""
     now = clock.now()
     lines = [f"Saved your session of {timefmt.clock_time(session.started_at, now)} ({session.intensity})."]
-    for state in restriction_states(protocol, session, now):
+    age = clock.elapsed_seconds(session.started_at, now)
+    if age > OLD_SESSION_DAYS * 86400:
+        lines.append(
+            f"That was {timefmt.duration(age)} ago: if the date is wrong, remove it with "
+            "companion session remove (see companion session list) and record it again."
+        )
+    states = restriction_states(protocol, session, now)
+    timed_left = any(s.active for s in states if s.ends_at is not None)
+    for state in states:
         title = state.restriction.title
-        if state.ends_at is None:
+        if state.ends_at is None and timed_left:
             lines.append(f"  {title}: go easy while the others last (no set time in the guidance)")
+        elif state.ends_at is None:
+            lines.append(f"  {title}: no longer needed (the timed restrictions are over)")
         elif state.active:
             lines.append(f"  {title}: avoid until {timefmt.clock_time(state.ends_at, now)}")
         else:
