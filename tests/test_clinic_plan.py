@@ -18,7 +18,7 @@ from companion.core.checkins import CheckIn
 from companion.core.checklist import ChecklistDay
 from companion.core.clinic import effective_protocol
 from companion.core.errors import InputError, ProtocolError
-from companion.core.exercises import adherence, new_exercise
+from companion.core.exercises import adherence, exercise_from_record, new_exercise
 from companion.core.hydration import HydrationDay
 from companion.core.intake import check_intake, new_intake
 from companion.core.protocol import default_protocol
@@ -158,7 +158,9 @@ def test_next_appointment_is_the_soonest_not_past(berlin) -> None:
 
 
 def test_exercise_validation_and_adherence() -> None:
-    ex = new_exercise(name="chin tucks", sets="3", reps="10", per_day="2")
+    with pendulum.travel_to(pendulum.datetime(2026, 11, 21, 9, tz="Europe/Berlin"), freeze=True):
+        ex = new_exercise(name="chin tucks", sets="3", reps="10", per_day="2")
+    assert ex.since == dt.date(2026, 11, 21)
     assert ex.dose == "3 x 10, twice a day"
     days = [
         ChecklistDay(dt.date(2026, 11, 21), frozenset(ex.tick_ids())),
@@ -166,6 +168,14 @@ def test_exercise_validation_and_adherence() -> None:
     ]
     (result,) = adherence([ex], days, dt.date(2026, 11, 21), dt.date(2026, 11, 23))
     assert (result.done, result.due, result.percent) == (3, 6, 50)
+    # added on the 22nd: the 21st is not a missed day (and the record round-trips)
+    later = exercise_from_record({**ex.to_record(), "since": "2026-11-22"})
+    (result,) = adherence([later], days[1:], dt.date(2026, 11, 21), dt.date(2026, 11, 23))
+    assert (result.done, result.due) == (1, 4)
+    assert later.due_on(dt.date(2026, 11, 21)) == 0 and later.due_on(dt.date(2026, 11, 22)) == 2
+    assert (
+        exercise_from_record({**ex.to_record(), "since": None}).due_on(dt.date(2000, 1, 1)) == 2
+    )  # older records
     for kwargs, field in (
         ({"name": ""}, "--name"),
         ({"name": "x", "sets": "0"}, "--sets"),

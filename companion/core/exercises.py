@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from companion.core import clock
 from companion.core.checklist import ChecklistDay
 from companion.core.errors import InputError
 from companion.core.ids import new_id
@@ -30,6 +31,12 @@ class Exercise:
     minutes: float | None = None
     per_day: int = 1
     note: str = ""
+    since: dt.date | None = None
+    """The day it was added: no round is due before it (None in records from before)."""
+
+    def due_on(self, day: dt.date) -> int:
+        """Rounds due that day: none before the exercise was added."""
+        return 0 if self.since is not None and day < self.since else self.per_day
 
     @property
     def dose(self) -> str:
@@ -56,6 +63,7 @@ class Exercise:
             "minutes": self.minutes,
             "per_day": self.per_day,
             "note": self.note,
+            "since": self.since.isoformat() if self.since else None,
         }
 
 
@@ -96,6 +104,7 @@ def new_exercise(
             per_day if per_day not in (None, "") else 1, "--per-day", whole=True, maximum=MAX_PER_DAY
         ),
         note=validate_text(note, "--note", 500),
+        since=clock.today(),
     )
     if ex.sets and not ex.reps:
         raise InputError("--reps", "give the repetitions too when you give --sets")
@@ -118,6 +127,12 @@ def exercise_from_record(data: Any, where: str = "exercise") -> Exercise:
             raise InputError(f"{where}.{key}", "must be a positive number or null")
         values[key] = _positive(raw, f"{where}.{key}", whole=whole, maximum=maximum)
     note = require_text(data, "note", where)
+    since_raw = data.get("since")
+    since = None
+    if since_raw is not None:
+        if not isinstance(since_raw, str):
+            raise InputError(f"{where}.since", "must be a date such as 2026-11-23, or null")
+        since = clock.parse_day(since_raw, f"{where}.since")
     return Exercise(
         id=exercise_id,
         name=name,
@@ -126,6 +141,7 @@ def exercise_from_record(data: Any, where: str = "exercise") -> Exercise:
         minutes=values["minutes"],
         per_day=int(values["per_day"] or 1),
         note=note,
+        since=since,
     )
 
 
@@ -143,12 +159,14 @@ class Adherence:
 def adherence(
     exercises: list[Exercise], days: Iterable[ChecklistDay], first: dt.date, last: dt.date
 ) -> list[Adherence]:
-    """Ticks done against ticks due for each exercise over the days first..last."""
-    span = (last - first).days + 1
+    """Ticks done against ticks due for each exercise over the days first..last
+    (no round is due before the day an exercise was added)."""
     done_sets = [d.done for d in days if first <= d.date <= last]
     result = []
     for ex in exercises:
         ticks = set(ex.tick_ids())
         done = sum(len(ticks & done) for done in done_sets)
-        result.append(Adherence(ex, done, ex.per_day * max(span, 0)))
+        start = max(first, ex.since) if ex.since is not None else first
+        span = max((last - start).days + 1, 0)
+        result.append(Adherence(ex, done, ex.per_day * span))
     return result

@@ -40,7 +40,7 @@ Cells = tuple[str | Text, ...]
 def exercise_cell(row: HistoryRow, exercises: Sequence[Exercise]) -> str:
     """Rounds ticked that day out of the rounds the current plan asks for ('1/2')."""
     ticked = sum(1 for item in row.checklist_done if item.startswith(TICK_PREFIX))
-    due = sum(ex.per_day for ex in exercises)
+    due = sum(ex.due_on(row.date) for ex in exercises)
     if not ticked and not due:
         return ""
     return f"{ticked}/{due}" if due else str(ticked)
