@@ -85,7 +85,7 @@ class CheckinScreen(Screen[None]):
             yield TickBox("Flare-up: my usual symptoms are briefly worse", id="flare_up", compact=True)
             yield TickBox("Sharp pain (not the usual ache)", id="sharp_pain", compact=True)
             yield TickBox(
-                "Trouble breathing, chest pain, or pain when breathing in",
+                "Trouble breathing, chest pain, or pain breathing in",  # fits 80 columns
                 id="breathing_trouble",
                 compact=True,
             )
