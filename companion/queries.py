@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pendulum import DateTime
 
 from companion.core import clock
+from companion.core.alerts import Alert, judge_checkin
 from companion.core.checkins import CheckIn
 from companion.core.protocol import Protocol
 from companion.core.sessions import latest_before
@@ -43,6 +44,12 @@ def checkins_for_alerts(store: Store, latest: CheckIn | None) -> list[CheckIn]:
     if all(c.id != latest.id for c in pool):
         pool.append(latest)
     return pool
+
+
+def alerts_for_checkin(store: Store, protocol: Protocol, checkin: CheckIn) -> list[Alert]:
+    """The alerts a saved check-in raises, judged against its session and the check-ins before it."""
+    session = latest_before(store.sessions(), checkin.moment)
+    return judge_checkin(protocol, checkin, checkins_for_alerts(store, checkin), session)
 
 
 def load_status(

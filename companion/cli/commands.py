@@ -14,7 +14,6 @@ from companion.cli import render
 from companion.cli.context import Context
 from companion.cli.main import EXIT_OK, UsageError, print_json
 from companion.core import clock, timefmt
-from companion.core.alerts import judge_checkin
 from companion.core.appointments import new_appointment, upcoming
 from companion.core.backup import Backup, build_export, parse_export_text
 from companion.core.care_plan import CarePlan
@@ -27,8 +26,8 @@ from companion.core.hydration import validate_count, validate_goal
 from companion.core.intake import check_intake, new_intake
 from companion.core.questions import new_question
 from companion.core.reminders import due_reminders, one_line
-from companion.core.restrictions import restriction_states
-from companion.core.sessions import latest_before, new_session, newest_first
+from companion.core.restrictions import recorded_session_lines, restriction_states
+from companion.core.sessions import new_session, newest_first
 from companion.store import StoreError
 
 EXPORT_FORMATS = ("json", "csv", "md", "ics")
@@ -49,11 +48,11 @@ def session_add(ctx: Context, args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     print(session.id)
-    lines = [f"Session recorded: {render.session_line(session, now)}"]
-    for state in restriction_states(ctx.protocol, session, now):
-        if state.ends_at is not None:
-            lines.append(f"  {state.restriction.title:<28} until {timefmt.clock_time(state.ends_at, now)}")
-    lines.append("See them any time with 'companion status'.")
+    lines = [
+        f"Session recorded: {render.session_line(session, now)}",
+        *recorded_session_lines(ctx.protocol, session, now),
+        "See them any time with 'companion status'.",
+    ]
     print("\n".join(lines), file=sys.stderr)
     return EXIT_OK
 
@@ -140,9 +139,7 @@ def checkin(ctx: Context, args: argparse.Namespace) -> int:
     )
     replaced = ctx.store.checkin_for(entry.date) is not None
     ctx.store.save_checkin(entry)
-    earlier = queries.checkins_for_alerts(ctx.store, entry)
-    session = latest_before(ctx.store.sessions(), entry.moment)
-    alerts = judge_checkin(ctx.protocol, entry, earlier, session)
+    alerts = queries.alerts_for_checkin(ctx.store, ctx.protocol, entry)
     if args.json:
         print_json({**entry.to_record(), "replaced": replaced, "alerts": [a.to_json() for a in alerts]})
         return EXIT_OK
@@ -166,7 +163,7 @@ def history(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         print_json([row.to_json() for row in rows])
     else:
-        print(render.history_text(rows))
+        print(render.history_text(rows, ctx.protocol))
     return EXIT_OK
 
 

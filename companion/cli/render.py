@@ -139,7 +139,9 @@ def checkin_summary(checkin: CheckIn) -> str:
     return ", ".join(parts)
 
 
-def history_text(rows: list[HistoryRow]) -> str:
+def history_text(rows: list[HistoryRow], protocol: Protocol) -> str:
+    """The history table; alerts in the protocol's short words ('sore >72 h')."""
+    labels = {flag.id: flag.label for flag in protocol.red_flags}
     header = ["Date", "Day", "Sore", "Tired", "Stiff", "Bruising", "Water", "Checklist", "Alerts"]
     body = [header]
     for row in rows:
@@ -154,8 +156,8 @@ def history_text(rows: list[HistoryRow]) -> str:
                 str(c.stiffness) if c else "-",
                 c.bruising if c else "-",
                 f"{row.glasses}/{row.goal}",
-                str(len(row.checklist_done)) if row.checklist_done else "-",
-                ", ".join(a.id for a in row.alerts) or "",
+                str(len(row.checklist_items)) if row.checklist_items else "-",
+                ", ".join(labels.get(a.id, a.id) for a in row.alerts),
             ]
         )
     return "\n".join(table(body, indent=""))

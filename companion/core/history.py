@@ -12,9 +12,10 @@ from companion.core import clock
 from companion.core.alerts import Alert, judge_checkin
 from companion.core.checkins import CheckIn
 from companion.core.checklist import ChecklistDay
+from companion.core.exercises import TICK_PREFIX
 from companion.core.hydration import HydrationDay
 from companion.core.protocol import Protocol
-from companion.core.sessions import Session, latest_before
+from companion.core.sessions import Session
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,16 @@ class HistoryRow:
     goal: int
     checklist_done: tuple[str, ...]
     alerts: tuple[Alert, ...]
+
+    @property
+    def checklist_items(self) -> tuple[str, ...]:
+        """The checklist items ticked, without the home-exercise rounds."""
+        return tuple(item for item in self.checklist_done if not item.startswith(TICK_PREFIX))
+
+    @property
+    def exercise_rounds(self) -> int:
+        """Home-exercise rounds ticked that day."""
+        return len(self.checklist_done) - len(self.checklist_items)
 
     @property
     def empty(self) -> bool:
@@ -83,6 +94,16 @@ def build_history(
     pool = sorted([*earlier_checkins, *checkin_list], key=lambda c: c.moment.timestamp())
     pool_stamps = [c.moment.timestamp() for c in pool]
     ordered_sessions = sorted(sessions, key=lambda s: s.started_at.timestamp())
+    session_stamps = [s.started_at.timestamp() for s in ordered_sessions]
+
+    def latest_session(stamp: float) -> Session | None:
+        """The latest session started at or before `stamp` (as latest_before, in O(log n))."""
+        index = bisect.bisect_right(session_stamps, stamp)
+        if not index:
+            return None
+        first_equal = bisect.bisect_left(session_stamps, session_stamps[index - 1])
+        return ordered_sessions[first_equal]
+
     rows: list[HistoryRow] = []
     day = last
     while day >= first:
@@ -90,10 +111,10 @@ def build_history(
         water = by_day_water.get(day)
         ticked = by_day_list.get(day)
         end = clock.end_of_day(day)
-        session = latest_before(ordered_sessions, end)
+        session = latest_session(end.timestamp())
         alerts: tuple[Alert, ...] = ()
         if checkin is not None:
-            judged_session = latest_before(ordered_sessions, checkin.moment)
+            judged_session = latest_session(checkin.moment.timestamp())
             start = judged_session.started_at.timestamp() if judged_session else float("-inf")
             lo = bisect.bisect_left(pool_stamps, start)
             hi = bisect.bisect_left(pool_stamps, checkin.moment.timestamp())

@@ -12,7 +12,7 @@ from typing import Any
 
 from pendulum import DateTime
 
-from companion.core import clock
+from companion.core import clock, timefmt
 from companion.core.protocol import Protocol, Restriction
 from companion.core.sessions import Session
 
@@ -140,3 +140,32 @@ class MonotonicCountdown:
 
 def session_fully_over(states: list[RestrictionState]) -> bool:
     return not any(state.active for state in states)
+
+
+OLD_SESSION_DAYS = 30
+"""A session recorded this long after it happened gets a word about a mistyped date."""
+
+
+def recorded_session_lines(protocol: Protocol, session: Session, now: DateTime) -> list[str]:
+    """What to tell the patient who has just recorded a session (both front ends say this):
+    a word if the date looks mistyped, then each restriction's end, already over, or untimed."""
+    lines = []
+    age = clock.elapsed_seconds(session.started_at, now)
+    if age > OLD_SESSION_DAYS * 86400:
+        lines.append(
+            f"That was {timefmt.duration(age)} ago: if the date is wrong, remove it with "
+            "companion session remove (see companion session list) and record it again."
+        )
+    states = restriction_states(protocol, session, now)
+    timed_left = any(s.active for s in states if s.ends_at is not None)
+    for state in states:
+        title = state.restriction.title
+        if state.ends_at is None and timed_left:
+            lines.append(f"  {title}: go easy while the others last (no set time in the guidance)")
+        elif state.ends_at is None:
+            lines.append(f"  {title}: no longer needed (the timed restrictions are over)")
+        elif state.active:
+            lines.append(f"  {title}: avoid until {timefmt.clock_time(state.ends_at, now)}")
+        else:
+            lines.append(f"  {title}: already over ({timefmt.clock_time(state.ends_at, now)})")
+    return lines

@@ -21,7 +21,7 @@ from pendulum import DateTime
 from companion.core import clock, timefmt
 from companion.core.alerts import Alert
 from companion.core.care_plan import CarePlan
-from companion.core.exercises import TICK_PREFIX, adherence
+from companion.core.exercises import adherence
 from companion.core.history import HistoryRow
 from companion.core.intake import check_intake
 from companion.core.protocol import Protocol
@@ -317,9 +317,7 @@ def _checklist(protocol: Protocol, rows: list[HistoryRow]) -> list[str]:
         return [*out, "No days recorded yet."]
     counts: dict[str, int] = {}
     for row in rows:
-        for item_id in row.checklist_done:
-            if item_id.startswith(TICK_PREFIX):
-                continue  # home exercises have their own section
+        for item_id in row.checklist_items:  # home exercises have their own section
             counts[item_id] = counts.get(item_id, 0) + 1
     known = {item.id for item in protocol.checklist}
     items = [(item.title, counts.get(item.id, 0)) for item in protocol.checklist]

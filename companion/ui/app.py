@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from pendulum import DateTime
@@ -24,7 +25,7 @@ from companion.queries import load_status
 from companion.store import Store, StoreError
 from companion.ui.commands import CompanionCommands
 from companion.ui.messages import AddWater, DataChanged, OpenCheckin
-from companion.ui.screens.dashboard import DashboardScreen
+from companion.ui.screens.dashboard import ZONE_WARNING, DashboardScreen
 
 if TYPE_CHECKING:
     from companion.core.reminders import Reminder
@@ -94,14 +95,9 @@ class CompanionApp(App[int]):
             self._publish(self._initial_status)
         else:
             self.reload_status()
-        for notice in self.store.take_notices():
-            self.notify(notice, title="Your data was repaired", severity="warning", timeout=20)
+        self._show_notices()  # also when the store could not be read at all
         if self.zone.is_fallback:
-            self.notify(
-                "Time zone unknown, using UTC: set it with companion config --timezone",
-                severity="warning",
-                timeout=10,
-            )
+            self.notify(ZONE_WARNING, severity="warning", timeout=10)
         self.set_interval(TICK_SECONDS, self.tick, name="tick")
         self.set_interval(POLL_SECONDS, self.poll_store, name="poll")
         self.set_interval(REMINDER_SECONDS, self.check_reminders, name="reminders")
@@ -125,9 +121,11 @@ class CompanionApp(App[int]):
     def _read_status(self, moment: DateTime, *, quiet: bool = False) -> Status | None:
         """The store's state at `moment`; None, and the patient told unless `quiet`, if unreadable."""
         try:
+            # The revision first: a write landing while we read shows up at the next poll.
+            revision = self.store.revision()
             status = load_status(self.store, self.protocol, self.zone, moment)
             self.appointments = self.store.appointments()
-            self._revision = self.store.revision()
+            self._revision = revision
         except StoreError as exc:
             if not quiet:
                 self.notify(f"Your data could not be read: {exc}", severity="error", timeout=10)
@@ -144,6 +142,10 @@ class CompanionApp(App[int]):
         self._last_states = status.restrictions
         self.status = status
         self.live_states = status.restrictions
+        self._show_notices()
+
+    def _show_notices(self) -> None:
+        """What the store repaired (a damaged file moved aside, a backup restored)."""
         for notice in self.store.take_notices():
             self.notify(notice, title="Your data was repaired", severity="warning", timeout=20)
 
@@ -180,7 +182,10 @@ class CompanionApp(App[int]):
 
         moment = now if now is not None else clock.now()
         status = self.status
-        if status is None or abs(clock.elapsed_seconds(status.now, moment)) > 1:
+        if now is None and status is not None and moment.date() == self.day:
+            # The snapshot is current (any change reloads it) but for the clock: move it on.
+            status = replace(status, now=moment, restrictions=self._last_states or status.restrictions)
+        else:
             try:
                 status = load_status(self.store, self.protocol, self.zone, moment)
             except StoreError:

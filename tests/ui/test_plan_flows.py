@@ -60,9 +60,9 @@ async def test_clinic_items_say_as_instructed_by_the_clinic(store: Store, frozen
         await pilot.pause()
         items = app.screen.query_one("#items", SelectionList)
         prompts = [str(items.get_option_at_index(i).prompt) for i in range(items.option_count)]
-        assert "Cool the treated area (as instructed by riverside physiotherapy)" in prompts
+        assert "Cool the treated area (as instructed by Riverside Physiotherapy)" in prompts
         assert not any("nourish" in p.lower() for p in prompts)
-        items.highlighted = prompts.index("Cool the treated area (as instructed by riverside physiotherapy)")
+        items.highlighted = prompts.index("Cool the treated area (as instructed by Riverside Physiotherapy)")
         await pilot.pause()
         assert "As instructed by Riverside Physiotherapy" in text_of(app, "#item-detail")
 

@@ -14,12 +14,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from companion.core import clock, timefmt
-from companion.core.alerts import Alert, judge_checkin
+from companion.core.alerts import Alert
 from companion.core.checkins import BRUISING_LEVELS, SCALE_ANCHORS, CheckIn, new_checkin
 from companion.core.errors import InputError
 from companion.core.protocol import Protocol
-from companion.core.sessions import latest_before
-from companion.queries import checkins_for_alerts
+from companion.queries import alerts_for_checkin
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.screens.field_errors import clear_field_errors
@@ -42,9 +41,10 @@ LABEL_TO_FIELD = {label: key for key, label in FIELD_LABELS.items()}
 
 def day_title(day: dt.date, today: dt.date) -> str:
     name = day.strftime("%a %-d %b %Y")
-    if day == today:
+    days = (today - day).days
+    if days == 0:
         return f"{name} (today)"
-    return f"{name} ({(today - day).days} days ago)"
+    return f"{name} ({'yesterday' if days == 1 else f'{days} days ago'})"
 
 
 class CheckinScreen(Screen[None]):
@@ -183,9 +183,7 @@ class CheckinScreen(Screen[None]):
         self.call_later(self.show_result, checkin, alerts)
 
     def judge(self, checkin: CheckIn) -> list[Alert]:
-        session = latest_before(self.store.sessions(), checkin.moment)
-        pool = checkins_for_alerts(self.store, checkin)
-        return judge_checkin(self.protocol, checkin, pool, session)
+        return alerts_for_checkin(self.store, self.protocol, checkin)
 
     async def show_result(self, checkin: CheckIn, alerts: list[Alert]) -> None:
         result = self.query_one("#result")

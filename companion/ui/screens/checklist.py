@@ -36,7 +36,10 @@ def item_detail(item: ChecklistItem, clinic: str = "") -> str:
 
 
 def item_prompt(item: ChecklistItem, clinic: str = "") -> str:
-    return f"{item.title} ({clinic.lower()})" if clinic else item.title
+    """The item's title, and whose instruction it is ('As instructed by …' -> '(as instructed by …)')."""
+    if not clinic:
+        return item.title
+    return f"{item.title} ({clinic[:1].lower()}{clinic[1:]})"  # the clinic's own name keeps its capitals
 
 
 def exercise_rounds(exercises: list[Exercise]) -> list[tuple[Exercise, int, str]]:

@@ -8,7 +8,6 @@ from pendulum import DateTime
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Header, Static
 
@@ -57,9 +56,13 @@ def appointment_line(appointments: list[Appointment], now: DateTime) -> str:
         return NO_APPOINTMENT
     left = clock.elapsed_seconds(now, coming.at)
     when = timefmt.clock_time(coming.at, now)
-    soon = "in under a minute" if left < 60 else f"in {timefmt.duration(left)}"
     note = f" ({coming.note})" if coming.note else ""
-    return f"Next follow-up: {when}, {soon}{note}"
+    return f"Next follow-up: {when}, in {timefmt.duration(left)}{note}"  # 'in under a minute' too
+
+
+def appointment_shown(text: str, status: Status | None) -> bool:
+    """Before the first session the welcome says what to do; the 'no follow-up' hint would be noise."""
+    return text != NO_APPOINTMENT or (status is not None and status.session is not None)
 
 
 def restrictions_title(states: list[RestrictionState]) -> str:
@@ -84,6 +87,8 @@ class DashboardScreen(Screen[None]):
         self._session_id: str | None = None
         self._shown_cautions: tuple[str, bool] | None = None
         self._appointment_text: str | None = None
+        self._card_for: dict[str, RestrictionCard] = {}
+        """The countdown card of each timed restriction, by restriction id."""
 
     def compose(self) -> ComposeResult:
         status = self._initial
@@ -153,7 +158,7 @@ class DashboardScreen(Screen[None]):
         for state in status.restrictions:
             if state.ends_at is None:
                 continue
-            yield RestrictionCard(
+            card = RestrictionCard(
                 state.restriction,
                 state.ends_at,
                 state.total_seconds or 1,
@@ -161,6 +166,8 @@ class DashboardScreen(Screen[None]):
                 seconds_left=self.countdown.seconds(status.session.id, state),
                 id=f"card-{state.id}",
             )
+            self._card_for[state.id] = card
+            yield card
 
     def _cautions(self, status: Status) -> ComposeResult:
         for state in status.restrictions:
@@ -182,8 +189,7 @@ class DashboardScreen(Screen[None]):
         text = appointment_line(getattr(self.app, "appointments", []), now)
         self._appointment_text = text
         line = Static(text, id="next-appointment", classes="-none" if text == NO_APPOINTMENT else "")
-        # Before the first session the welcome says what to do; the hint would only add noise.
-        line.display = text != NO_APPOINTMENT or (status is not None and status.session is not None)
+        line.display = appointment_shown(text, status)
         return line
 
     def on_mount(self) -> None:
@@ -228,7 +234,6 @@ class DashboardScreen(Screen[None]):
         checkin = self.query_one("#checkin-status", Static)
         checkin.update(checkin_line(status))
         checkin.set_class(status.checkin_done, "-done")
-        self.show_live(status.restrictions)
 
     def _show_session_line(self, status: Status) -> None:
         self.query_one("#restrictions").border_subtitle = session_line(status)
@@ -242,9 +247,7 @@ class DashboardScreen(Screen[None]):
             self._appointment_text = text
             line.update(text)
             line.set_class(text == NO_APPOINTMENT, "-none")
-        status = getattr(self.app, "status", None) or self._initial
-        # Before the first session the welcome says what to do; the hint would only add noise.
-        line.display = text != NO_APPOINTMENT or (status is not None and status.session is not None)
+        line.display = appointment_shown(text, getattr(self.app, "status", None) or self._initial)
 
     async def _rebuild_cards(self, status: Status) -> None:
         """New cards only when the session changes; the tick updates them after that."""
@@ -253,6 +256,7 @@ class DashboardScreen(Screen[None]):
             self._session_id = status.session.id
             box = self.query_one("#restrictions")
             await box.remove_children()
+            self._card_for.clear()
             await box.mount_all(self._cards(status))
         caution_key = self._caution_key(status)
         if caution_key != self._shown_cautions:
@@ -266,11 +270,10 @@ class DashboardScreen(Screen[None]):
         if self._session_id is None:
             return
         for state in states:
-            if state.ends_at is None:
-                continue
-            try:
-                card = self.query_one(f"#card-{state.id}", RestrictionCard)
-            except NoMatches:
-                continue
-            card.seconds_left = self.countdown.seconds(self._session_id, state)
-        self.query_one("#restrictions").border_title = restrictions_title(states)
+            card = self._card_for.get(state.id)
+            if card is not None:
+                card.seconds_left = self.countdown.seconds(self._session_id, state)
+        title = restrictions_title(states)
+        box = self.query_one("#restrictions")
+        if box.border_title != title:  # setting it repaints the whole box, even to the same text
+            box.border_title = title

@@ -14,9 +14,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from companion.core import clock
+from companion.core import clock, timefmt
 from companion.core.checklist import ChecklistDay
-from companion.core.exercises import TICK_PREFIX, Exercise, adherence
+from companion.core.exercises import Exercise, adherence
 from companion.core.history import HistoryRow
 from companion.core.intake import Intake
 from companion.core.protocol import Protocol
@@ -39,7 +39,7 @@ Cells = tuple[str | Text, ...]
 
 def exercise_cell(row: HistoryRow, exercises: Sequence[Exercise]) -> str:
     """Rounds ticked that day out of the rounds the current plan asks for ('1/2')."""
-    ticked = sum(1 for item in row.checklist_done if item.startswith(TICK_PREFIX))
+    ticked = row.exercise_rounds
     due = sum(ex.due_on(row.date) for ex in exercises)
     if not ticked and not due:
         return ""
@@ -68,11 +68,11 @@ def day_cells(
         if c.breathing_trouble:
             flags.append("breath")
     alerts = ", ".join((labels or {}).get(a.id, a.id) for a in row.alerts)
-    listed = [item for item in row.checklist_done if not item.startswith(TICK_PREFIX)]
+    listed = row.checklist_items
     water = f"{row.glasses}/{row.goal}" if row.glasses else "-"
     return (
         row.date.strftime("%a %Y-%m-%d"),
-        f"day {row.session_day}" if row.session_day is not None else "",
+        timefmt.day_label(row.session_day) if row.session_day is not None else "",
         str(c.soreness) if c else "-",
         str(c.fatigue) if c else "-",
         str(c.stiffness) if c else "-",
@@ -89,7 +89,7 @@ def session_cells(session: Session) -> Cells:
     areas = ", ".join(session.areas) or "areas not noted"
     return (
         Text("● session", style="bold"),
-        Text(session.started_at.strftime("%H:%M"), style="bold"),
+        Text(clock.to_local(session.started_at).format("HH:mm"), style="bold"),
         "",
         "",
         "",
@@ -159,7 +159,9 @@ def chart_series(rows: Sequence[HistoryRow], limit: int = CHART_SESSIONS) -> tup
         length = max(days) + 1 if days else 0
         soreness = tuple(days[d][0] if d in days else None for d in range(length))
         fatigue = tuple(days[d][1] if d in days else None for d in range(length))
-        label = sessions[session_id].started_at.strftime("%a %-d %b")  # a 2-digit year read as a day
+        label = clock.to_local(sessions[session_id].started_at).format(
+            "ddd D MMM"
+        )  # no 2-digit year: read as a day
         series.append(SessionSeries(label, soreness, fatigue))
     return tuple(series)
 

@@ -15,7 +15,7 @@ from textual.widgets import Button, Header, Input, Label, Select, Static
 from companion.core import clock, timefmt
 from companion.core.errors import InputError
 from companion.core.protocol import INTENSITIES, Protocol
-from companion.core.restrictions import restriction_states
+from companion.core.restrictions import recorded_session_lines
 from companion.core.sessions import Session, new_session
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
@@ -32,34 +32,16 @@ CORE_FIELDS = {
 LABELS = {"when": "When", "areas": "Areas treated", "intensity": "Intensity", "note": "Note"}
 
 
-OLD_SESSION_DAYS = 30
-"""A session recorded this long after it happened gets a word about a mistyped date."""
-
-
 def confirmation(protocol: Protocol, session: Session) -> str:
     """The restriction end times for a just-recorded session."""
     now = clock.now()
-    lines = [f"Saved your session of {timefmt.clock_time(session.started_at, now)} ({session.intensity})."]
-    age = clock.elapsed_seconds(session.started_at, now)
-    if age > OLD_SESSION_DAYS * 86400:
-        lines.append(
-            f"That was {timefmt.duration(age)} ago: if the date is wrong, remove it with "
-            "companion session remove (see companion session list) and record it again."
-        )
-    states = restriction_states(protocol, session, now)
-    timed_left = any(s.active for s in states if s.ends_at is not None)
-    for state in states:
-        title = state.restriction.title
-        if state.ends_at is None and timed_left:
-            lines.append(f"  {title}: go easy while the others last (no set time in the guidance)")
-        elif state.ends_at is None:
-            lines.append(f"  {title}: no longer needed (the timed restrictions are over)")
-        elif state.active:
-            lines.append(f"  {title}: avoid until {timefmt.clock_time(state.ends_at, now)}")
-        else:
-            lines.append(f"  {title}: already over ({timefmt.clock_time(state.ends_at, now)})")
-    lines.append("Press Esc for today's dashboard, where the countdowns run.")
-    return "\n".join(lines)
+    return "\n".join(
+        [
+            f"Saved your session of {timefmt.clock_time(session.started_at, now)} ({session.intensity}).",
+            *recorded_session_lines(protocol, session, now),
+            "Press Esc for today's dashboard, where the countdowns run.",
+        ]
+    )
 
 
 class NewSessionScreen(Screen[None]):
