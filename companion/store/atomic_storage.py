@@ -198,16 +198,20 @@ class AtomicJSONStorage(Storage):
         self._cache: dict[str, Any] | None = None
         self._identity: tuple[int, int, int] | None = None
         self._valid = False
-        # Bumped whenever the cached content may have changed, so callers can keep
-        # what they built from it (e.g. parsed sessions) until it moves.
-        self.generation = 0
+        self.created = False
+        """Set when a write brought the file into being (the store backs such files up)."""
+
+    @property
+    def identity(self) -> tuple[int, int, int] | None:
+        """(inode, size, mtime) of the version last read or written: callers keep what they
+        built from it (e.g. parsed sessions) while it stays the same."""
+        return self._identity if self._valid else None
 
     def invalidate(self) -> None:
         """Forget the cache; the next read parses the file again."""
         self._valid = False
         self._cache = None
         self._identity = None
-        self.generation += 1
 
     def changed_on_disk(self) -> bool:
         return file_identity(self.path) != self._identity
@@ -226,17 +230,16 @@ class AtomicJSONStorage(Storage):
             if self._repair is None:
                 raise
             data_or_none = self._repair(damage)
-            self.generation += 1
             self._cache = data_or_none
             self._identity = file_identity(self.path)
             self._valid = True
             return data_or_none
         self._cache, self._identity, self._valid = data, identity, True
-        self.generation += 1
         return data
 
     def write(self, data: dict[str, Any]) -> None:
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        new_file = not self.path.exists()
         try:
             atomic_write_bytes(self.path, payload)
         except SavedButNotFlushedError:
@@ -253,7 +256,7 @@ class AtomicJSONStorage(Storage):
         self._cache = data
         self._identity = file_identity(self.path)
         self._valid = True
-        self.generation += 1
+        self.created = self.created or new_file
 
     def close(self) -> None:
         pass

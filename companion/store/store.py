@@ -122,7 +122,7 @@ class Store:
         self._storages: dict[Path, AtomicJSONStorage] = {}
         self._checked_schema = False
         self._meta_ensured = False
-        self._sessions_cache: tuple[int, list[Session]] | None = None
+        self._sessions_cache: tuple[tuple[int, int, int] | None, list[Session]] | None = None
 
     # ------------------------------------------------------------------ plumbing
 
@@ -189,16 +189,14 @@ class Store:
         """Hold the cross-process lock; caches are re-read once it is taken."""
         outermost = self._lock.acquire()
         try:
-            existing: set[Path] = set()
             if outermost:
                 self._forget_caches()
                 self._remove_stale_temps()
                 self._daily_backup()
-                existing = set(self.store_files())
                 self._ensure_meta()
             yield
             if outermost:
-                self._back_up_new_files(existing)
+                self._back_up_new_files()
         finally:
             self._lock.release()
 
@@ -241,15 +239,17 @@ class Store:
         with contextlib.suppress(OSError, StoreError):
             self.backups.take(today, files)
 
-    def _back_up_new_files(self, existing: set[Path]) -> None:
+    def _back_up_new_files(self) -> None:
         """Files this write created (a new month, a fresh folder) join today's backup at once.
 
         Otherwise a file created after the day's backup would have no copy until
         tomorrow, and damage to it the same day could not be repaired.
         """
-        new = [path for path in self.store_files() if path not in existing]
+        new = [storage.path for storage in self._storages.values() if storage.created]
         if not new:
             return
+        for storage in self._storages.values():
+            storage.created = False
         with contextlib.suppress(OSError, StoreError):
             self.backups.add(clock.today(), new)
 
@@ -396,13 +396,14 @@ class Store:
         """
         table = self._meta().table("sessions")
         storage = self._storages[self.meta_path]
-        storage.read()  # notices another process's write (bumps the generation)
+        storage.read()  # notices another process's write (the file's identity moves)
+        version = storage.identity
         cached = self._sessions_cache
-        if cached is not None and cached[0] == storage.generation:
+        if cached is not None and version is not None and cached[0] == version:
             return list(cached[1])
         sessions = [session_from_record(dict(d), "stored session") for d in table.all()]
         sessions.sort(key=lambda s: s.started_at.timestamp())
-        self._sessions_cache = (storage.generation, sessions)
+        self._sessions_cache = (version, sessions)
         return list(sessions)
 
     def add_session(self, session: Session) -> None:
@@ -426,8 +427,7 @@ class Store:
         return [dict(d) for d in self._meta().table(table).all()]
 
     def _add_record(self, table: str, record: dict[str, Any]) -> None:
-        with self.write_lock():
-            self._ensure_meta()
+        with self.write_lock():  # which records the schema version first
             self._meta().table(table).insert(record)
 
     def _remove_record(self, table: str, record_id: str) -> bool:
@@ -488,7 +488,6 @@ class Store:
     def set_clinic_text(self, text: str | None, source: str = "") -> None:
         """Store a validated clinic protocol (None goes back to the general guidance)."""
         with self.write_lock():
-            self._ensure_meta()
             value = (
                 None
                 if text is None
@@ -499,12 +498,25 @@ class Store:
     # ------------------------------------------------------------------ intake
 
     def add_intake(self, intake: Intake) -> None:
+        self._insert_intake([intake])
+
+    def _insert_intake(self, entries: list[Intake]) -> None:
+        """Entries into their month files, one write per month; a day's entries get the ids
+        after the ones it already has (day * 1000 + 1, + 2, ...)."""
+        by_month: dict[str, list[Intake]] = {}
+        for entry in entries:
+            by_month.setdefault(_month_key(entry.date), []).append(entry)
         with self.write_lock():
             self._ensure_dir(self.days_dir)
-            table = self._month(_month_key(intake.date)).table("intake")
-            base = _doc_id(intake.date) * 1000
-            taken = [d.doc_id for d in table.all() if base <= d.doc_id < base + 1000]
-            table.insert(Document(intake.to_record(), doc_id=max(taken, default=base) + 1))
+            for key, month_entries in by_month.items():
+                taken = [d.doc_id for d in self._month(key).table("intake").all()]
+                docs = []
+                for entry in month_entries:
+                    base = _doc_id(entry.date) * 1000
+                    doc_id = max((i for i in taken if base <= i < base + 1000), default=base) + 1
+                    taken.append(doc_id)
+                    docs.append(Document(entry.to_record(), doc_id=doc_id))
+                self._bulk_upsert(key, {"intake": docs})
 
     def intake_between(self, first: dt.date, last: dt.date) -> list[Intake]:
         from companion.core.intake import intake_from_record
@@ -686,10 +698,9 @@ class Store:
                 first = min(i.date for i in backup.intake)
                 last = max(i.date for i in backup.intake)
                 known_intake = {i.id for i in self.intake_between(first, last)}
-                for item in backup.intake:
-                    if item.id not in known_intake:
-                        self.add_intake(item)
-                        extra += 1
+                fresh_intake = [item for item in backup.intake if item.id not in known_intake]
+                self._insert_intake(fresh_intake)
+                extra += len(fresh_intake)
             known_sessions = {s.id for s in self.sessions()}
             new_sessions = [s for s in sessions if s.id not in known_sessions]
             if new_sessions:
