@@ -117,3 +117,15 @@ def test_broken_protocol_names_item_and_field(mutate, expected: str) -> None:
     with pytest.raises(ProtocolError) as err:
         parse_protocol(data)
     assert expected in str(err.value)
+
+
+def test_a_red_flag_text_naming_hours_it_does_not_have_is_refused() -> None:
+    from companion.core.clinic import effective_protocol
+    from companion.core.errors import ProtocolError
+
+    clinic = (
+        "schema = 1\n[[red_flag]]\nid = 'night-pain'\nlevel = 'contact-clinician'\n"
+        "title = 'Pain at night after {after_hours} hours'\nmessage = 'Call us.'\nsources = []\n"
+    )
+    with pytest.raises(ProtocolError, match=r"night-pain.*after_hours"):
+        effective_protocol(clinic)

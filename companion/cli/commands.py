@@ -494,7 +494,8 @@ def exercise_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 def remind(ctx: Context, args: argparse.Namespace) -> int:
     snapshot = queries.load_status(ctx.store, ctx.protocol, ctx.zone)
-    due = due_reminders(snapshot, ctx.store.appointments())
+    coming = [snapshot.next_appointment] if snapshot.next_appointment else []  # read with the status
+    due = due_reminders(snapshot, coming)
     line = one_line(due)
     if args.json:
         print_json(

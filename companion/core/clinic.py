@@ -33,7 +33,7 @@ import tomllib
 from typing import Any
 
 from companion.core.errors import ProtocolError
-from companion.core.protocol import Clinic, Protocol, guidance_data, parse_protocol
+from companion.core.protocol import Clinic, Protocol, default_protocol, guidance_data, parse_protocol
 
 SECTIONS: dict[str, str] = {
     "restriction": "restriction",
@@ -120,9 +120,9 @@ def merge_clinic(base: dict[str, Any], clinic: dict[str, Any], name: str = "clin
 
 def effective_protocol(clinic_text: str | None, name: str = "clinic file") -> Protocol:
     """The shipped guidance, with the clinic's file applied when there is one."""
-    base = guidance_data()
     if not clinic_text:
-        return parse_protocol(base)
+        return default_protocol()
+    base = guidance_data()
     data = parse_clinic_text(clinic_text, name)
     clinic = _clinic_info(data, name)
     merged = merge_clinic(base, data, name)

@@ -103,7 +103,7 @@ def new_intake(what: str, at: DateTime | None = None, amount: str = "") -> Intak
     now = clock.now()
     when = now if at is None else at
     if clock.elapsed_seconds(now, when) > clock.FUTURE_TOLERANCE_SECONDS:
-        raise InputError("--at", "is in the future; log what you have already taken")
+        raise InputError("--at", f"{timefmt.dated(when)} is in the future; log what you have already taken")
     return Intake(
         new_id()[:12],
         name,

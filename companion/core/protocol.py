@@ -6,6 +6,7 @@ file raises :class:`ProtocolError` naming the item and the field.
 
 from __future__ import annotations
 
+import copy
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from companion.core.errors import ProtocolError
 INTENSITIES: tuple[str, ...] = ("standard", "intense")
 ALERT_LEVELS: tuple[str, ...] = ("contact-clinician", "urgent")
 MAX_RESTRICTION_HOURS = 24 * 30  # a month: anything longer is a typo, not after-care
+MAX_PROTOCOL_HOURS = 24 * 365  # thresholds and courses (a restriction's own limit is above)
 KNOWN_SOURCES: frozenset[str] = frozenset({"000", "001", "002"})
 
 
@@ -176,13 +178,16 @@ class _Item:
         return value.strip()
 
     def number(self, key: str, *, minimum: float = 0) -> float | None:
+        """A number of hours (every number in the protocol is one), up to a year."""
         value = self.data.get(key)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._fail(key, f"must be a number, got {value!r}")
-        if not minimum <= value <= 24 * 365:
-            raise self._fail(key, f"must be from {minimum} to {24 * 365}, got {value!r}")
+            raise self._fail(key, f"must be a number of hours, got {value!r}")
+        if not minimum <= value <= MAX_PROTOCOL_HOURS:
+            raise self._fail(
+                key, f"must be from {minimum:g} to {MAX_PROTOCOL_HOURS} hours (a year), got {value!r}"
+            )
         return float(value)
 
     def integer(self, key: str, *, minimum: int = 0, maximum: int = 10) -> int | None:
@@ -318,7 +323,11 @@ def _red_flag(i: int, raw: Any) -> RedFlag:
 
     def fill(text: str) -> str:
         # Texts may say "{after_hours}" so a clinic's new threshold reads right.
-        return text.replace("{after_hours}", f"{after_hours:g}" if after_hours is not None else "")
+        if "{after_hours}" not in text:
+            return text
+        if after_hours is None:
+            raise item._fail("after_hours", "is missing, and the texts say {after_hours}")
+        return text.replace("{after_hours}", f"{after_hours:g}")
 
     return RedFlag(
         id=fid,
@@ -395,29 +404,24 @@ def guidance_path() -> Path:
     return here.parents[2] / "assets" / "guidance.toml"
 
 
-def load_protocol_file(path: Path) -> Protocol:
+@cache
+def _guidance_parsed() -> dict[str, Any]:
+    """The shipped file, read and parsed once per process (never handed out to be changed)."""
+    path = guidance_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ProtocolError(f"cannot read the protocol file {path}: {exc.strerror}") from exc
-    try:
-        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProtocolError(f"{path.name} is not valid TOML: {exc}") from exc
-    return parse_protocol(data)
-
-
-@cache
-def _guidance_data() -> str:
-    return guidance_path().read_text(encoding="utf-8")
 
 
 def guidance_data() -> dict[str, Any]:
-    """The shipped guidance as parsed TOML (a fresh copy each call)."""
-    return tomllib.loads(_guidance_data())
+    """The shipped guidance as parsed TOML (a fresh copy each call: callers may change it)."""
+    return copy.deepcopy(_guidance_parsed())
 
 
 @cache
 def default_protocol() -> Protocol:
     """The shipped guidance, loaded once per process."""
-    return load_protocol_file(guidance_path())
+    return parse_protocol(_guidance_parsed())  # parsing reads the data, never changes it
