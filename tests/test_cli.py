@@ -175,7 +175,7 @@ def test_export_json_and_import_round_trip_is_idempotent(tmp_path: Path) -> None
     assert oct(backup.stat().st_mode & 0o777) == "0o600"
 
     first = ok("import", str(backup), data_dir=target).stdout
-    assert "1 sessions" in first
+    assert "1 session," in first
     second = ok("import", str(backup), data_dir=target).stdout
     assert "Nothing new" in second
     again = json.loads(ok("export", data_dir=target).stdout)
@@ -361,3 +361,22 @@ def test_a_time_in_the_future_is_named_as_a_patient_reads_it(data_dir: Path) -> 
     assert "Thu 1 Jan 2099 10:00 is in the future" in message  # not an ISO timestamp
     past = refused("appointment", "add", "--at", "2026-01-02T09:00", data_dir=data_dir, field="--at")
     assert "Fri 2 Jan 2026 09:00 has already passed" in past  # with its date
+
+
+def test_an_option_given_empty_is_refused_not_taken_as_absent(data_dir: Path) -> None:
+    refused("session", "add", "--at", "", data_dir=data_dir, field="--at")
+    refused("checkin", "--soreness", "2", "--fatigue", "1", "--date", "", data_dir=data_dir, field="--date")
+    refused("config", "--timezone", "", data_dir=data_dir, field="--timezone")
+    result = run_cli("--data-dir", "", "status", data_dir=data_dir)
+    assert result.returncode == 2 and "--data-dir: is empty" in result.stderr
+    assert not (data_dir / "companion.json").exists()  # nothing was recorded by any of them
+
+
+def test_an_export_is_never_written_into_the_data_folder(data_dir: Path) -> None:
+    ok("session", "add", "--at", "2026-11-21T16:30", data_dir=data_dir)
+    before = (data_dir / "companion.json").read_bytes()
+    message = refused(
+        "export", "--output", str(data_dir / "companion.json"), data_dir=data_dir, field="--output"
+    )
+    assert "inside your data folder" in message
+    assert (data_dir / "companion.json").read_bytes() == before

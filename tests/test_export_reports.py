@@ -23,9 +23,9 @@ from companion.core.hydration import HydrationDay
 from companion.core.protocol import Protocol, default_protocol
 from companion.core.sessions import Session
 from companion.core.status import build_status
-from companion.export import CSV_COLUMNS, Appointment, render_csv, render_ics, render_markdown
-from companion.export.calendar_export import to_calendar_datetime
-from companion.export.markdown_report import one_line
+from companion.export.calendar_export import Appointment, render_ics, to_calendar_datetime
+from companion.export.csv_export import CSV_COLUMNS, render_csv
+from companion.export.markdown_report import one_line, render_markdown
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TIMED = ("strenuous-activity", "alcohol", "caffeine", "anti-inflammatories")

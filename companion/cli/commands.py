@@ -19,7 +19,6 @@ from companion.core.backup import Backup, build_export, parse_export_text
 from companion.core.care_plan import CarePlan
 from companion.core.checkins import new_checkin
 from companion.core.checklist import ChecklistDay
-from companion.core.clinic import validate_clinic_text
 from companion.core.errors import InputError, ProtocolError
 from companion.core.exercises import Exercise, new_exercise
 from companion.core.hydration import validate_count, validate_goal
@@ -35,7 +34,7 @@ MAX_HISTORY_DAYS = 36600
 
 
 def session_add(ctx: Context, args: argparse.Namespace) -> int:
-    started = clock.parse_when(args.at, "--at") if args.at else None
+    started = clock.parse_when(args.at, "--at") if args.at is not None else None
     session = new_session(started_at=started, intensity=args.intensity, areas=args.area, note=args.note)
     ctx.store.add_session(session)
     now = clock.now()
@@ -69,7 +68,7 @@ def session_list(ctx: Context, args: argparse.Namespace) -> int:
     for s in sessions:
         rows.append(
             [
-                s.started_at.format("ddd D MMM YYYY HH:mm"),
+                timefmt.dated(s.started_at),  # in the patient's zone, as status shows it
                 s.intensity,
                 ", ".join(s.areas) or "-",
                 s.id,
@@ -125,7 +124,7 @@ def water(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def checkin(ctx: Context, args: argparse.Namespace) -> int:
-    day = clock.parse_day(args.date, "--date") if args.date else None
+    day = clock.parse_day(args.date, "--date") if args.date is not None else None
     entry = new_checkin(
         soreness=args.soreness,
         fatigue=args.fatigue,
@@ -221,8 +220,8 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
         from companion.export.calendar_export import render_ics
 
         payload = render_ics(ctx.protocol, ctx.store.sessions(), now, _calendar_appointments(ctx))
-    if args.output:
-        _write_output(Path(args.output).expanduser(), payload)
+    if args.output is not None:
+        _write_output(Path(args.output).expanduser(), payload, ctx.store.data_dir)
         print(f"Wrote {fmt} export to {args.output}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(payload)
@@ -230,17 +229,21 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_output(path: Path, payload: bytes) -> None:
+def _write_output(path: Path, payload: bytes, data_dir: Path) -> None:
     from companion.store.atomic_storage import atomic_write_bytes, describe_os_error
 
     if path.is_dir():
         raise InputError("--output", f"{path} is a folder; give a file name")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise InputError("--output", f"{path.parent} is a file, not a folder")
     if not path.parent.is_dir():
         raise InputError("--output", f"the folder {path.parent} does not exist")
+    if path.resolve().is_relative_to(data_dir.resolve()):
+        raise InputError("--output", f"{path} is inside your data folder; write the export somewhere else")
     try:
         atomic_write_bytes(path, payload)
     except OSError as exc:
-        raise StoreError(describe_os_error(exc, path).replace("save", "write")) from exc
+        raise StoreError(describe_os_error(exc, path, verb="write")) from exc
 
 
 def _read_text_file(path: Path, kind: str) -> str:
@@ -265,18 +268,22 @@ def import_file(ctx: Context, args: argparse.Namespace) -> int:
             "or older than the one stored, which was kept."
         )
     else:
-        print(
-            f"Imported from {path.name}: {counts.sessions} sessions, {counts.checkins} check-ins, "
-            f"{counts.hydration} water days, {counts.checklist} checklist days"
-            + (f", {counts.other} other records." if counts.other else ".")
-        )
+        parts = [
+            render.count(counts.sessions, "session"),
+            render.count(counts.checkins, "check-in"),
+            render.count(counts.hydration, "water day"),
+            render.count(counts.checklist, "checklist day"),
+        ]
+        if counts.other:
+            parts.append(render.count(counts.other, "other record"))
+        print(f"Imported from {path.name}: {', '.join(parts)}.")
     return EXIT_OK
 
 
 def config(ctx: Context, args: argparse.Namespace) -> int:
-    if args.timezone and args.system_timezone:
+    if args.timezone is not None and args.system_timezone:
         raise UsageError("companion config: give either --timezone or --system-timezone")
-    if args.timezone:
+    if args.timezone is not None:
         name = clock.validate_zone(args.timezone)
         ctx.store.update_settings(timezone=name)
         ctx.zone = clock.apply_zone(name)
@@ -294,7 +301,12 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         print_json(info)
     else:
-        rows = [[key.replace("_", " "), str(value)] for key, value in info.items()]
+        shown = {
+            **info,
+            "default_goal": f"{settings.default_goal} glasses a day",
+            "theme": settings.theme or "default",
+        }
+        rows = [[key.replace("_", " "), str(value)] for key, value in shown.items()]
         print("\n".join(render.table(rows, indent="")))
     return EXIT_OK
 
@@ -305,6 +317,8 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
 def protocol_import(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
     text = _read_text_file(path, "TOML")
+    from companion.core.clinic import validate_clinic_text  # only when a clinic file is in use
+
     try:
         protocol = validate_clinic_text(text, path.name)
     except ProtocolError as exc:
@@ -408,7 +422,7 @@ def appointment_list(ctx: Context, args: argparse.Namespace) -> int:
         left = clock.elapsed_seconds(now, a.at)
         rows.append(
             [
-                a.at.format("ddd D MMM YYYY HH:mm Z"),
+                timefmt.dated(a.at),
                 timefmt.duration(left) if left >= 0 else "past",
                 a.note or "-",
                 a.id,
@@ -516,7 +530,7 @@ def remind(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def took(ctx: Context, args: argparse.Namespace) -> int:
-    at = clock.parse_when(args.at, "--at") if args.at else None
+    at = clock.parse_when(args.at, "--at") if args.at is not None else None
     entry = new_intake(args.what, at, args.amount)
     ctx.store.add_intake(entry)
     check = check_intake(ctx.protocol, ctx.store.sessions(), entry)
@@ -535,7 +549,7 @@ def took(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def ask(ctx: Context, args: argparse.Namespace) -> int:
-    if args.done:
+    if args.done is not None:
         if args.text:
             raise UsageError("companion ask: give either a question or --done")
         ids = None if args.done == "all" else [args.done]
@@ -544,7 +558,7 @@ def ask(ctx: Context, args: argparse.Namespace) -> int:
             raise InputError(
                 "--done", f"no open question has the id {args.done!r}; see 'companion ask --list'"
             )
-        print(f"{changed} question(s) marked as asked.")
+        print(f"{render.count(changed, 'question')} marked as asked.")
         return EXIT_OK
     if args.text is not None and not args.list:
         question = new_question(args.text)
@@ -562,6 +576,7 @@ def ask(ctx: Context, args: argparse.Namespace) -> int:
     if not open_ones:
         print('No open questions. Add one with: companion ask "Can I swim tomorrow?"')
         return EXIT_OK
-    rows = [["Id", "Question", "Noted"]] + [[q.id, q.text, q.asked_at.format("ddd D MMM")] for q in open_ones]
+    rows = [["Id", "Question", "Noted"]]
+    rows += [[q.id, q.text, clock.to_local(q.asked_at).format("ddd D MMM")] for q in open_ones]
     print("\n".join(render.table(rows, indent="")))
     return EXIT_OK

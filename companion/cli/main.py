@@ -72,8 +72,11 @@ OPEN_THE_APP = SimpleNamespace(command=None, data_dir=None)
 
 def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
     from companion.cli.context import open_context
+    from companion.core.errors import InputError
 
-    data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+    if args.data_dir is not None and not args.data_dir.strip():
+        raise InputError("--data-dir", "is empty; give the folder for your data")
+    data_dir = Path(args.data_dir).expanduser() if args.data_dir is not None else default_data_dir()
     ctx = open_context(data_dir)
     try:
         if args.command is None:

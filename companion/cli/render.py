@@ -30,9 +30,14 @@ def table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
     return lines
 
 
+def count(n: int, noun: str) -> str:
+    """'1 session', '2 sessions'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def day_label(day: dt.date) -> str:
     """'Mon 23 Nov', with the year when it is not this year."""
-    label = day.strftime("%a %d %b")
+    label = day.strftime("%a %-d %b")
     return label if day.year == clock.today().year else f"{label} {day.year}"
 
 

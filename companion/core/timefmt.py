@@ -40,12 +40,15 @@ def clock_time(moment: DateTime, reference: DateTime | None = None) -> str:
         return local.format("ddd HH:mm")
     if local.year == ref.year:
         return local.format("ddd D MMM HH:mm")
-    return local.format("ddd D MMM YYYY HH:mm")
+    return local.format(DATED)
+
+
+DATED = "ddd D MMM YYYY HH:mm"
 
 
 def dated(moment: DateTime) -> str:
-    """'Sat 28 Nov 2026 10:00' in local time: for messages, where the day must be plain."""
-    return clock.to_local(moment).format("ddd D MMM YYYY HH:mm")
+    """'Sat 28 Nov 2026 10:00' in local time: for lists and messages, where the day must be plain."""
+    return clock.to_local(moment).format(DATED)
 
 
 def left_until(remaining: int, ends_at: DateTime, reference: DateTime | None = None) -> str:

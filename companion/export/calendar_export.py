@@ -1,4 +1,4 @@
-"""Restriction end times (and, later, appointments) as an iCalendar file.
+"""Restriction end times and follow-up appointments as an iCalendar file.
 
 One event per timed restriction per session, at the moment it ends: the session's
 start plus the restriction's *elapsed* hours (``core.restrictions``), so a DST
@@ -29,11 +29,13 @@ PRODID = "-//companion//after-needling self-care companion//EN"
 UID_DOMAIN = "companion"
 # Restriction ends are moments, not activities: a short event marks them in a calendar.
 NOTICE_MINUTES = 15
-# Appointments come without an end yet (issue 4); they are shown as an hour long.
+# Follow-ups are recorded without an end; they are shown as an hour long.
 APPOINTMENT_MINUTES = 60
 
 
 class Appointment(NamedTuple):
+    """A follow-up as a calendar event (the core's Appointment, worded for the calendar)."""
+
     uid: str
     start: DateTime
     summary: str
@@ -114,7 +116,7 @@ def render_ics(
     """An iCalendar (RFC 5545) file: restriction ends for every session, oldest first.
 
     ``appointments`` are ``(uid, start, summary, description)`` tuples (follow-up
-    appointments, issue 4), written as hour-long events.
+    appointments), written as hour-long events.
     """
     stamp = dt.datetime.fromtimestamp(now.timestamp(), tz=dt.UTC).replace(microsecond=0)
     calendar = Calendar()
@@ -144,10 +146,11 @@ def render_ics(
         start = to_calendar_datetime(when)
         starts.append(start)
         calendar.add_component(_event(uid, start, APPOINTMENT_MINUTES, summary, description, stamp))
-    add_missing = getattr(calendar, "add_missing_timezones", None)  # icalendar >= 6.1
-    if starts and add_missing is not None:
+    if starts:
         first = min(s.date() for s in starts)
         last = max(s.date() for s in starts)
-        add_missing(first_date=dt.date(first.year, 1, 1), last_date=dt.date(last.year + 1, 12, 31))
+        calendar.add_missing_timezones(
+            first_date=dt.date(first.year, 1, 1), last_date=dt.date(last.year + 1, 12, 31)
+        )
     data: bytes = calendar.to_ical()
     return data

@@ -203,7 +203,7 @@ def _sessions(protocol: Protocol, sessions: list[Session], now: DateTime) -> lis
     for number, session in enumerate(sessions, start=1):
         if number > 1:
             out.append("")
-        started = clock.to_local(session.started_at).format("ddd D MMM YYYY HH:mm")
+        started = timefmt.dated(session.started_at)
         out += [f"### Session {number}: {started}", ""]
         out += _bullet(f"When: {_when(session.started_at, now)}")
         out += _bullet(f"Intensity: {session.intensity}")

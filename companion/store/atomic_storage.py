@@ -98,7 +98,7 @@ def remove_stale_temps(folder: Path) -> list[Path]:
     return removed
 
 
-def describe_os_error(exc: OSError, path: Path) -> str:
+def describe_os_error(exc: OSError, path: Path, verb: str = "save") -> str:
     if exc.errno == errno.ENOSPC:
         why = "the disk is full"
     elif exc.errno in (errno.EROFS,):
@@ -109,7 +109,7 @@ def describe_os_error(exc: OSError, path: Path) -> str:
         why = "the disk quota is used up"
     else:
         why = exc.strerror or str(exc)
-    return f"could not save to {path}: {why}. Nothing was changed."
+    return f"could not {verb} to {path}: {why}. Nothing was changed."
 
 
 def atomic_write_bytes(path: Path, payload: bytes) -> None:
