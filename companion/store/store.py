@@ -184,6 +184,15 @@ class Store:
         files = [self.meta_path] if self.meta_path.exists() else []
         return files + [self.days_dir / f"{k}.json" for k in self.month_keys()]
 
+    @property
+    def lock_timeout(self) -> float:
+        """How long a save waits for another process's save before saying the folder is busy."""
+        return self._lock.timeout
+
+    @lock_timeout.setter
+    def lock_timeout(self, seconds: float) -> None:
+        self._lock.timeout = seconds
+
     @contextmanager
     def write_lock(self) -> Iterator[None]:
         """Hold the cross-process lock; caches are re-read once it is taken."""

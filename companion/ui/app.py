@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 TICK_SECONDS = 1.0
 POLL_SECONDS = 2.0
 REMINDER_SECONDS = 60.0
+LOCK_WAIT_SECONDS = 1.0
+"""Saves run on the event loop: wait this long for another process's save, then say it is busy
+(the command line's default wait of 30 s would freeze the screen)."""
 WATER_NUDGE_SECONDS = 90 * 60
 """At most one water nudge this often (a setting may replace it later)."""
 
@@ -63,6 +66,7 @@ class CompanionApp(App[int]):
 
     def __init__(self, store: Store, protocol: Protocol, zone: clock.ZoneInfo) -> None:
         super().__init__()
+        store.lock_timeout = LOCK_WAIT_SECONDS
         self.store = store
         self.protocol = protocol
         self.zone = zone

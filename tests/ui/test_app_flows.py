@@ -526,3 +526,40 @@ async def test_works_with_no_color_in_a_small_terminal(make_app, store: Store, f
             await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
     assert store.hydration_day(TODAY).glasses == 1
+
+
+async def test_a_save_while_another_process_saves_says_busy_instead_of_freezing(
+    make_app, store: Store, frozen
+) -> None:
+    import fcntl
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert store.lock_timeout <= 1.0  # the screen waits at most this long
+        with open(store.data_dir / ".lock", "a+") as held:  # another process's save, under way
+            fcntl.flock(held, fcntl.LOCK_EX)
+            await pilot.press("w")
+            await pilot.pause()
+            fcntl.flock(held, fcntl.LOCK_UN)
+        assert any("not ticked" in n and "busy" in n for n in notifications(app))
+        await pilot.press("w")  # and once it is free, the next tick saves
+        await pilot.pause()
+    assert store.hydration_day(TODAY).glasses == 1
+
+
+async def test_a_refusal_about_the_day_is_shown_on_the_form_not_a_crash(
+    make_app, store: Store, frozen
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # a form left open for a day that is not here yet (the clock was set back, say)
+        await app.push_screen(CheckinScreen(store, app.protocol, TODAY + dt.timedelta(days=1)))
+        app.screen.query_one("#soreness", Input).value = "3"
+        app.screen.query_one("#fatigue", Input).value = "2"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, CheckinScreen)
+        assert "in the future" in text_of(app, "#soreness-error")
+    assert store.checkin_for(TODAY + dt.timedelta(days=1)) is None

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from companion.core import clock, timefmt
@@ -21,7 +20,7 @@ from companion.core.protocol import Protocol
 from companion.queries import alerts_for_checkin
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
-from companion.ui.screens.field_errors import clear_field_errors
+from companion.ui.screens.field_errors import clear_field_errors, notify_not_saved, show_field_error
 from companion.ui.screens.urgent import UrgentModal
 from companion.ui.widgets.alerts import AlertList
 from companion.ui.widgets.key_footer import KeyFooter
@@ -37,6 +36,7 @@ FIELD_LABELS = {
     "date": "Day",
 }
 LABEL_TO_FIELD = {label: key for key, label in FIELD_LABELS.items()}
+ROWS_WITH_ERRORS = ("soreness", "fatigue", "stiffness", "bruising", "note")
 
 
 def day_title(day: dt.date, today: dt.date) -> str:
@@ -130,19 +130,9 @@ class CheckinScreen(Screen[None]):
 
     def show_error(self, error: InputError) -> None:
         key = LABEL_TO_FIELD.get(error.field, "soreness")
-        try:
-            label = self.query_one(f"#{key}-error", Label)
-        except Exception:
-            label = self.query_one("#soreness-error", Label)
-        label.update(f"{error.field}: {error.message}")
-        label.display = True
-        try:
-            target: Widget = self.query_one(f"#{key}")
-            target.add_class("-invalid")
-            target.focus()
-        except Exception:
-            pass
-        self.notify(f"{error.field}: {error.message}", title="Please check this field", severity="warning")
+        if key not in ROWS_WITH_ERRORS:  # the day is not typed here: say it at the top of the form
+            key = "soreness"
+        show_field_error(self, f"{key}-error", key, f"{error.field}: {error.message}")
 
     def read_form(self) -> CheckIn:
         bruising = self.query_one("#bruising", Select).value
@@ -170,12 +160,7 @@ class CheckinScreen(Screen[None]):
             self.store.save_checkin(checkin)
             alerts = self.judge(checkin)
         except StoreError as exc:
-            self.notify(
-                f"Your check-in was not saved: {exc}. What you typed is still here; try again.",
-                title="Not saved",
-                severity="error",
-                timeout=10,
-            )
+            notify_not_saved(self, "Your check-in", exc)
             return
         self.existing = checkin
         self.query_one("#save", Button).label = "Save changes"

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from companion.core import clock, timefmt
@@ -19,6 +18,7 @@ from companion.core.restrictions import recorded_session_lines
 from companion.core.sessions import Session, new_session
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
+from companion.ui.screens.field_errors import clear_field_errors, notify_not_saved, show_field_error
 from companion.ui.widgets.key_footer import KeyFooter
 
 # What the core calls each value -> the form field it belongs to.
@@ -99,19 +99,12 @@ class NewSessionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#session-result").display = False
-        for label in self.query(".field-error"):
-            label.display = False
+        clear_field_errors(self)
         self.query_one("#when", Input).focus()
 
     def show_error(self, error: InputError) -> None:
         key = CORE_FIELDS.get(error.field, "when")
-        label = self.query_one(f"#{key}-error", Label)
-        label.update(f"{LABELS[key]}: {error.message}")
-        label.display = True
-        target: Widget = self.query_one(f"#{key}")
-        target.add_class("-invalid")
-        target.focus()
-        self.notify(f"{LABELS[key]}: {error.message}", title="Please check this field", severity="warning")
+        show_field_error(self, f"{key}-error", key, f"{LABELS[key]}: {error.message}")
 
     def action_save(self) -> None:
         if self._saved is not None:
@@ -122,10 +115,7 @@ class NewSessionScreen(Screen[None]):
                 timeout=5,
             )
             return
-        for label in self.query(".field-error").results(Label):
-            label.display = False
-        for widget in self.query(".-invalid"):
-            widget.remove_class("-invalid")
+        clear_field_errors(self)
         text = self.query_one("#when", Input).value.strip()
         intensity = self.query_one("#intensity", Select).value
         try:
@@ -142,12 +132,7 @@ class NewSessionScreen(Screen[None]):
         try:
             self.store.add_session(session)
         except StoreError as exc:
-            self.notify(
-                f"The session was not saved: {exc}. What you typed is still here; try again.",
-                title="Not saved",
-                severity="error",
-                timeout=10,
-            )
+            notify_not_saved(self, "The session", exc)
             return
         self._saved = session
         result = self.query_one("#session-result", Static)

@@ -33,7 +33,7 @@ from companion.core.protocol import Protocol
 from companion.core.questions import Question, new_question
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
-from companion.ui.screens.field_errors import clear_field_errors
+from companion.ui.screens.field_errors import clear_field_errors, notify_not_saved, show_field_error
 from companion.ui.widgets.key_footer import KeyFooter
 
 TABS = ("appointments", "exercises", "questions", "took")
@@ -285,15 +285,8 @@ class PlanScreen(Screen[None]):
     def show_error(self, tab: str, error: InputError) -> None:
         fields = CORE_FIELDS[tab]
         input_id = fields.get(error.field, next(iter(fields.values())))
-        label_text = LABELS[input_id]
-        text = f"{label_text}: {plain_message(error.message)}"
-        label = self.query_one(f"#{ERROR_LINE.get(input_id, input_id)}-error", Label)
-        label.update(text)
-        label.display = True
-        target = self.query_one(f"#{input_id}", Input)
-        target.add_class("-invalid")
-        target.focus()
-        self.notify(text, title="Please check this field", severity="warning")
+        text = f"{LABELS[input_id]}: {plain_message(error.message)}"
+        show_field_error(self, f"{ERROR_LINE.get(input_id, input_id)}-error", input_id, text)
 
     def _value(self, input_id: str) -> str:
         return self.query_one(f"#{input_id}", Input).value
@@ -303,12 +296,7 @@ class PlanScreen(Screen[None]):
             self.query_one(f"#{input_id}", Input).value = ""
 
     def _not_saved(self, exc: StoreError) -> None:
-        self.notify(
-            f"Not saved: {exc}. What you typed is still here; try again.",
-            title="Not saved",
-            severity="error",
-            timeout=10,
-        )
+        notify_not_saved(self, "It", exc)
 
     # ------------------------------------------------------------------ saving
 
