@@ -17,7 +17,7 @@ from pendulum import DateTime
 from companion.core import clock
 from companion.core.errors import InputError
 from companion.core.ids import new_id
-from companion.core.records import require_id, require_object, require_text, require_timestamp
+from companion.core.records import require_day, require_id, require_object, require_text, require_timestamp
 from companion.core.sessions import validate_text
 
 BRUISING_LEVELS: tuple[str, ...] = ("none", "mild", "moderate", "severe")
@@ -149,10 +149,7 @@ def checkin_from_record(data: dict[str, Any], where: str = "checkin") -> CheckIn
     """Rebuild a stored or imported check-in; refuses a record that breaks the types."""
     data = require_object(data, where)
     cid = require_id(data, where)
-    raw_date = data.get("date")
-    if not isinstance(raw_date, str):
-        raise InputError(f"{where}.date", "must be a date YYYY-MM-DD")
-    day = clock.parse_day(raw_date, f"{where}.date")
+    day = require_day(data, "date", where)
     recorded_at = require_timestamp(data, "recorded_at", where)
     values: dict[str, Any] = {}
     for scale in SCALES:

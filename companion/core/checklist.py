@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from companion.core import clock
 from companion.core.errors import InputError
 from companion.core.protocol import Protocol
+from companion.core.records import require_day
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,7 @@ def validate_item(protocol: Protocol, item_id: str, field: str = "item") -> str:
 def checklist_from_record(data: dict[str, Any], where: str = "checklist") -> ChecklistDay:
     if not isinstance(data, dict):
         raise InputError(where, "must be an object")
-    raw = data.get("date")
-    if not isinstance(raw, str):
-        raise InputError(f"{where}.date", "must be a date YYYY-MM-DD")
-    day = clock.parse_day(raw, f"{where}.date")
+    day = require_day(data, "date", where)
     done = data.get("done", [])
     if not isinstance(done, list) or not all(isinstance(i, str) and i for i in done):
         raise InputError(f"{where}.done", "must be a list of checklist item ids")

@@ -15,7 +15,7 @@ from companion.core import clock
 from companion.core.checklist import ChecklistDay
 from companion.core.errors import InputError
 from companion.core.ids import new_id
-from companion.core.records import require_id, require_object, require_text
+from companion.core.records import require_day, require_id, require_object, require_text
 from companion.core.sessions import validate_text
 
 TICK_PREFIX = "exercise:"
@@ -127,12 +127,7 @@ def exercise_from_record(data: Any, where: str = "exercise") -> Exercise:
             raise InputError(f"{where}.{key}", "must be a positive number or null")
         values[key] = _positive(raw, f"{where}.{key}", whole=whole, maximum=maximum)
     note = require_text(data, "note", where)
-    since_raw = data.get("since")
-    since = None
-    if since_raw is not None:
-        if not isinstance(since_raw, str):
-            raise InputError(f"{where}.since", "must be a date such as 2026-11-23, or null")
-        since = clock.parse_day(since_raw, f"{where}.since")
+    since = require_day(data, "since", where) if data.get("since") is not None else None
     return Exercise(
         id=exercise_id,
         name=name,

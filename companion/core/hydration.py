@@ -11,6 +11,7 @@ from pendulum import DateTime
 from companion.core import clock
 from companion.core.errors import InputError
 from companion.core.protocol import Protocol
+from companion.core.records import require_day
 from companion.core.sessions import Session
 
 MAX_GOAL = 40
@@ -86,7 +87,7 @@ def extra_water_applies(protocol: Protocol, session: Session | None, moment: Dat
 def hydration_from_record(data: dict[str, Any], where: str = "hydration") -> HydrationDay:
     if not isinstance(data, dict):
         raise InputError(where, "must be an object")
-    day = _record_date(data, where)
+    day = require_day(data, "date", where)
     glasses = data.get("glasses")
     goal = data.get("goal")
     if isinstance(glasses, bool) or not isinstance(glasses, int) or not 0 <= glasses <= MAX_GLASSES_PER_DAY:
@@ -94,10 +95,3 @@ def hydration_from_record(data: dict[str, Any], where: str = "hydration") -> Hyd
     if isinstance(goal, bool) or not isinstance(goal, int) or not 1 <= goal <= MAX_GOAL:
         raise InputError(f"{where}.goal", f"must be a whole number from 1 to {MAX_GOAL}")
     return HydrationDay(day, glasses, goal)
-
-
-def _record_date(data: dict[str, Any], where: str) -> dt.date:
-    raw = data.get("date")
-    if not isinstance(raw, str):
-        raise InputError(f"{where}.date", "must be a date YYYY-MM-DD")
-    return clock.parse_day(raw, f"{where}.date")

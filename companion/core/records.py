@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pendulum import DateTime
@@ -32,6 +33,14 @@ def require_text(
     if len(value) > limit:
         raise InputError(f"{where}.{key}", f"is {len(value)} characters long; at most {limit} fit")
     return value
+
+
+def require_day(data: dict[str, Any], key: str, where: str) -> dt.date:
+    """A calendar date YYYY-MM-DD (as parse_day checks it: real, and within 1970-2100)."""
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise InputError(f"{where}.{key}", "must be a date YYYY-MM-DD")
+    return clock.parse_day(value, f"{where}.{key}")
 
 
 def require_timestamp(data: dict[str, Any], key: str, where: str) -> DateTime:
