@@ -108,12 +108,29 @@ def iso(moment: DateTime) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
+_STORED = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(?P<offset>[+-][0-9]{2}:?[0-9]{2}|Z)?"
+)
+
+
+class NoOffsetError(ValueError):
+    """A stored or imported timestamp without its UTC offset (it would be read as UTC)."""
+
+
 def parse_stored(text: str) -> DateTime:
-    """Read back a timestamp we wrote (always with an offset)."""
-    parsed = pendulum.parse(text)
-    if not isinstance(parsed, DateTime):
-        raise ValueError(f"not a timestamp: {text!r}")
-    return parsed
+    """Read back a stored or imported timestamp: ISO 8601 with its UTC offset.
+
+    The moment keeps the offset it was written with, so ``.date()`` is the calendar
+    day where it was recorded. Without an offset it is refused (:class:`NoOffsetError`):
+    guessing UTC would move it by hours.
+    """
+    match = _STORED.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not a timestamp: {text[:40]!r}")
+    if match.group("offset") is None:
+        raise NoOffsetError(f"no UTC offset in {text!r}")
+    return pendulum.instance(dt.datetime.fromisoformat(text))
 
 
 _TIME_ONLY = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -212,6 +229,20 @@ def end_of_day(day: dt.date) -> DateTime:
     return start_next.subtract(seconds=1)
 
 
+def end_of_day_where(day: dt.date, recorded: DateTime) -> DateTime:
+    """The last second of ``day`` in the zone where ``recorded`` was made.
+
+    The local zone when it had the same offset at that moment (its DST rules then
+    apply), else ``recorded``'s own offset: a record keeps its moment whatever zone
+    reads it.
+    """
+    if to_local(recorded).utcoffset() == recorded.utcoffset():
+        return end_of_day(day)
+    offset = recorded.utcoffset() or dt.timedelta()
+    zone = pendulum.FixedTimezone(int(offset.total_seconds()))
+    return pendulum.datetime(day.year, day.month, day.day, tz=zone).add(days=1).subtract(seconds=1)
+
+
 def start_of_day(day: dt.date) -> DateTime:
     return pendulum.datetime(day.year, day.month, day.day, tz=local_zone())
 
@@ -219,3 +250,17 @@ def start_of_day(day: dt.date) -> DateTime:
 def elapsed_seconds(start: DateTime, end: DateTime) -> float:
     """Signed elapsed seconds from start to end (negative when end is earlier)."""
     return end.timestamp() - start.timestamp()
+
+
+# The zone furthest ahead of UTC (Line Islands, UTC+14): no calendar day anywhere is
+# later than the day there.
+_FURTHEST_AHEAD = pendulum.FixedTimezone(14 * 3600)
+
+
+def latest_day_anywhere(moment: DateTime) -> dt.date:
+    """The latest calendar date any time zone has reached at ``moment``.
+
+    A record's day is the day where it was made: after the patient moves west it can be
+    later than today here, but never later than this.
+    """
+    return moment.in_timezone(_FURTHEST_AHEAD).date()
