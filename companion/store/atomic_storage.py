@@ -301,7 +301,7 @@ def read_with_identity(path: Path) -> tuple[bytes, tuple[int, int, int]] | None:
         with open(path, "rb") as handle:
             st = os.fstat(handle.fileno())
             raw = handle.read()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # also: its folder is a file
         return None
     except OSError as exc:
         raise UnreadableFileError(path, exc) from exc

@@ -387,6 +387,7 @@ class Store:
         try:
             if self.backups.has(today):
                 return
+            self._restore_missing_months()  # before the backup, so that it holds them again
             files = self.store_files()
             if not files:
                 return
@@ -398,6 +399,18 @@ class Store:
             self._db(path)
             with contextlib.suppress(StoreError):
                 self._storages[path].read()  # the keeper repairs it, and says so
+
+    def _restore_missing_months(self) -> None:
+        """Month files the manifest lists that are gone: restore them now (once a day, with
+        the backup), not only when someone happens to read that month."""
+        manifest = self._manifest()
+        if not manifest or not self.days_dir.is_dir():
+            return
+        for key in sorted(manifest.difference(self.present_month_keys())):
+            path = self.days_dir / f"{key}.json"
+            self._db(path)
+            with contextlib.suppress(StoreError):
+                self._storages[path].read()  # the keeper restores it, and says so
 
     def _backup_failed(self, today: dt.date, exc: Exception) -> None:
         root = self.backups.root
@@ -633,8 +646,9 @@ class Store:
 
     def missing(self, path: Path) -> Recovered:
         """A store file is not there: a fresh start, or a file that existed and is gone."""
-        if not path.parent.is_dir() or not self._should_exist(path):
-            return Recovered(None)
+        folder = path.parent
+        if (folder.exists() and not folder.is_dir()) or not self._should_exist(path):
+            return Recovered(None)  # a fresh start (or days/ is a file: said where it is listed)
         with self._lock:
             if path.exists():
                 return Recovered(None, retry=True)  # another process restored it meanwhile
@@ -642,6 +656,7 @@ class Store:
             source, raw = self._replacement(path)
             restored: dict[str, Any] = split_entries(parse_document(path, raw))[0] if source else {}
             try:
+                folder.mkdir(mode=DIR_MODE, exist_ok=True)  # the whole days/ folder may be gone
                 atomic_write_bytes(path, raw)
             except OSError as exc:
                 why = describe_os_error(exc, path, verb="restore it").split(": ", 1)[-1]
