@@ -139,10 +139,19 @@ def require_text_list(data: dict[str, Any], key: str, where: str, *, max_items: 
         raise InputError(field, "must be a list of texts")
     if len(value) > max_items:
         raise InputError(field, f"has {len(value)} entries; at most {max_items} fit")
-    for i, item in enumerate(value):
-        if len(item) > limit:
-            raise InputError(f"{field}[{i}]", f"is {len(item)} characters long; at most {limit} fit")
-        check_storable_text(item, f"{field}[{i}]")
+    if not value:
+        return value
+    try:  # all at once (a month has thousands of these); then the one to name, if any
+        if max(map(len, value)) > limit:
+            raise InputError(field, "")
+        check_storable_text("".join(value), field)
+    except InputError:
+        for i, item in enumerate(value):
+            if len(item) > limit:
+                raise InputError(
+                    f"{field}[{i}]", f"is {len(item)} characters long; at most {limit} fit"
+                ) from None
+            check_storable_text(item, f"{field}[{i}]")
     return value
 
 
