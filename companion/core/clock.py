@@ -240,17 +240,17 @@ def end_of_day(day: dt.date) -> DateTime:
 
 
 def end_of_day_where(day: dt.date, recorded: DateTime) -> DateTime:
-    """The last second of ``day`` in the zone where ``recorded`` was made.
+    """The last second of ``day`` at the UTC offset ``recorded`` was made with.
 
-    The local zone when it had the same offset at that moment (its DST rules then
-    apply), else ``recorded``'s own offset: a record keeps its moment whatever zone
-    reads it.
+    Only the offset is stored with a record, not its zone's rules, so this is the one
+    answer every reader gets, whatever zone it is in: a record keeps its moment. (When
+    the clocks changed between ``day`` and the recording, it is an hour off the wall
+    clock's end of that day; a fresh record and a stored one still agree.)
     """
-    if to_local(recorded).utcoffset() == recorded.utcoffset():
-        return end_of_day(day)
     offset = recorded.utcoffset() or dt.timedelta()
-    zone = pendulum.FixedTimezone(int(offset.total_seconds()))
-    return pendulum.datetime(day.year, day.month, day.day, tz=zone).add(days=1).subtract(seconds=1)
+    seconds = int(offset.total_seconds())
+    zone = _FIXED_ZONES.get(seconds) or _FIXED_ZONES.setdefault(seconds, FixedTimezone(seconds))
+    return DateTime(day.year, day.month, day.day, 23, 59, 59, tzinfo=zone)
 
 
 def start_of_day(day: dt.date) -> DateTime:
