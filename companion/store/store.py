@@ -180,6 +180,8 @@ class Store:
             while not probe.exists() and probe != probe.parent:
                 missing.append(probe)
                 probe = probe.parent
+            if mine and missing and probe.is_dir():
+                Store._check_owner(probe, probe.stat().st_uid, creating=folder)
             for new in reversed(missing):  # parents too get 700 (mkdir -p would give 777 - umask)
                 with contextlib.suppress(FileExistsError):
                     new.mkdir(mode=DIR_MODE)
@@ -203,12 +205,21 @@ class Store:
             raise StoreError(f"cannot use the data folder {folder}: {exc.strerror}") from exc
 
     @staticmethod
-    def _check_owner(folder: Path, uid: int) -> None:
-        """A run as another user (root included) must not leave files the owner cannot read."""
+    def _check_owner(folder: Path, uid: int, creating: Path | None = None) -> None:
+        """A run as another user (root included) must not leave files the owner cannot read.
+
+        With ``creating``: root is about to make a data folder inside ``folder``; one
+        inside a user's own folder (sudo keeping HOME) would be root's, not theirs.
+        """
         me = os.geteuid()
-        if uid == me:
+        if uid == me or (creating is not None and (me != 0 or uid == 0)):
             return
         owner = user_name(uid)
+        if creating is not None:
+            raise StoreError(
+                f"companion runs as root and would create its data folder {creating} inside "
+                f"{folder}, which belongs to {owner}: run it as {owner}, without sudo"
+            )
         if me == 0:
             raise StoreError(
                 f"the data folder {folder} belongs to {owner}: companion does not run on it as root "
