@@ -118,3 +118,19 @@ def test_a_lock_file_root_left_behind_names_the_fix(patients_folder: Path) -> No
     assert result.returncode == 1
     assert str(lock) in result.stderr and f"sudo chown -R nobody {patients_folder}" in result.stderr
     assert state(patients_folder) == before
+
+
+def test_a_sudo_run_does_not_create_a_data_folder_inside_the_patients_home(tmp_path: Path) -> None:
+    """sudo keeping HOME: the first run ever would make a root-owned folder in the patient's home."""
+    home = Path(tempfile.mkdtemp(prefix="companion-home-"))
+    os.chown(home, PATIENT, PATIENT)
+    try:
+        data_dir = home / ".local" / "share" / "companion"
+        result = run(0, data_dir, "water")
+        assert result.returncode == 1, result.stderr
+        assert f"inside {home}, which belongs to nobody" in result.stderr
+        assert list(home.iterdir()) == []
+        assert run(PATIENT, data_dir, "water").returncode == 0  # the patient's own first run
+        assert data_dir.stat().st_uid == PATIENT
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
