@@ -54,6 +54,7 @@ from companion.core.checkins import CheckIn, checkin_from_record
 from companion.core.checklist import ChecklistDay, checklist_from_record
 from companion.core.errors import InputError
 from companion.core.hydration import HydrationDay, empty_day, hydration_from_record
+from companion.core.records import exact_json
 from companion.core.sessions import Session, session_from_record
 from companion.core.settings import Settings, settings_from_record
 from companion.store.atomic_storage import (
@@ -738,7 +739,10 @@ class Store:
                 storage = self._storages[path]
                 data = storage.read() or {}
                 rows = data.get(table, {})
-                still = [e for e in entries if rows.get(e.key) == e.value]
+                # Still there as it was (compared as text: a NaN is not == itself)?
+                still = [
+                    e for e in entries if e.key in rows and exact_json(rows[e.key]) == exact_json(e.value)
+                ]
                 if still:
                     self.quarantine.add(still)
                     cleaned = {name: dict(docs) for name, docs in data.items()}
@@ -749,7 +753,7 @@ class Store:
         except (OSError, StoreError) as exc:
             self._not_set_aside(entries, exc)
             return
-        for entry in entries:
+        for entry in still:  # the others changed meanwhile: they are read again next time
             self._said_set_aside(entry)
 
     def _said_set_aside(self, entry: SetAside) -> None:
@@ -1224,6 +1228,10 @@ class Store:
             for key, tables in by_month.items():
                 self._bulk_upsert(key, tables)
             return ImportCounts(sessions=len(new_sessions), other=extra, **counts)
+
+
+def _same(a: Any, b: Any) -> bool:
+    return bool(a == b) or exact_json(a) == exact_json(b)
 
 
 def _names(folder: Path) -> list[str]:
