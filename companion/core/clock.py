@@ -143,6 +143,7 @@ def parse_stored(text: str) -> DateTime:
     return DateTime(*parsed.timetuple()[:6], parsed.microsecond, tzinfo=zone)
 
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TIME_ONLY = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -224,7 +225,7 @@ def parse_when(text: str, field: str = "--at") -> DateTime:
 def parse_day(text: str, field: str = "--date") -> dt.date:
     """A calendar date YYYY-MM-DD that exists."""
     raw = text.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+    if not _DAY.fullmatch(raw):
         raise InputError(field, f"{raw!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-22")
     try:
         day = dt.date.fromisoformat(raw)

@@ -208,6 +208,8 @@ def storable_extra(data: dict[str, Any], known: set[str]) -> dict[str, Any]:
     Unknown keys are kept or ignored, never fatal: one that could not be written back
     (or would echo control characters) is ignored.
     """
+    if data.keys() <= known:
+        return {}  # the usual case
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if key in known or not _storable(key) or not _storable(value):

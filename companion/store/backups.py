@@ -209,11 +209,13 @@ class Backups:
 
 
 def _files_in(folder: Path) -> set[Path]:
-    """The store files a backup folder holds (relative paths; the stamp left out)."""
+    """The store files a backup folder holds (relative paths; the stamp left out):
+    ``companion.json`` and ``days/*.json``, listed without walking the tree."""
     found: set[Path] = set()
+    if (folder / "companion.json").is_file():
+        found.add(Path("companion.json"))
     with contextlib.suppress(OSError):
-        for path in folder.rglob("*.json"):
-            found.add(path.relative_to(folder))
+        found.update(Path("days", name) for name in os.listdir(folder / "days") if name.endswith(".json"))
     return found
 
 
