@@ -388,3 +388,13 @@ def test_a_days_folder_that_is_a_file_is_said(data_dir: Path) -> None:
     saved = cli_at(D2, data_dir, "water")
     assert saved.returncode == 1 and "a file of that name is in the way" in saved.stderr
     assert before  # the seed existed: the history above is empty because of the file, and says so
+
+
+def test_files_in_days_named_like_no_real_month_are_ignored(data_dir: Path) -> None:
+    """A hostile or stray file: '2026-13' used to break the date arithmetic of every history."""
+    seed_two_days(data_dir)
+    for name in ("2026-13.json", "2026-00.json", "\uff12\uff10\uff12\uff16-10.json"):
+        (data_dir / "days" / name).write_text("{}")
+    shown = cli_at(D2, data_dir, "export", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert len(json.loads(shown.stdout)["checkins"]) == 50

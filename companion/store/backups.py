@@ -35,7 +35,7 @@ from companion.store.atomic_storage import (
 
 KEEP_BACKUPS = 7
 STAMP = ".taken"
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class Backups:

@@ -33,7 +33,7 @@ from companion.store.atomic_storage import (
 
 JOURNAL_FILE = "import-journal.json"
 JOURNAL_FORMAT = "companion-journal"
-_STORE_FILE = re.compile(r"^(companion\.json|days/\d{4}-\d{2}\.json)$")
+_STORE_FILE = re.compile(r"^(companion\.json|days/[0-9]{4}-[0-9]{2}\.json)$")
 
 
 class Journal:

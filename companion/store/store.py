@@ -93,8 +93,8 @@ SCHEMA_VERSION = 1
 META_FILE = "companion.json"
 DAYS_DIR = "days"
 DAY_TABLES = ("checkins", "hydration", "checklist")
-_MONTH_FILE = re.compile(r"^(\d{4}-\d{2})\.json$")
-_MONTH_KEY = re.compile(r"^\d{4}-\d{2}$")
+_MONTH_FILE = re.compile(r"^([0-9]{4}-[0-9]{2})\.json$")
+_MONTH_KEY = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 # What reading a record that breaks its types can raise (the record is set aside).
 _UNREADABLE_RECORD = (InputError, ValueError, TypeError, ArithmeticError, RecursionError)
 T = TypeVar("T")
@@ -283,7 +283,7 @@ class Store:
             return []
         except OSError as exc:
             raise StoreError(f"cannot read the folder {self.days_dir}: {exc.strerror or exc}") from exc
-        return sorted(m.group(1) for m in map(_MONTH_FILE.match, names) if m)
+        return sorted(m.group(1) for m in map(_MONTH_FILE.match, names) if m and _real_month(m.group(1)))
 
     def month_keys(self) -> list[str]:
         """Months that have a file, or had one (the manifest in companion.json), oldest first.
@@ -309,7 +309,7 @@ class Store:
         doc = db.table("meta").get(doc_id=1)
         months = (doc or {}).get("months")
         manifest = (
-            frozenset(m for m in months if isinstance(m, str) and _MONTH_KEY.match(m))
+            frozenset(m for m in months if isinstance(m, str) and _MONTH_KEY.match(m) and _real_month(m))
             if isinstance(months, list)
             else None
         )
@@ -1228,6 +1228,12 @@ class Store:
             for key, tables in by_month.items():
                 self._bulk_upsert(key, tables)
             return ImportCounts(sessions=len(new_sessions), other=extra, **counts)
+
+
+def _real_month(key: str) -> bool:
+    """'2026-10' yes; '2026-13' (a file someone put there) no: it would break date arithmetic."""
+    year, month = int(key[:4]), int(key[5:])
+    return clock.EARLIEST.year <= year <= clock.LATEST.year and 1 <= month <= 12
 
 
 def _same(a: Any, b: Any) -> bool:
