@@ -240,3 +240,19 @@ def test_an_import_killed_before_its_journal_is_whole_changes_nothing(tmp_path: 
     with pendulum.travel_to(FROZEN, freeze=True):
         store.update_settings(theme="light")  # the next write clears the leftover
     assert not [p for p in os.listdir(data_dir) if p.endswith(".tmp")]
+
+
+def test_a_value_that_slips_past_validation_fails_its_write_cleanly(data_dir: Path) -> None:
+    """The last line of defence: the encoder's refusal is a clear error, nothing is
+    written and nothing stays in memory (TinyDB had put it into its cached tables)."""
+    from companion.core.sessions import Session
+    from companion.store import StoreError
+
+    seeded(data_dir)
+    before = snapshot(data_dir)
+    store = Store(data_dir)
+    count = len(store.sessions())
+    with pendulum.travel_to(FROZEN, freeze=True), pytest.raises(StoreError, match="cannot be written"):
+        store.add_session(Session("s-bad", FROZEN, note="\ud800"))  # built without validation
+    assert len(store.sessions()) == count
+    assert snapshot(data_dir) == before

@@ -486,7 +486,21 @@ class AtomicJSONStorage(Storage):
         if self.deferred:
             self._cache, self._valid, self.pending = data, True, True
             return
-        self.flush(encode_document(data), data)
+        self.flush(self.encode(data), data)
+
+    def encode(self, data: dict[str, Any]) -> bytes:
+        """The file's bytes; a value that cannot be written is refused here, before any write.
+
+        (Records are validated before they reach the store; this is the last line.)
+        """
+        try:
+            return encode_document(data)
+        except (UnicodeEncodeError, ValueError, TypeError) as exc:
+            self.invalidate()  # TinyDB already put the value into the cached tables
+            raise StoreError(
+                f"could not save to {self.path}: a value in it cannot be written ({exc}). "
+                "Nothing was changed."
+            ) from exc
 
     def flush(self, payload: bytes, data: dict[str, Any]) -> None:
         """Write ``payload`` (the encoding of ``data``) to disk now."""

@@ -556,7 +556,7 @@ class Store:
         dirty = [s for s in self._storages.values() if s.pending]
         if not dirty:
             return
-        payloads = [(s, encode_document(s.pending_data), s.pending_data) for s in dirty]
+        payloads = [(s, s.encode(s.pending_data), s.pending_data) for s in dirty]
         if len(dirty) == 1:
             storage, payload, data = payloads[0]
             storage.flush(payload, data)
