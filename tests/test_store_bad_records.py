@@ -37,6 +37,10 @@ META = "companion.json"
 HUGE = "9" * 5000
 
 
+def berlin(*args: int) -> pendulum.DateTime:
+    return pendulum.datetime(*args, tz="Europe/Berlin")
+
+
 def seed(data_dir: Path) -> None:
     pendulum.set_local_timezone(pendulum.timezone("Europe/Berlin"))
     try:
@@ -266,3 +270,26 @@ async def test_the_app_starts_with_a_bad_record_and_says_so(data_dir: Path) -> N
     finally:
         pendulum.set_local_timezone()
     assert len(quarantined(data_dir)) == 3
+
+
+def test_a_stored_checkin_whose_only_fault_is_its_text_stays_in_view_with_its_alerts(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Control characters or a lone surrogate in a stored note (an older companion imported
+    them): setting the check-in aside would hide its alert; its text is cleaned instead."""
+    seed(data_dir)
+
+    def hostile(data: dict[str, Any]) -> None:
+        data["checkins"]["20261010"].update(note="title\u001b]0;pwned\u0007 ok\ud800", breathing_trouble=True)
+
+    path = data_dir / DAYS
+    edit_json(path, hostile)
+    with pendulum.travel_to(berlin(2026, 10, 10, 22), freeze=True):
+        code, out, err = in_process(capsys, data_dir, "status", "--json")
+    assert code == 0, err
+    assert [a["id"] for a in json.loads(out)["alerts"]] == ["urgent-breathing"]
+    assert "had text that cannot be shown or saved" in err and "the record kept" in err
+    stored = json.loads(path.read_text())["checkins"]["20261010"]
+    assert stored["note"] == "title]0;pwned ok" and stored["breathing_trouble"] is True
+    (entry,) = quarantined(data_dir)
+    assert "\\u001b]0;pwned\\u0007" in entry["raw"] and "\\ud800" in entry["raw"]

@@ -98,6 +98,18 @@ def require_object(data: Any, where: str) -> dict[str, Any]:
     return data
 
 
+class UnsafeTextError(InputError):
+    """Text that cannot be written (a lone surrogate) or shown safely (a control character).
+
+    Refused at every way in. In a record already stored (by an older companion) it is
+    the only thing wrong with it: the store cleans the text (see :func:`clean_text`) and
+    keeps the record in view, rather than set aside a check-in and hide its alerts.
+    """
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def check_storable_text(value: str, field: str) -> str:
     """Text that can be written as UTF-8 and shown safely: no lone surrogate, and no
     control character other than newline and tab."""
@@ -105,9 +117,21 @@ def check_storable_text(value: str, field: str) -> str:
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise InputError(field, "contains a lone surrogate code point, which is not text") from None
+            raise UnsafeTextError(field, "contains a lone surrogate code point, which is not text") from None
     if _CONTROL.search(value):
-        raise InputError(field, "contains control characters")
+        raise UnsafeTextError(field, "contains control characters")
+    return value
+
+
+def clean_text(value: Any) -> Any:
+    """The value with lone surrogates and control characters (but newline and tab)
+    taken out of every text in it, keys included."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", _SURROGATE.sub("", value))
+    if isinstance(value, list):
+        return [clean_text(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(k): clean_text(v) for k, v in value.items()}
     return value
 
 

@@ -54,7 +54,7 @@ from companion.core.checkins import CheckIn, checkin_from_record
 from companion.core.checklist import ChecklistDay, checklist_from_record
 from companion.core.errors import InputError
 from companion.core.hydration import HydrationDay, empty_day, hydration_from_record
-from companion.core.records import exact_json
+from companion.core.records import UnsafeTextError, clean_text, exact_json
 from companion.core.sessions import Session, session_from_record
 from companion.core.settings import Settings, settings_from_record
 from companion.store.atomic_storage import (
@@ -717,44 +717,72 @@ class Store:
         convert: Callable[[Any, str], T],
         what: str,
     ) -> list[T]:
-        """Read stored records; one that breaks its types is set aside, the rest returned."""
+        """Read stored records; one that breaks its types is set aside, the rest returned.
+
+        A record whose only fault is its text (a control character, a lone surrogate:
+        possible in what an older companion imported) stays in view with that text
+        cleaned: setting aside a check-in would hide its alerts. Its original is kept.
+        """
         found: list[T] = []
-        bad: list[tuple[Document, Exception]] = []
+        bad: list[tuple[Document, Exception, dict[str, Any] | None]] = []
         for doc in docs:
+            label = f"stored {what} {doc.doc_id}"
             try:
-                found.append(convert(dict(doc), f"stored {what} {doc.doc_id}"))
+                found.append(convert(dict(doc), label))
+            except UnsafeTextError as exc:
+                fixed = clean_text(dict(doc))
+                try:
+                    found.append(convert(fixed, label))
+                except _UNREADABLE_RECORD as still:
+                    bad.append((doc, still, None))
+                else:
+                    bad.append((doc, exc, fixed))
             except _UNREADABLE_RECORD as exc:
-                bad.append((doc, exc))
+                bad.append((doc, exc, None))
         if bad:
             self._set_aside_records(path, table, bad, what)
         return found
 
     def _set_aside_records(
-        self, path: Path, table: str, bad: list[tuple[Document, Exception]], what: str
+        self, path: Path, table: str, bad: list[tuple[Document, Exception, dict[str, Any] | None]], what: str
     ) -> None:
+        """Each bad record into the quarantine file (flushed), then out of its file, or, for
+        one whose text was cleaned, replaced there by the cleaned record."""
         rel = self._rel(path)
-        entries = [SetAside(rel, table, str(doc.doc_id), dict(doc), _reason(exc, what)) for doc, exc in bad]
+        entries = [
+            SetAside(rel, table, str(doc.doc_id), dict(doc), _reason(exc, what)) for doc, exc, _ in bad
+        ]
+        replacements = {str(doc.doc_id): fixed for doc, _, fixed in bad}
         try:
             with self._lock:
                 storage = self._storages[path]
                 data = storage.read() or {}
                 rows = data.get(table, {})
                 # Still there as it was (compared as text: a NaN is not == itself)?
-                still = [
-                    e for e in entries if e.key in rows and exact_json(rows[e.key]) == exact_json(e.value)
-                ]
+                still = [e for e in entries if e.key in rows and _same(rows[e.key], e.value)]
                 if still:
                     self.quarantine.add(still)
                     cleaned = {name: dict(docs) for name, docs in data.items()}
                     for entry in still:
-                        cleaned[table].pop(str(entry.key), None)
+                        fixed = replacements.get(str(entry.key))
+                        if fixed is None:
+                            cleaned[table].pop(str(entry.key), None)
+                        else:
+                            cleaned[table][str(entry.key)] = fixed
                     storage.write(cleaned)
                     self._dbs[path].clear_cache()
         except (OSError, StoreError) as exc:
             self._not_set_aside(entries, exc)
             return
         for entry in still:  # the others changed meanwhile: they are read again next time
-            self._said_set_aside(entry)
+            if replacements.get(str(entry.key)) is None:
+                self._said_set_aside(entry)
+            else:
+                self._notice(
+                    f"{_describe(entry)} in {entry.file} had text that cannot be shown or saved "
+                    f"({entry.reason}); it was taken out and the record kept. The record as it was "
+                    f"is in {self.quarantine.path}."
+                )
 
     def _said_set_aside(self, entry: SetAside) -> None:
         self._notice(
@@ -785,7 +813,7 @@ class Store:
             # An unreadable version is a damaged record: set aside (with the settings in
             # it, kept in the quarantine file), the folder then starts with fresh settings.
             problem = InputError("schema_version", f"must be a whole number; found {version!r}")
-            self._set_aside_records(self.meta_path, "meta", [(doc, problem)], "settings record")
+            self._set_aside_records(self.meta_path, "meta", [(doc, problem, None)], "settings record")
             return None
         if version > SCHEMA_VERSION:
             raise StoreError(
