@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 # How far back the alert rules look for earlier check-ins of the same session.
 ALERT_LOOKBACK_DAYS = 45
+# A record's day is its calendar day where it was made; the same moment can be up to
+# two calendar days apart in two zones (UTC-12 and UTC+14). Day ranges derived from a
+# moment in the reader's zone are widened by this much, then the rules filter by moment.
+ZONE_SLACK = dt.timedelta(days=2)
 
 
 def checkins_for_alerts(store: Store, latest: CheckIn | None) -> list[CheckIn]:
@@ -34,7 +38,7 @@ def checkins_for_alerts(store: Store, latest: CheckIn | None) -> list[CheckIn]:
     session = latest_before(sessions, latest.moment)
     start = latest.date - dt.timedelta(days=ALERT_LOOKBACK_DAYS)
     if session is not None:
-        start = max(start, clock.to_local(session.started_at).date())
+        start = max(start, clock.to_local(session.started_at).date() - ZONE_SLACK)
     pool = store.days_between(start, latest.date).checkins
     if len(pool) <= 1:
         # A long gap: the rules still need the one check-in just before this one.
@@ -57,7 +61,9 @@ def load_status(
 ) -> Status:
     moment = now if now is not None else clock.now()
     today = moment.date()
-    latest = store.latest_checkin(before=today + dt.timedelta(days=1))
+    # Not "before tomorrow here": a check-in made in a zone ahead of this one (before the
+    # patient flew west) may carry tomorrow's date, and must still count.
+    latest = store.latest_checkin(before=clock.latest_day_anywhere(moment) + dt.timedelta(days=1))
     return build_status(
         protocol,
         now=moment,
@@ -80,11 +86,12 @@ def load_history(
 ) -> list[HistoryRow]:
     """History rows, newest first: the last ``days`` days, or ``first``..``last``.
 
-    With neither, everything from the first recorded day.
+    With neither, everything from the first recorded day. Without ``last``, up to today
+    or the latest recorded day if that is later (see :func:`history_end`).
     """
     from companion.core.history import build_history  # not needed to start the app
 
-    end = last if last is not None else clock.today()
+    end = last if last is not None else history_end(store)
     if first is not None:
         start = first
     elif days is not None:
@@ -108,3 +115,16 @@ def load_history(
         earlier_checkins=earlier,
         include_empty=include_empty,
     )
+
+
+def history_end(store: Store, now: DateTime | None = None) -> dt.date:
+    """The last day a view of the history shows: today, or a later recorded day.
+
+    A record's day is the calendar day where it was made. After the patient moves west
+    (Berlin to New York), a check-in made at 00:30 in Berlin carries a date that has not
+    begun in New York yet: ending the view at today here would hide it.
+    """
+    moment = now if now is not None else clock.now()
+    today = moment.date()
+    latest = store.last_day(upto=clock.latest_day_anywhere(moment))
+    return max(today, latest) if latest is not None else today

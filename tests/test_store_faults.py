@@ -310,18 +310,18 @@ def test_damage_without_a_backup_starts_empty_and_says_so(berlin: str, data_dir:
     assert len(notices) == 1
     assert "no backup" in notices[0] and "starts empty" in notices[0]
     assert str(damaged_files(data_dir)[0]) in notices[0]
-    assert not path.exists()
+    assert path.read_bytes() == b"{}"  # an empty file replaces it: it is never missing
     assert len(store.sessions()) == 2  # the other files are untouched
     store.save_checkin(CheckIn(new_id(), dt.date(2026, 10, 5), pendulum.now(), 1, 1))
     assert Store(data_dir).checkin_for(dt.date(2026, 10, 5)) is not None
 
 
-def test_an_unreadable_file_is_damage_too(
+def test_an_unreadable_file_is_an_error_not_damage(
     berlin: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed(Store(data_dir), dt.date(2026, 10, 1), 20)
-    shutil.rmtree(data_dir / "backups")  # no copy to fall back on
     path = data_dir / "days" / "2026-10.json"
+    before = snapshot(data_dir)
     real_open = open
 
     def refusing_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -331,9 +331,13 @@ def test_an_unreadable_file_is_damage_too(
 
     monkeypatch.setattr(atomic_storage, "open", refusing_open, raising=False)
     store = Store(data_dir)
-    assert store.checkin_for(dt.date(2026, 10, 5)) is None
-    (notice,) = store.take_notices()
-    assert "could not be read" in notice and ".damaged-" in notice
+    with pytest.raises(StoreError) as caught:
+        store.checkin_for(dt.date(2026, 10, 5))
+    assert str(path) in str(caught.value) and "permission denied" in str(caught.value)
+    assert "Nothing was moved or restored" in str(caught.value)
+    monkeypatch.undo()
+    assert snapshot(data_dir) == before  # nothing moved aside, nothing restored
+    assert damaged_files(data_dir) == []
 
 
 def test_two_instances_finding_the_same_damage_move_it_aside_once(berlin: str, data_dir: Path) -> None:
@@ -347,7 +351,7 @@ def test_two_instances_finding_the_same_damage_move_it_aside_once(berlin: str, d
     a.save_checkin(CheckIn(new_id(), dt.date(2026, 10, 5), pendulum.now(), 1, 1))
     # b's repair hook sees a file that is fine by now and leaves it alone
     damage = atomic_storage.DamagedFileError(path, "the file is empty")
-    assert b._repair(damage)["checkins"]
+    assert b.repair(damage).data["checkins"]
     assert len(damaged_files(data_dir)) == 1
     assert b.checkin_for(dt.date(2026, 10, 5)) is not None
 

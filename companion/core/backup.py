@@ -23,6 +23,7 @@ from companion.core.exercises import Exercise, exercise_from_record
 from companion.core.hydration import HydrationDay, hydration_from_record
 from companion.core.intake import Intake, intake_from_record
 from companion.core.questions import Question, question_from_record
+from companion.core.records import parse_json
 from companion.core.sessions import Session, session_from_record
 
 EXPORT_FORMAT = "companion-export"
@@ -58,8 +59,13 @@ def build_export(backup: Backup, exported_at: DateTime) -> dict[str, Any]:
 
 
 def parse_export_text(text: str, field: str = "FILE") -> Backup:
+    """Read and validate an export file's text; nothing is written here.
+
+    A number of any length is read (as a HugeNumber, which every numeric field
+    refuses by type) rather than failing the whole file with Python's digit limit.
+    """
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except RecursionError:
         raise InputError(field, "is nested too deeply to be a companion export") from None
     except json.JSONDecodeError as exc:
@@ -74,7 +80,7 @@ def parse_export(data: Any, field: str = "FILE") -> Backup:
     if data.get("format") != EXPORT_FORMAT:
         raise InputError(f"{field}: format", f"expected {EXPORT_FORMAT!r}, got {data.get('format')!r}")
     version = data.get("version")
-    if version != EXPORT_VERSION:
+    if isinstance(version, bool) or version != EXPORT_VERSION:  # True == 1 in Python
         raise InputError(
             f"{field}: version",
             f"this companion reads export version {EXPORT_VERSION}, the file has {version!r}",

@@ -17,8 +17,15 @@ from pendulum import DateTime
 from companion.core import clock
 from companion.core.errors import InputError
 from companion.core.ids import new_id
-from companion.core.records import require_day, require_id, require_object, require_text, require_timestamp
-from companion.core.sessions import validate_text
+from companion.core.records import (
+    require_day,
+    require_id,
+    require_object,
+    require_text,
+    require_timestamp,
+    storable_extra,
+)
+from companion.core.sessions import MAX_TEXT, validate_text
 
 BRUISING_LEVELS: tuple[str, ...] = ("none", "mild", "moderate", "severe")
 SCALE_MIN, SCALE_MAX = 0, 10
@@ -44,11 +51,16 @@ class CheckIn:
 
     @cached_property
     def moment(self) -> DateTime:
-        """When the check-in counts as made, for judging it against the session."""
-        recorded_local = clock.to_local(self.recorded_at)
-        if recorded_local.date() <= self.date:
+        """When the check-in counts as made, for judging it against the session.
+
+        Back-dated means: for a day before the one it was recorded on *where it was
+        recorded* (``recorded_at`` keeps that offset). Read in another zone it is the
+        same moment: judged in the reader's zone, a check-in made late in the evening
+        in New York would look back-dated in Berlin and be moved hours earlier.
+        """
+        if self.recorded_at.date() <= self.date:
             return self.recorded_at
-        return clock.end_of_day(self.date)
+        return clock.end_of_day_where(self.date, self.recorded_at)
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -165,7 +177,7 @@ def checkin_from_record(data: dict[str, Any], where: str = "checkin") -> CheckIn
         if not isinstance(raw, bool):
             raise InputError(f"{where}.{flag}", "must be true or false")
         values[flag] = raw
-    note = require_text(data, "note", where)
+    note = require_text(data, "note", where, limit=MAX_TEXT)
     known = {"id", "date", "recorded_at", "bruising", "note", *SCALES, *FLAGS}
     return CheckIn(
         id=cid,
@@ -173,7 +185,7 @@ def checkin_from_record(data: dict[str, Any], where: str = "checkin") -> CheckIn
         recorded_at=recorded_at,
         bruising=bruising,
         note=note,
-        extra={k: v for k, v in data.items() if k not in known},
+        extra=storable_extra(data, known),
         **values,
     )
 

@@ -8,7 +8,11 @@ from typing import Any
 
 from companion.core.errors import InputError
 from companion.core.protocol import Protocol
-from companion.core.records import require_day
+from companion.core.records import require_day, require_text_list
+
+# What a stored or imported day may hold: the guidance's items and each exercise's rounds.
+MAX_ITEMS = 500
+MAX_ITEM_ID = 100
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,5 @@ def checklist_from_record(data: dict[str, Any], where: str = "checklist") -> Che
     if not isinstance(data, dict):
         raise InputError(where, "must be an object")
     day = require_day(data, "date", where)
-    done = data.get("done", [])
-    if not isinstance(done, list) or not all(isinstance(i, str) and i for i in done):
-        raise InputError(f"{where}.done", "must be a list of checklist item ids")
+    done = require_text_list(data, "done", where, max_items=MAX_ITEMS, limit=MAX_ITEM_ID)
     return ChecklistDay(day, frozenset(done))

@@ -20,6 +20,8 @@ from companion.core.sessions import validate_text
 
 TICK_PREFIX = "exercise:"
 MAX_PER_DAY = 10
+MAX_NAME = 100
+MAX_NOTE = 500
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def new_exercise(
     per_day: str | int | None = 1,
     note: str = "",
 ) -> Exercise:
-    cleaned = validate_text(name, "--name", 100)
+    cleaned = validate_text(name, "--name", MAX_NAME)
     if not cleaned:
         raise InputError("--name", "is missing: give the exercise a name, e.g. 'chin tucks'")
     ex = Exercise(
@@ -103,7 +105,7 @@ def new_exercise(
         per_day=_positive(
             per_day if per_day not in (None, "") else 1, "--per-day", whole=True, maximum=MAX_PER_DAY
         ),
-        note=validate_text(note, "--note", 500),
+        note=validate_text(note, "--note", MAX_NOTE),
         since=clock.today(),
     )
     if ex.sets and not ex.reps:
@@ -114,7 +116,7 @@ def new_exercise(
 def exercise_from_record(data: Any, where: str = "exercise") -> Exercise:
     data = require_object(data, where)
     exercise_id = require_id(data, where)
-    name = require_text(data, "name", where, default=None)
+    name = require_text(data, "name", where, default=None, limit=MAX_NAME)
     values: dict[str, Any] = {}
     for key, whole, maximum in (
         ("sets", True, 50),
@@ -126,7 +128,7 @@ def exercise_from_record(data: Any, where: str = "exercise") -> Exercise:
         if isinstance(raw, bool) or (raw is not None and not isinstance(raw, int | float)):
             raise InputError(f"{where}.{key}", "must be a positive number or null")
         values[key] = _positive(raw, f"{where}.{key}", whole=whole, maximum=maximum)
-    note = require_text(data, "note", where)
+    note = require_text(data, "note", where, limit=MAX_NOTE)
     since = require_day(data, "since", where) if data.get("since") is not None else None
     return Exercise(
         id=exercise_id,

@@ -11,9 +11,17 @@ from companion.core import clock, timefmt
 from companion.core.errors import InputError
 from companion.core.ids import new_id
 from companion.core.protocol import INTENSITIES
-from companion.core.records import require_id, require_object, require_text, require_timestamp
+from companion.core.records import (
+    require_id,
+    require_object,
+    require_text,
+    require_text_list,
+    require_timestamp,
+    storable_extra,
+)
 
 MAX_AREAS = 20
+MAX_AREA_TEXT = 100
 MAX_TEXT = 2000
 
 
@@ -67,7 +75,7 @@ def new_session(
         raise InputError(
             "--at", f"{timefmt.dated(when)} is in the future; record a session once it has happened"
         )
-    cleaned_areas = tuple(a for a in (validate_text(x, "--area", 100) for x in areas) if a)
+    cleaned_areas = tuple(a for a in (validate_text(x, "--area", MAX_AREA_TEXT) for x in areas) if a)
     if len(cleaned_areas) > MAX_AREAS:
         raise InputError("--area", f"at most {MAX_AREAS} areas per session")
     return Session(
@@ -85,12 +93,11 @@ def session_from_record(data: dict[str, Any], where: str = "session") -> Session
     sid = require_id(data, where)
     started_at = require_timestamp(data, "started_at", where)
     intensity = data.get("intensity", "standard")
-    if intensity not in INTENSITIES:
+    if not isinstance(intensity, str) or intensity not in INTENSITIES:
         raise InputError(f"{where}.intensity", f"must be one of {', '.join(INTENSITIES)}")
-    areas = data.get("areas", [])
-    if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
-        raise InputError(f"{where}.areas", "must be a list of texts")
-    note = require_text(data, "note", where)
+    # The limits `session add` sets: at most MAX_AREAS areas of at most MAX_AREA_TEXT characters.
+    areas = require_text_list(data, "areas", where, max_items=MAX_AREAS, limit=MAX_AREA_TEXT)
+    note = require_text(data, "note", where, limit=MAX_TEXT)
     known = {"id", "started_at", "intensity", "areas", "note"}
     return Session(
         id=sid,
@@ -98,7 +105,7 @@ def session_from_record(data: dict[str, Any], where: str = "session") -> Session
         intensity=intensity,
         areas=tuple(areas),
         note=note,
-        extra={k: v for k, v in data.items() if k not in known},
+        extra=storable_extra(data, known),
     )
 
 

@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from companion.store.atomic_storage import FILE_MODE, StoreError
+from companion.store.atomic_storage import FILE_MODE, StoreError, owner_fix
 
 LOCK_TIMEOUT_SECONDS = 30.0
 
@@ -79,7 +79,13 @@ class ProcessLock:
                 return os.open(self.path, os.O_RDONLY)
             except OSError:
                 pass
-        why = "the folder is read-only" if first.errno in (errno.EACCES, errno.EROFS) else first.strerror
+        fix = owner_fix(self.path) if first.errno in (errno.EACCES, errno.EPERM) else ""
+        if fix:  # e.g. a lock file an earlier run with sudo left, mode 600, root's
+            why = f"permission denied (it belongs to another user){fix}"
+        elif first.errno in (errno.EACCES, errno.EROFS):
+            why = "the folder is read-only"
+        else:
+            why = first.strerror
         raise StoreError(f"could not open the lock file {self.path}: {why}. Nothing was changed.")
 
     def release(self) -> None:

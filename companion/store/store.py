@@ -6,23 +6,43 @@ Layout of the data folder (mode 700, files 600):
 - ``days/YYYY-MM.json``: one file per month with the ``checkins``, ``hydration``
   and ``checklist`` tables, one document per day (doc id ``YYYYMMDD``);
 - ``backups/YYYY-MM-DD/``: the rolling daily backups;
+- ``quarantine.jsonl``: records that could not be read, set aside with their bytes;
+- ``import-journal.json``: only while an import writes several files (see journal.py);
 - ``.lock``: the cross-process lock.
 
 Ten years of daily history are about 120 small month files: ticking a glass of water
 rewrites one of them, and ``status`` reads two or three.
+
+No fault loses or hides data, and each is told to the patient (``notices``: the CLI
+prints them on stderr, the app shows them):
+
+- a damaged file is replaced by its newest good backup (or an empty file if it has
+  none) written *before* the damaged one is renamed aside, so the file is never
+  missing; if the replacement cannot be written (a full disk), nothing is moved, the
+  backup is shown, and writes to that file are refused until it can be;
+- a file the store knows existed (``companion.json`` lists the month files in
+  ``months``; backups hold copies) and that is now missing is restored the same way,
+  never taken for a fresh start;
+- a file that cannot be read (permission denied) is an error naming the file and the
+  fix: nothing is moved or restored;
+- a record that cannot be read is set aside in the quarantine file and left out;
+  everything else keeps working;
+- an import writes all its files or, if killed half-way, is completed by the next
+  store that takes the lock.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
+import errno
 import os
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pendulum
 from tinydb import TinyDB
@@ -32,22 +52,33 @@ from companion.core import clock
 from companion.core.appointments import Appointment, appointment_from_record
 from companion.core.checkins import CheckIn, checkin_from_record
 from companion.core.checklist import ChecklistDay, checklist_from_record
+from companion.core.errors import InputError
 from companion.core.hydration import HydrationDay, empty_day, hydration_from_record
+from companion.core.records import UnsafeTextError, clean_text, exact_json
 from companion.core.sessions import Session, session_from_record
 from companion.core.settings import Settings, settings_from_record
 from companion.store.atomic_storage import (
     DIR_MODE,
     AtomicJSONStorage,
+    BadEntry,
     DamagedFileError,
+    Recovered,
     StoreError,
     atomic_write_bytes,
+    describe_os_error,
+    encode_document,
     file_identity,
     parse_document,
     read_with_identity,
     remove_stale_temps,
+    replace_keeping_aside,
+    split_entries,
+    user_name,
 )
 from companion.store.backups import Backups
+from companion.store.journal import Journal
 from companion.store.process_lock import ProcessLock
+from companion.store.quarantine import Quarantine, SetAside
 
 if TYPE_CHECKING:
     from companion.core.backup import Backup
@@ -62,6 +93,11 @@ SCHEMA_VERSION = 1
 META_FILE = "companion.json"
 DAYS_DIR = "days"
 DAY_TABLES = ("checkins", "hydration", "checklist")
+_MONTH_FILE = re.compile(r"^([0-9]{4}-[0-9]{2})\.json$")
+_MONTH_KEY = re.compile(r"^[0-9]{4}-[0-9]{2}$")
+# What reading a record that breaks its types can raise (the record is set aside).
+_UNREADABLE_RECORD = (InputError, ValueError, TypeError, ArithmeticError, RecursionError)
+T = TypeVar("T")
 
 # Migrations from an older schema: {from_version: function(store)}; each brings the
 # data folder one version forward, under the lock, before anything else reads it.
@@ -114,28 +150,48 @@ class Store:
         self.data_dir = Path(data_dir).expanduser()
         self._default_goal = default_goal
         self.notices: list[str] = []
-        self._ensure_dir(self.data_dir)
+        self._said: set[str] = set()
+        self._ensure_dir(self.data_dir, mine=True)
         self.days_dir = self.data_dir / DAYS_DIR
         self.backups = Backups(self.data_dir)
+        self.quarantine = Quarantine(self.data_dir)
+        self.journal = Journal(self.data_dir)
         self._lock = ProcessLock(self.data_dir / ".lock")
         self._dbs: dict[Path, TinyDB] = {}
         self._storages: dict[Path, AtomicJSONStorage] = {}
         self._checked_schema = False
         self._meta_ensured = False
+        self._deferring = False
         self._sessions_cache: tuple[tuple[int, int, int] | None, list[Session]] | None = None
+        self._manifest_cache: tuple[tuple[int, int, int] | None, frozenset[str] | None] | None = None
 
     # ------------------------------------------------------------------ plumbing
 
     @staticmethod
-    def _ensure_dir(folder: Path) -> None:
-        """Create the folder mode 700; take away group and other access if it has any.
+    def _ensure_dir(folder: Path, mine: bool = False) -> None:
+        """Create the folder (and any missing parents) mode 700; take away group and other
+        access if it has any. With ``mine``, refuse a folder that belongs to another user.
 
         Only those bits: a folder the patient made read-only stays read-only, so
         saving reports that instead of quietly making it writable again.
         """
         try:
-            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-            mode = folder.stat().st_mode & 0o777
+            missing: list[Path] = []
+            probe = folder
+            while not probe.exists() and probe != probe.parent:
+                missing.append(probe)
+                probe = probe.parent
+            if mine and missing and probe.is_dir():
+                Store._check_owner(probe, probe.stat().st_uid, creating=folder)
+            for new in reversed(missing):  # parents too get 700 (mkdir -p would give 777 - umask)
+                with contextlib.suppress(FileExistsError):
+                    new.mkdir(mode=DIR_MODE)
+            if folder.exists() and not folder.is_dir():
+                raise FileExistsError(errno.EEXIST, "File exists", str(folder))
+            st = folder.stat()
+            if mine:
+                Store._check_owner(folder, st.st_uid)
+            mode = st.st_mode & 0o777
             if mode & 0o077:
                 os.chmod(folder, mode & 0o700)
         except FileExistsError as exc:
@@ -149,13 +205,42 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot use the data folder {folder}: {exc.strerror}") from exc
 
+    @staticmethod
+    def _check_owner(folder: Path, uid: int, creating: Path | None = None) -> None:
+        """A run as another user (root included) must not leave files the owner cannot read.
+
+        With ``creating``: root is about to make a data folder inside ``folder``; one
+        inside a user's own folder (sudo keeping HOME) would be root's, not theirs.
+        """
+        me = os.geteuid()
+        if uid == me or (creating is not None and (me != 0 or uid == 0)):
+            return
+        owner = user_name(uid)
+        if creating is not None:
+            raise StoreError(
+                f"companion runs as root and would create its data folder {creating} inside "
+                f"{folder}, which belongs to {owner}: run it as {owner}, without sudo"
+            )
+        if me == 0:
+            raise StoreError(
+                f"the data folder {folder} belongs to {owner}: companion does not run on it as root "
+                f"(what it saved would belong to root, and {owner} could not read it); "
+                f"run it as {owner}, without sudo"
+            )
+        raise StoreError(
+            f"the data folder {folder} belongs to {owner}, not {user_name(me)}: run companion as "
+            f"{owner}, or choose a folder of your own with --data-dir"
+        )
+
     def _db(self, path: Path) -> TinyDB:
         db = self._dbs.get(path)
         if db is None:
-            db = TinyDB(path, storage=AtomicJSONStorage, repair=self._repair)
+            db = TinyDB(path, storage=AtomicJSONStorage, keeper=self)
             db.default_table_name = "_unused"
             self._dbs[path] = db
-            self._storages[path] = db.storage  # type: ignore[assignment]
+            storage: AtomicJSONStorage = db.storage  # type: ignore[assignment]
+            storage.deferred = self._deferring
+            self._storages[path] = storage
         return db
 
     @property
@@ -166,6 +251,7 @@ class Store:
         db = self._db(self.meta_path)
         if not self._checked_schema:
             self._checked_schema = True
+            self._finish_interrupted_import_on_open()
             self._check_schema(db)
         return db
 
@@ -174,15 +260,65 @@ class Store:
             self._meta()  # a newer or older schema must be handled before day files are read
         return self._db(self.days_dir / f"{key}.json")
 
-    def month_keys(self) -> list[str]:
-        """Months that have a file, oldest first."""
-        if not self.days_dir.is_dir():
+    def _rel(self, path: Path) -> str:
+        return str(path.relative_to(self.data_dir))
+
+    def _notice(self, text: str) -> None:
+        """Tell the patient, once per process (the app reads the store again and again)."""
+        if text not in self._said:
+            self._said.add(text)
+            self.notices.append(text)
+
+    def present_month_keys(self) -> list[str]:
+        """Months that have a file in ``days/``, oldest first."""
+        try:
+            names = os.listdir(self.days_dir)
+        except FileNotFoundError:
             return []
-        return sorted(p.stem for p in self.days_dir.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].json"))
+        except NotADirectoryError:
+            self._notice(
+                f"{self.days_dir} is a file, not a folder: your check-ins, water and checklists "
+                "cannot be shown or saved until it is moved out of the way."
+            )
+            return []
+        except OSError as exc:
+            raise StoreError(f"cannot read the folder {self.days_dir}: {exc.strerror or exc}") from exc
+        return sorted(m.group(1) for m in map(_MONTH_FILE.match, names) if m and _real_month(m.group(1)))
+
+    def month_keys(self) -> list[str]:
+        """Months that have a file, or had one (the manifest in companion.json), oldest first.
+
+        A month in the manifest whose file is gone is read like any other: its file is
+        then restored from a backup (and the patient told), never taken as empty.
+        """
+        present = self.present_month_keys()
+        manifest = self._manifest()
+        if not manifest or (self.days_dir.exists() and not self.days_dir.is_dir()):
+            return present
+        return sorted(manifest.union(present))
+
+    def _manifest(self) -> frozenset[str] | None:
+        """The month files the store has created (``months`` in companion.json), None if not known."""
+        db = self._meta()
+        storage = self._storages[self.meta_path]
+        storage.read()
+        version = storage.identity
+        cached = self._manifest_cache
+        if cached is not None and version is not None and cached[0] == version:
+            return cached[1]
+        doc = db.table("meta").get(doc_id=1)
+        months = (doc or {}).get("months")
+        manifest = (
+            frozenset(m for m in months if isinstance(m, str) and _MONTH_KEY.match(m) and _real_month(m))
+            if isinstance(months, list)
+            else None
+        )
+        self._manifest_cache = (version, manifest)
+        return manifest
 
     def store_files(self) -> list[Path]:
         files = [self.meta_path] if self.meta_path.exists() else []
-        return files + [self.days_dir / f"{k}.json" for k in self.month_keys()]
+        return files + [self.days_dir / f"{k}.json" for k in self.present_month_keys()]
 
     @property
     def lock_timeout(self) -> float:
@@ -199,13 +335,14 @@ class Store:
         outermost = self._lock.acquire()
         try:
             if outermost:
+                self._finish_interrupted_import()
                 self._forget_caches()
                 self._remove_stale_temps()
                 self._daily_backup()
                 self._ensure_meta()
             yield
             if outermost:
-                self._back_up_new_files()
+                self._note_new_files()
         finally:
             self._lock.release()
 
@@ -223,47 +360,116 @@ class Store:
                 table._next_id = None
 
     def _remove_stale_temps(self) -> None:
-        """Under the lock nobody else is writing: any temporary file is a crash's leftover."""
+        """Under the lock nobody else is writing: any temporary file (or half-taken
+        backup) is a crash's leftover."""
         remove_stale_temps(self.data_dir)
         remove_stale_temps(self.days_dir)
+        self.backups.remove_partials()
 
     def _ensure_meta(self) -> None:
-        """Record the schema version before the first write of a fresh data folder."""
+        """Record the schema version (and which month files exist) before the first write.
+
+        A data folder from before the manifest gets one: the month files present, and
+        those its backups hold (a file lost before the upgrade is restored too).
+        """
         if self._meta_ensured:
             return
         meta = self._meta()
-        if meta.table("meta").get(doc_id=1) is None:
-            self._write_meta(meta, {})
+        doc = meta.table("meta").get(doc_id=1)
+        changes: dict[str, Any] = {}
+        if doc is None or not isinstance(doc.get("months"), list):
+            held = {
+                m.group(1)
+                for folder in self.backups.folders()
+                for m in map(_MONTH_FILE.match, _names(folder / DAYS_DIR))
+                if m
+            }
+            changes["months"] = sorted(held.union(self.present_month_keys()))
+        if doc is None or changes:
+            self._write_meta(meta, changes)
         self._meta_ensured = True
 
     def _daily_backup(self) -> None:
-        today = clock.today()
-        if self.backups.has(today):
-            return
-        files = self.store_files()
-        if not files:
-            return
-        # A backup that cannot be written must not block the patient's save; the
-        # save itself reports a full disk or read-only folder clearly.
-        with contextlib.suppress(OSError, StoreError):
-            self.backups.take(today, files)
+        """Today's backup, once a day; a backup that cannot be taken is said once a day.
 
-    def _back_up_new_files(self) -> None:
-        """Files this write created (a new month, a fresh folder) join today's backup at once.
+        It must not block the patient's save (the save itself reports a full disk or a
+        read-only folder). Files found damaged while backing up are repaired now.
+        """
+        today = clock.today()
+        try:
+            if self.backups.has(today):
+                return
+            self._restore_missing_months()  # before the backup, so that it holds them again
+            files = self.store_files()
+            if not files:
+                return
+            _, damaged = self.backups.take(today, files)
+        except (OSError, StoreError) as exc:
+            self._backup_failed(today, exc)
+            return
+        for path in damaged:
+            self._db(path)
+            with contextlib.suppress(StoreError):
+                self._storages[path].read()  # the keeper repairs it, and says so
+
+    def _restore_missing_months(self) -> None:
+        """Month files the manifest lists that are gone: restore them now (once a day, with
+        the backup), not only when someone happens to read that month."""
+        manifest = self._manifest()
+        if not manifest or not self.days_dir.is_dir():
+            return
+        for key in sorted(manifest.difference(self.present_month_keys())):
+            path = self.days_dir / f"{key}.json"
+            self._db(path)
+            with contextlib.suppress(StoreError):
+                self._storages[path].read()  # the keeper restores it, and says so
+
+    def _backup_failed(self, today: dt.date, exc: Exception) -> None:
+        root = self.backups.root
+        if root.exists() and not root.is_dir():
+            why = f"{root} is a file, not a folder; move it out of the way"
+        elif isinstance(exc, OSError):
+            why = describe_os_error(exc, root, verb="write the backup").split(": ", 1)[-1]
+            why = why.removesuffix(" Nothing was changed.").rstrip(".")
+        else:
+            why = str(exc)
+        meta = self._meta()
+        doc = meta.table("meta").get(doc_id=1) or {}
+        if doc.get("backup_problem_noticed") == today.isoformat():
+            return
+        self._notice(
+            f"today's backup could not be taken ({why}). Your changes are saved, but the newest "
+            "backup is older than today; companion will try again with each change."
+        )
+        with contextlib.suppress(StoreError, OSError):
+            self._write_meta(meta, {"backup_problem_noticed": today.isoformat()})
+
+    def _note_new_files(self) -> None:
+        """Month files this write created join the manifest and today's backup at once.
 
         Otherwise a file created after the day's backup would have no copy until
-        tomorrow, and damage to it the same day could not be repaired.
+        tomorrow, and damage to it the same day could not be repaired; and a month the
+        manifest does not list could vanish without a word.
         """
         new = [storage.path for storage in self._storages.values() if storage.created]
         if not new:
             return
         for storage in self._storages.values():
             storage.created = False
+        self._add_to_manifest(new)
         with contextlib.suppress(OSError, StoreError):
             self.backups.add(clock.today(), new)
 
+    def _add_to_manifest(self, paths: Iterable[Path]) -> None:
+        months = {p.stem for p in paths if p.parent == self.days_dir and _MONTH_KEY.match(p.stem)}
+        manifest = self._manifest() or frozenset()
+        if months - manifest:
+            self._write_meta(self._meta(), {"months": sorted(manifest | months)})
+
     def revision(self) -> tuple[Any, ...]:
         """Changes whenever any store file changes on disk (cheap: one stat each)."""
+        if self.journal.exists():
+            self._finish_interrupted_import_on_open()
         return tuple((p.name, file_identity(p)) for p in self.store_files())
 
     def refresh_if_changed(self) -> bool:
@@ -274,10 +480,111 @@ class Store:
         notices, self.notices = self.notices, []
         return notices
 
-    # ------------------------------------------------------------------ damage
+    # ------------------------------------------------------------------ interrupted imports
 
-    def _repair(self, damage: DamagedFileError) -> dict[str, Any] | None:
-        """Move a damaged file aside, restore the newest good backup, tell the patient.
+    def _finish_interrupted_import_on_open(self) -> None:
+        """At open (and when the app polls): complete an import a killed process left."""
+        if not self.journal.exists():
+            return
+        try:
+            with self.write_lock():
+                pass  # taking the lock completes it
+        except StoreError as exc:
+            self._notice(
+                f"an import was interrupted and could not be completed yet ({exc}); "
+                "what is shown may lack part of it until it is."
+            )
+
+    def _finish_interrupted_import(self) -> None:
+        """Under the lock, before anything is read: write every file of an interrupted import."""
+        if not self.journal.exists():
+            return
+        try:
+            written, problem = self.journal.replay()
+        except OSError as exc:
+            raise StoreError(
+                describe_os_error(exc, self.journal.path, verb="complete the interrupted import")
+            ) from exc
+        for path in written:
+            storage = self._storages.get(path)
+            if storage is not None:
+                storage.invalidate()
+        self._manifest_cache = None
+        self._sessions_cache = None
+        if problem:
+            self._notice(f"an interrupted import could not be completed: {problem}")
+        elif written:
+            self._notice(
+                f"an import was interrupted before it finished (the program was stopped); it has "
+                f"now been completed ({len(written)} files written)."
+            )
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """Writes inside reach the disk together at the end, or not at all.
+
+        They are kept in memory (reads see them) and then committed: every file is
+        encoded first (a value that cannot be written fails here, before anything
+        changed), several files go through the journal.
+        """
+        with self.write_lock():
+            if self._deferring:
+                yield
+                return
+            self._deferring = True
+            for storage in self._storages.values():
+                storage.deferred = True
+            try:
+                yield
+                self._commit()
+            except BaseException:
+                for path, storage in self._storages.items():
+                    if storage.pending:
+                        storage.invalidate()
+                        self._dbs[path].clear_cache()
+                self._sessions_cache = None
+                self._manifest_cache = None
+                raise
+            finally:
+                self._deferring = False
+                for storage in self._storages.values():
+                    storage.deferred = False
+
+    def _commit(self) -> None:
+        new_months = [s.path for s in self._storages.values() if s.pending and not s.path.exists()]
+        self._add_to_manifest(new_months)  # in the same commit: a new month is never unlisted
+        dirty = [s for s in self._storages.values() if s.pending]
+        if not dirty:
+            return
+        payloads = [(s, s.encode(s.pending_data), s.pending_data) for s in dirty]
+        if len(dirty) == 1:
+            storage, payload, data = payloads[0]
+            storage.flush(payload, data)
+            return
+        try:
+            self.journal.write({s.path: data for s, _, data in payloads})
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                self.journal.done()
+            raise StoreError(describe_os_error(exc, self.journal.path)) from exc
+        for i, (storage, payload, data) in enumerate(payloads):
+            try:
+                storage.flush(payload, data)
+            except StoreError as exc:
+                if i == 0:
+                    with contextlib.suppress(OSError):
+                        self.journal.done()
+                    raise
+                raise StoreError(
+                    f"{exc} The import was written in part; it is recorded in full and the next "
+                    "companion command will complete it once saving works again."
+                ) from exc
+        self.journal.done()
+
+    # ------------------------------------------------------------------ damage (the keeper)
+
+    def repair(self, damage: DamagedFileError) -> Recovered:
+        """Replace a damaged file by its newest good backup, keep it aside, tell the patient.
 
         Under the cross-process lock, and only if the file is still damaged once we
         hold it: two processes finding the same damage must not both move files
@@ -289,47 +596,211 @@ class Store:
             try:
                 found = read_with_identity(path)
                 if found is None:
-                    return None  # another process moved it aside and had no backup
-                return parse_document(path, found[0])
+                    return self.missing(path)
+                data = parse_document(path, found[0])
             except DamagedFileError as still:
                 return self._repair_locked(still)
+            clean, bad = split_entries(data)
+            return self.set_aside(path, found[0], bad) if bad else Recovered(clean)
 
-    def _repair_locked(self, damage: DamagedFileError) -> dict[str, Any] | None:
+    def _replacement(self, path: Path) -> tuple[str | None, bytes]:
+        """The newest good backup of a file (its folder name and bytes), else an empty file."""
+        found = self.backups.newest_good_copy(path.relative_to(self.data_dir))
+        if found is None:
+            return None, b"{}"
+        return found[0].name, found[1]
+
+    def _repair_locked(self, damage: DamagedFileError) -> Recovered:
         path = damage.path
+        rel = self._rel(path)
         stamp = pendulum.now().format("YYYYMMDDTHHmmss")
         aside = path.with_name(f"{path.name}.damaged-{stamp}")
         n = 1
         while aside.exists():
             n += 1
             aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+        source, raw = self._replacement(path)
+        restored: dict[str, Any] = split_entries(parse_document(path, raw))[0] if source else {}
         try:
-            os.replace(path, aside)
+            replace_keeping_aside(path, raw, aside)
         except OSError as exc:
-            raise StoreError(
-                f"{path} is damaged ({damage.reason}) and could not be moved aside: {exc.strerror}"
-            ) from exc
-        rel = path.relative_to(self.data_dir)
-        found = self.backups.newest_good_copy(rel)
-        if found is None:
-            self.notices.append(
+            why = describe_os_error(exc, path, verb="write the repaired file").split(": ", 1)[-1]
+            why = why.removesuffix(" Nothing was changed.").rstrip(".")
+            refusal = (
+                f"{rel} is damaged ({damage.reason}) and could not be repaired: {why}. Nothing was "
+                "moved; changes to it cannot be saved until it is repaired (companion tries again "
+                "each time it starts)"
+            )
+            shown = f"the backup from {source} is shown meanwhile" if source else "its records are left out"
+            self._notice(f"{refusal}; {shown}.")
+            return Recovered(restored, refuse_writes=refusal + ".")
+        if source is None:
+            self._notice(
                 f"{rel} was damaged ({damage.reason}); it is kept as {aside} and no backup "
                 "of it exists, so that part of your data starts empty."
             )
-            return None
-        folder, raw = found
+        else:
+            self._notice(
+                f"{rel} was damaged ({damage.reason}); it is kept as {aside} and the backup "
+                f"from {source} was restored (changes made after that are missing)."
+            )
+        return Recovered(restored)
+
+    def _should_exist(self, path: Path) -> bool:
+        """Whether a file that is not there was there before (then it is damage, not a fresh start)."""
+        if path == self.meta_path:
+            # Every write records companion.json first: month files or a backup of it say it existed.
+            return bool(self.present_month_keys()) or self.backups.holds(Path(META_FILE))
+        manifest = self._manifest()
+        if manifest is not None:
+            return path.stem in manifest
+        return self.backups.holds(path.relative_to(self.data_dir))
+
+    def missing(self, path: Path) -> Recovered:
+        """A store file is not there: a fresh start, or a file that existed and is gone."""
+        folder = path.parent
+        if (folder.exists() and not folder.is_dir()) or not self._should_exist(path):
+            return Recovered(None)  # a fresh start (or days/ is a file: said where it is listed)
+        with self._lock:
+            if path.exists():
+                return Recovered(None, retry=True)  # another process restored it meanwhile
+            rel = self._rel(path)
+            source, raw = self._replacement(path)
+            restored: dict[str, Any] = split_entries(parse_document(path, raw))[0] if source else {}
+            try:
+                folder.mkdir(mode=DIR_MODE, exist_ok=True)  # the whole days/ folder may be gone
+                atomic_write_bytes(path, raw)
+            except OSError as exc:
+                why = describe_os_error(exc, path, verb="restore it").split(": ", 1)[-1]
+                refusal = f"{rel} is missing and could not be restored: {why}"
+                shown = f"the backup from {source} is shown meanwhile" if source else "it is shown empty"
+                self._notice(f"{refusal} ({shown}).")
+                return Recovered(restored, refuse_writes=refusal)
+            if source is None:
+                self._notice(
+                    f"{rel} is missing (it existed before) and no backup of it exists, so that "
+                    "part of your data starts empty."
+                )
+            else:
+                self._notice(
+                    f"{rel} is missing (it existed before); the backup from {source} was restored "
+                    "(changes made after that are missing)."
+                )
+            return Recovered(restored)
+
+    # ------------------------------------------------------------------ records set aside
+
+    def set_aside(self, path: Path, raw: bytes, bad: list[BadEntry]) -> Recovered:
+        """Entries of a file that are not records at all: into the quarantine, out of the file."""
+        rel = self._rel(path)
+        entries = [SetAside(rel, b.table, b.key, b.value, b.reason) for b in bad]
+        clean = split_entries(parse_document(path, raw))[0]
         try:
-            atomic_write_bytes(path, raw)
+            with self._lock:
+                found = read_with_identity(path)
+                if found is None or found[0] != raw:
+                    return Recovered(None, retry=True)  # changed meanwhile: read it again
+                self.quarantine.add(entries)
+                atomic_write_bytes(path, encode_document(clean))
         except (OSError, StoreError) as exc:
-            raise StoreError(
-                f"{path} was damaged and is kept as {aside}; the backup from {folder.name} "
-                f"could not be restored: {exc}"
-            ) from exc
-        self.notices.append(
-            f"{rel} was damaged ({damage.reason}); it is kept as {aside} and the backup "
-            f"from {folder.name} was restored (changes made after that are missing)."
+            refusal = self._not_set_aside(entries, exc)
+            return Recovered(clean, refuse_writes=refusal)
+        for entry in entries:
+            self._said_set_aside(entry)
+        return Recovered(clean)
+
+    def _parse_each(
+        self,
+        path: Path,
+        table: str,
+        docs: Iterable[Document],
+        convert: Callable[[Any, str], T],
+        what: str,
+    ) -> list[T]:
+        """Read stored records; one that breaks its types is set aside, the rest returned.
+
+        A record whose only fault is its text (a control character, a lone surrogate:
+        possible in what an older companion imported) stays in view with that text
+        cleaned: setting aside a check-in would hide its alerts. Its original is kept.
+        """
+        found: list[T] = []
+        bad: list[tuple[Document, Exception, dict[str, Any] | None]] = []
+        for doc in docs:
+            label = f"stored {what} {doc.doc_id}"
+            try:
+                found.append(convert(dict(doc), label))
+            except UnsafeTextError as exc:
+                fixed = clean_text(dict(doc))
+                try:
+                    found.append(convert(fixed, label))
+                except _UNREADABLE_RECORD as still:
+                    bad.append((doc, still, None))
+                else:
+                    bad.append((doc, exc, fixed))
+            except _UNREADABLE_RECORD as exc:
+                bad.append((doc, exc, None))
+        if bad:
+            self._set_aside_records(path, table, bad, what)
+        return found
+
+    def _set_aside_records(
+        self, path: Path, table: str, bad: list[tuple[Document, Exception, dict[str, Any] | None]], what: str
+    ) -> None:
+        """Each bad record into the quarantine file (flushed), then out of its file, or, for
+        one whose text was cleaned, replaced there by the cleaned record."""
+        rel = self._rel(path)
+        entries = [
+            SetAside(rel, table, str(doc.doc_id), dict(doc), _reason(exc, what)) for doc, exc, _ in bad
+        ]
+        replacements = {str(doc.doc_id): fixed for doc, _, fixed in bad}
+        try:
+            with self._lock:
+                storage = self._storages[path]
+                data = storage.read() or {}
+                rows = data.get(table, {})
+                # Still there as it was (compared as text: a NaN is not == itself)?
+                still = [e for e in entries if e.key in rows and _same(rows[e.key], e.value)]
+                if still:
+                    self.quarantine.add(still)
+                    cleaned = {name: dict(docs) for name, docs in data.items()}
+                    for entry in still:
+                        fixed = replacements.get(str(entry.key))
+                        if fixed is None:
+                            cleaned[table].pop(str(entry.key), None)
+                        else:
+                            cleaned[table][str(entry.key)] = fixed
+                    storage.write(cleaned)
+                    self._dbs[path].clear_cache()
+        except (OSError, StoreError) as exc:
+            self._not_set_aside(entries, exc)
+            return
+        for entry in still:  # the others changed meanwhile: they are read again next time
+            if replacements.get(str(entry.key)) is None:
+                self._said_set_aside(entry)
+            else:
+                self._notice(
+                    f"{_describe(entry)} in {entry.file} had text that cannot be shown or saved "
+                    f"({entry.reason}); it was taken out and the record kept. The record as it was "
+                    f"is in {self.quarantine.path}."
+                )
+
+    def _said_set_aside(self, entry: SetAside) -> None:
+        self._notice(
+            f"{_describe(entry)} in {entry.file} could not be read ({entry.reason}); it was set "
+            f"aside, as it was, in {self.quarantine.path} and is left out. Everything else is as before."
         )
-        data: dict[str, Any] = json.loads(raw)
-        return data
+
+    def _not_set_aside(self, entries: list[SetAside], exc: Exception) -> str:
+        why = str(exc)
+        for entry in entries:
+            self._notice(
+                f"{_describe(entry)} in {entry.file} could not be read ({entry.reason}) and could not "
+                f"be set aside ({why}); it is left out, and kept in the file."
+            )
+        return (
+            f"{entries[0].file} holds a record that could not be read nor set aside ({why}); "
+            "nothing was saved"
+        )
 
     # ------------------------------------------------------------------ schema
 
@@ -338,8 +809,12 @@ class Store:
         if doc is None:
             return None
         version = doc.get("schema_version", SCHEMA_VERSION)
-        if not isinstance(version, int) or isinstance(version, bool):
-            raise StoreError(f"{self.meta_path} has an unreadable schema version {version!r}")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+            # An unreadable version is a damaged record: set aside (with the settings in
+            # it, kept in the quarantine file), the folder then starts with fresh settings.
+            problem = InputError("schema_version", f"must be a whole number; found {version!r}")
+            self._set_aside_records(self.meta_path, "meta", [(doc, problem, None)], "settings record")
+            return None
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"the data in {self.data_dir} was written by a newer companion "
@@ -380,6 +855,9 @@ class Store:
     def _write_meta(self, db: TinyDB, changes: dict[str, Any]) -> None:
         table = db.table("meta")
         current = dict(table.get(doc_id=1) or {"schema_version": SCHEMA_VERSION})
+        version = current.get("schema_version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+            current["schema_version"] = SCHEMA_VERSION  # an unreadable one was set aside
         current.update(changes)
         table.upsert(Document(current, doc_id=1))
 
@@ -410,9 +888,9 @@ class Store:
         cached = self._sessions_cache
         if cached is not None and version is not None and cached[0] == version:
             return list(cached[1])
-        sessions = [session_from_record(dict(d), "stored session") for d in table.all()]
+        sessions = self._parse_each(self.meta_path, "sessions", table.all(), session_from_record, "session")
         sessions.sort(key=lambda s: s.started_at.timestamp())
-        self._sessions_cache = (version, sessions)
+        self._sessions_cache = (storage.identity, sessions)
         return list(sessions)
 
     def add_session(self, session: Session) -> None:
@@ -435,6 +913,9 @@ class Store:
     def _records(self, table: str) -> list[dict[str, Any]]:
         return [dict(d) for d in self._meta().table(table).all()]
 
+    def _parsed(self, table: str, convert: Callable[[Any, str], T], what: str) -> list[T]:
+        return self._parse_each(self.meta_path, table, self._meta().table(table).all(), convert, what)
+
     def _add_record(self, table: str, record: dict[str, Any]) -> None:
         with self.write_lock():  # which records the schema version first
             self._meta().table(table).insert(record)
@@ -448,7 +929,7 @@ class Store:
             return bool(ids)
 
     def appointments(self) -> list[Appointment]:
-        found = [appointment_from_record(r, "stored appointment") for r in self._records("appointments")]
+        found = self._parsed("appointments", appointment_from_record, "appointment")
         return sorted(found, key=lambda a: a.at.timestamp())
 
     def add_appointment(self, appointment: Appointment) -> None:
@@ -460,7 +941,7 @@ class Store:
     def exercises(self) -> list[Exercise]:
         from companion.core.exercises import exercise_from_record
 
-        return [exercise_from_record(r, "stored exercise") for r in self._records("exercises")]
+        return self._parsed("exercises", exercise_from_record, "exercise")
 
     def add_exercise(self, exercise: Exercise) -> None:
         self._add_record("exercises", exercise.to_record())
@@ -471,7 +952,7 @@ class Store:
     def questions(self) -> list[Question]:
         from companion.core.questions import question_from_record
 
-        found = [question_from_record(r, "stored question") for r in self._records("questions")]
+        found = self._parsed("questions", question_from_record, "question")
         return sorted(found, key=lambda q: q.asked_at.timestamp())
 
     def add_question(self, question: Question) -> None:
@@ -530,14 +1011,12 @@ class Store:
     def intake_between(self, first: dt.date, last: dt.date) -> list[Intake]:
         from companion.core.intake import intake_from_record
 
-        present = set(self.month_keys())
         lo, hi = _doc_id(first) * 1000, _doc_id(last) * 1000 + 999
         found = []
-        for key in _months_between(first, last):
-            if key in present:
-                for doc in self._month(key).table("intake").all():
-                    if lo <= doc.doc_id <= hi:
-                        found.append(intake_from_record(dict(doc), f"stored intake {key}"))
+        for key in self._months_with_files(first, last):
+            path = self.days_dir / f"{key}.json"
+            docs = [d for d in self._month(key).table("intake").all() if lo <= d.doc_id <= hi]
+            found.extend(self._parse_each(path, "intake", docs, intake_from_record, "intake entry"))
         return sorted(found, key=lambda i: i.at.timestamp())
 
     def all_intake(self) -> list[Intake]:
@@ -550,22 +1029,33 @@ class Store:
 
     # ------------------------------------------------------------------ day records
 
-    def _day_doc(self, table: str, day: dt.date) -> dict[str, Any] | None:
-        path = self.days_dir / f"{_month_key(day)}.json"
-        if not path.exists() and path not in self._dbs:
+    def _months_with_files(self, first: dt.date, last: dt.date) -> list[str]:
+        """The months from ``first`` to ``last`` that have (or had) a file."""
+        known = set(self.month_keys())
+        return [key for key in _months_between(first, last) if key in known]
+
+    def _day_doc(self, table: str, day: dt.date) -> Document | None:
+        key = _month_key(day)
+        path = self.days_dir / f"{key}.json"
+        if path not in self._dbs and not path.exists() and key not in (self._manifest() or ()):
+            return None  # a month never written: nothing to read (nothing to restore either)
+        doc = self._month(key).table(table).get(doc_id=_doc_id(day))
+        return doc if isinstance(doc, Document) else None
+
+    def _day_record(self, table: str, day: dt.date, convert: Callable[[Any, str], T], what: str) -> T | None:
+        doc = self._day_doc(table, day)
+        if doc is None:
             return None
-        doc = self._month(_month_key(day)).table(table).get(doc_id=_doc_id(day))
-        return None if doc is None else dict(doc)
+        found = self._parse_each(self.days_dir / f"{_month_key(day)}.json", table, [doc], convert, what)
+        return found[0] if found else None
 
     def _put_day_doc(self, table: str, day: dt.date, record: dict[str, Any]) -> None:
         self._ensure_dir(self.days_dir)
         self._month(_month_key(day)).table(table).upsert(Document(record, doc_id=_doc_id(day)))
 
     def hydration_day(self, day: dt.date) -> HydrationDay:
-        doc = self._day_doc("hydration", day)
-        if doc is None:
-            return empty_day(day, self.settings().default_goal)
-        return hydration_from_record(doc, f"stored hydration {day}")
+        found = self._day_record("hydration", day, hydration_from_record, "water day")
+        return found if found is not None else empty_day(day, self.settings().default_goal)
 
     def update_hydration(self, day: dt.date, change: Callable[[HydrationDay], HydrationDay]) -> HydrationDay:
         """Apply a core rule to a day's hydration under the lock (read-modify-write)."""
@@ -581,8 +1071,7 @@ class Store:
             return self.update_hydration(day, lambda h: h.with_goal(goal))
 
     def checkin_for(self, day: dt.date) -> CheckIn | None:
-        doc = self._day_doc("checkins", day)
-        return None if doc is None else checkin_from_record(doc, f"stored check-in {day}")
+        return self._day_record("checkins", day, checkin_from_record, "check-in")
 
     def save_checkin(self, checkin: CheckIn) -> None:
         """Store a day's check-in, replacing any earlier one for that day."""
@@ -590,10 +1079,8 @@ class Store:
             self._put_day_doc("checkins", checkin.date, checkin.to_record())
 
     def checklist_day(self, day: dt.date) -> ChecklistDay:
-        doc = self._day_doc("checklist", day)
-        if doc is None:
-            return ChecklistDay(day)
-        return checklist_from_record(doc, f"stored checklist {day}")
+        found = self._day_record("checklist", day, checklist_from_record, "checklist day")
+        return found if found is not None else ChecklistDay(day)
 
     def update_checklist(self, day: dt.date, change: Callable[[ChecklistDay], ChecklistDay]) -> ChecklistDay:
         with self.write_lock():
@@ -606,21 +1093,23 @@ class Store:
         checkins: list[CheckIn] = []
         hydration: list[HydrationDay] = []
         checklist: list[ChecklistDay] = []
-        present = set(self.month_keys())
         lo, hi = _doc_id(first), _doc_id(last)
-        for key in _months_between(first, last):
-            if key not in present:
-                continue
+        for key in self._months_with_files(first, last):
             db = self._month(key)
-            for doc in db.table("checkins").all():
-                if lo <= doc.doc_id <= hi:
-                    checkins.append(checkin_from_record(dict(doc), f"stored check-in {key}"))
-            for doc in db.table("hydration").all():
-                if lo <= doc.doc_id <= hi:
-                    hydration.append(hydration_from_record(dict(doc), f"stored hydration {key}"))
-            for doc in db.table("checklist").all():
-                if lo <= doc.doc_id <= hi:
-                    checklist.append(checklist_from_record(dict(doc), f"stored checklist {key}"))
+            path = self.days_dir / f"{key}.json"
+
+            def within(table: str) -> list[Document]:
+                return [d for d in db.table(table).all() if lo <= d.doc_id <= hi]  # noqa: B023
+
+            checkins += self._parse_each(
+                path, "checkins", within("checkins"), checkin_from_record, "check-in"
+            )
+            hydration += self._parse_each(
+                path, "hydration", within("hydration"), hydration_from_record, "water day"
+            )
+            checklist += self._parse_each(
+                path, "checklist", within("checklist"), checklist_from_record, "checklist day"
+            )
         return DayRecords(checkins, hydration, checklist)
 
     def first_day(self) -> dt.date | None:
@@ -639,6 +1128,19 @@ class Store:
             candidates.append(clock.to_local(sessions[0].started_at).date())
         return min(candidates) if candidates else None
 
+    def last_day(self, upto: dt.date) -> dt.date | None:
+        """The latest day up to ``upto`` with any day record (check-in, water, checklist)."""
+        limit = _doc_id(upto)
+        for key in reversed(self.month_keys()):
+            if int(key.replace("-", "")) * 100 > limit:
+                continue
+            db = self._month(key)
+            ids = [d.doc_id for t in DAY_TABLES for d in db.table(t).all() if d.doc_id <= limit]
+            if ids:
+                last = max(ids)
+                return dt.date(last // 10000, last // 100 % 100, last % 100)
+        return None
+
     def latest_checkin(self, before: dt.date | None = None) -> CheckIn | None:
         """The check-in of the latest day (before ``before`` when given)."""
         limit = _doc_id(before) if before is not None else None
@@ -646,10 +1148,14 @@ class Store:
             if limit is not None and int(key.replace("-", "")) * 100 > limit:
                 continue
             docs = self._month(key).table("checkins").all()
-            eligible = [d for d in docs if limit is None or d.doc_id < limit]
-            if eligible:
-                doc = max(eligible, key=lambda d: d.doc_id)
-                return checkin_from_record(dict(doc), f"stored check-in {key}")
+            eligible = sorted(
+                (d for d in docs if limit is None or d.doc_id < limit), key=lambda d: d.doc_id, reverse=True
+            )
+            path = self.days_dir / f"{key}.json"
+            for doc in eligible:  # the latest one that can be read (one that cannot is set aside)
+                found = self._parse_each(path, "checkins", [doc], checkin_from_record, "check-in")
+                if found:
+                    return found[0]
         return None
 
     # ------------------------------------------------------------------ bulk
@@ -681,6 +1187,9 @@ class Store:
         Sessions, check-ins and the id-keyed lists are matched by id; a check-in for a
         day that already has a different one wins only if it was recorded later.
         Hydration keeps the larger count of the two; checklist days are merged.
+
+        All or nothing: every file is written at the end, together (a process killed
+        half-way leaves a journal the next store completes).
         """
         sessions, checkins, hydration, checklist = (
             backup.sessions,
@@ -688,7 +1197,7 @@ class Store:
             backup.hydration,
             backup.checklist,
         )
-        with self.write_lock():
+        with self.all_or_nothing():
             meta = self._meta()
             if meta.table("meta").get(doc_id=1) is None:
                 self._write_meta(meta, {})
@@ -704,8 +1213,11 @@ class Store:
                     meta.table(table).insert_multiple(fresh)
                 extra += len(fresh)
             if backup.intake:
-                first = min(i.date for i in backup.intake)
-                last = max(i.date for i in backup.intake)
+                # An entry's day is taken in the zone of the day: look two days wider, so
+                # entries stored while in another zone are still recognised.
+                slack = dt.timedelta(days=2)
+                first = min(i.date for i in backup.intake) - slack
+                last = max(i.date for i in backup.intake) + slack
                 known_intake = {i.id for i in self.intake_between(first, last)}
                 fresh_intake = [item for item in backup.intake if item.id not in known_intake]
                 self._insert_intake(fresh_intake)
@@ -729,8 +1241,8 @@ class Store:
                     queue("checkins", c.date, c.to_record())
                     counts["checkins"] += 1
             for h in hydration:
-                mine_h = self._day_doc("hydration", h.date)
-                if mine_h is None or h.glasses > mine_h.get("glasses", 0):
+                mine_h = self._day_record("hydration", h.date, hydration_from_record, "water day")
+                if mine_h is None or h.glasses > mine_h.glasses:
                     queue("hydration", h.date, h.to_record())
                     counts["hydration"] += 1
             for day_list in checklist:
@@ -744,3 +1256,58 @@ class Store:
             for key, tables in by_month.items():
                 self._bulk_upsert(key, tables)
             return ImportCounts(sessions=len(new_sessions), other=extra, **counts)
+
+
+def _real_month(key: str) -> bool:
+    """'2026-10' yes; '2026-13' (a file someone put there) no: it would break date arithmetic."""
+    year, month = int(key[:4]), int(key[5:])
+    return clock.EARLIEST.year <= year <= clock.LATEST.year and 1 <= month <= 12
+
+
+def _same(a: Any, b: Any) -> bool:
+    return bool(a == b) or exact_json(a) == exact_json(b)
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+_RECORD_NAMES = {
+    "checkins": "the check-in",
+    "hydration": "the water record",
+    "checklist": "the checklist",
+    "intake": "an intake entry",
+    "sessions": "a session",
+    "appointments": "an appointment",
+    "exercises": "an exercise",
+    "questions": "a question",
+    "meta": "the settings record",
+}
+
+
+def _describe(entry: SetAside) -> str:
+    """Which record, in words: 'the check-in of 2026-11-21', 'a session (record 3)'."""
+    if entry.key is None:
+        return f"the table {entry.table[:40]!r}"
+    name = _RECORD_NAMES.get(entry.table, f"a record of {entry.table[:40]!r}")
+    key = entry.key
+    if entry.table in DAY_TABLES and len(key) == 8 and key.isdigit():
+        return f"{name} of {key[:4]}-{key[4:6]}-{key[6:]}"
+    if entry.table == "intake" and len(key) == 11 and key.isdigit():
+        return f"{name} of {key[:4]}-{key[4:6]}-{key[6:8]}"
+    return f"{name} (record {key[:20]})"
+
+
+def _reason(exc: Exception, what: str) -> str:
+    """Why a stored record could not be read, naming its field (without the record label)."""
+    if isinstance(exc, InputError):
+        prefix = f"stored {what} "
+        name = exc.field
+        if name.startswith(prefix):  # "stored check-in 20261005.soreness" -> "soreness"
+            rest = name[len(prefix) :]
+            name = rest.split(".", 1)[1] if "." in rest else "the record"
+        return f"{name}: {exc.message}"
+    return f"{type(exc).__name__}: {str(exc)[:120]}"

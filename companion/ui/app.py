@@ -149,9 +149,10 @@ class CompanionApp(App[int]):
         self._show_notices()
 
     def _show_notices(self) -> None:
-        """What the store repaired (a damaged file moved aside, a backup restored)."""
+        """What the store found and did: a damaged file repaired, a record set aside, a
+        backup that could not be taken, an interrupted import completed."""
         for notice in self.store.take_notices():
-            self.notify(notice, title="Your data was repaired", severity="warning", timeout=20)
+            self.notify(notice, title="About your data", severity="warning", timeout=20)
 
     def tick(self) -> None:
         """Once a second: recompute the countdowns from the clock; nothing else re-renders."""

@@ -21,7 +21,7 @@ from companion.core.history import HistoryRow
 from companion.core.intake import Intake
 from companion.core.protocol import Protocol
 from companion.core.sessions import Session
-from companion.queries import load_history
+from companion.queries import history_end, load_history
 from companion.store import Store
 from companion.ui.messages import OpenCheckin
 from companion.ui.widgets.chart import Band, RecoveryChart, SessionSeries
@@ -205,7 +205,8 @@ class HistoryScreen(Screen[None]):
         """The recent weeks first (shown at once), then older years in chunks."""
         worker = get_current_worker()
         total = len(self.protocol.checklist)
-        last = today = clock.today()
+        today = clock.today()
+        last = history_end(self.store)  # a day recorded in a zone ahead of this one too
         first_day = self.store.first_day() or last
         exercises = self.store.exercises()
         labels = {flag.id: flag.label for flag in self.protocol.red_flags}
