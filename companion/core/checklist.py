@@ -8,7 +8,8 @@ from typing import Any
 
 from companion.core.errors import InputError
 from companion.core.protocol import Protocol
-from companion.core.records import require_day
+from companion.core.records import MAX_ID, require_day
+from companion.core.text import check_text, shown
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class ChecklistDay:
 def validate_item(protocol: Protocol, item_id: str, field: str = "item") -> str:
     if protocol.checklist_item(item_id) is None:
         known = ", ".join(item.id for item in protocol.checklist)
-        raise InputError(field, f"unknown checklist item {item_id!r}; known: {known}")
+        raise InputError(field, f"unknown checklist item {shown(item_id)}; known: {known}")
     return item_id
 
 
@@ -50,4 +51,6 @@ def checklist_from_record(data: dict[str, Any], where: str = "checklist") -> Che
     done = data.get("done", [])
     if not isinstance(done, list) or not all(isinstance(i, str) and i for i in done):
         raise InputError(f"{where}.done", "must be a list of checklist item ids")
+    for i, item_id in enumerate(done):
+        check_text(item_id, f"{where}.done[{i}]", limit=2 * MAX_ID, strip=False)
     return ChecklistDay(day, frozenset(done))

@@ -11,7 +11,9 @@ from companion.core import clock
 from companion.core.errors import InputError
 from companion.core.ids import new_id
 from companion.core.records import require_id, require_object, require_text, require_timestamp
-from companion.core.sessions import validate_text
+from companion.core.text import check_text
+
+MAX_QUESTION = 1000
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Question:
 
 
 def new_question(text: str) -> Question:
-    cleaned = validate_text(text, "QUESTION", 1000)
+    cleaned = check_text(text, "QUESTION", limit=MAX_QUESTION)
     if not cleaned:
         raise InputError("QUESTION", "is empty; write the question in quotes")
     return Question(new_id()[:8], cleaned, clock.now())
@@ -46,7 +48,7 @@ def question_from_record(data: Any, where: str = "question") -> Question:
     done = require_timestamp(record, "done_at", where) if record.get("done_at") is not None else None
     return Question(
         require_id(record, where),
-        require_text(record, "text", where, default=None),
+        require_text(record, "text", where, default=None, limit=MAX_QUESTION),
         require_timestamp(record, "asked_at", where),
         done,
     )

@@ -9,6 +9,9 @@ from pendulum import DateTime
 
 from companion.core import clock
 from companion.core.errors import InputError
+from companion.core.text import MAX_TEXT, check_text, shown
+
+MAX_ID = 100
 
 
 def require_object(data: Any, where: str) -> dict[str, Any]:
@@ -21,18 +24,24 @@ def require_id(data: dict[str, Any], where: str) -> str:
     value = data.get("id")
     if not isinstance(value, str) or not value:
         raise InputError(f"{where}.id", "must be a non-empty text id")
-    return value
+    return check_text(value, f"{where}.id", limit=MAX_ID, strip=False)
 
 
 def require_text(
-    data: dict[str, Any], key: str, where: str, default: str | None = "", limit: int = 2000
+    data: dict[str, Any],
+    key: str,
+    where: str,
+    default: str | None = "",
+    limit: int = MAX_TEXT,
+    *,
+    multiline: bool = False,
 ) -> str:
+    """A text field of a record: no control characters (newlines and tabs only in a note,
+    ``multiline``), as the CLI and the forms refuse them."""
     value = data.get(key, default)
     if not isinstance(value, str) or (default is None and not value):
         raise InputError(f"{where}.{key}", "must be text")
-    if len(value) > limit:
-        raise InputError(f"{where}.{key}", f"is {len(value)} characters long; at most {limit} fit")
-    return value
+    return check_text(value, f"{where}.{key}", multiline=multiline, limit=limit, strip=False)
 
 
 def require_day(data: dict[str, Any], key: str, where: str) -> dt.date:
@@ -50,6 +59,6 @@ def require_timestamp(data: dict[str, Any], key: str, where: str) -> DateTime:
     try:
         moment = clock.parse_stored(value)
     except (ValueError, TypeError):
-        raise InputError(f"{where}.{key}", f"{value!r} is not a timestamp") from None
+        raise InputError(f"{where}.{key}", f"{shown(value)} is not a timestamp") from None
     clock.check_range(moment.date(), f"{where}.{key}")
     return moment

@@ -12,9 +12,10 @@ from companion.core.errors import InputError
 from companion.core.ids import new_id
 from companion.core.protocol import INTENSITIES
 from companion.core.records import require_id, require_object, require_text, require_timestamp
+from companion.core.text import check_note, check_text, shown
 
 MAX_AREAS = 20
-MAX_TEXT = 2000
+MAX_AREA = 100
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,7 @@ class Session:
 def validate_intensity(value: str, field: str = "--intensity") -> str:
     cleaned = value.strip().lower()
     if cleaned not in INTENSITIES:
-        raise InputError(field, f"must be one of {', '.join(INTENSITIES)}; got {value!r}")
-    return cleaned
-
-
-def validate_text(value: str, field: str, limit: int = MAX_TEXT) -> str:
-    cleaned = value.strip()
-    if len(cleaned) > limit:
-        raise InputError(field, f"is {len(cleaned)} characters long; at most {limit} fit")
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in cleaned):
-        raise InputError(field, "contains control characters")
+        raise InputError(field, f"must be one of {', '.join(INTENSITIES)}; got {shown(value)}")
     return cleaned
 
 
@@ -67,7 +59,7 @@ def new_session(
         raise InputError(
             "--at", f"{timefmt.dated(when)} is in the future; record a session once it has happened"
         )
-    cleaned_areas = tuple(a for a in (validate_text(x, "--area", 100) for x in areas) if a)
+    cleaned_areas = tuple(a for a in (check_text(x, "--area", limit=MAX_AREA) for x in areas) if a)
     if len(cleaned_areas) > MAX_AREAS:
         raise InputError("--area", f"at most {MAX_AREAS} areas per session")
     return Session(
@@ -75,7 +67,7 @@ def new_session(
         started_at=clock.to_local(when),
         intensity=validate_intensity(intensity),
         areas=cleaned_areas,
-        note=validate_text(note, "--note"),
+        note=check_note(note, "--note"),
     )
 
 
@@ -90,7 +82,9 @@ def session_from_record(data: dict[str, Any], where: str = "session") -> Session
     areas = data.get("areas", [])
     if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
         raise InputError(f"{where}.areas", "must be a list of texts")
-    note = require_text(data, "note", where)
+    for i, area in enumerate(areas):
+        check_text(area, f"{where}.areas[{i}]", limit=MAX_AREA, strip=False)
+    note = require_text(data, "note", where, multiline=True)
     known = {"id", "started_at", "intensity", "areas", "note"}
     return Session(
         id=sid,
