@@ -87,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="a backup or a report for your clinician")
     export.add_argument("--format", default="json", metavar="json|csv|md|ics")
-    export.add_argument("--output", metavar="FILE", help="write to FILE (default: print)")
+    export.add_argument(
+        "--output", metavar="FILE", help="write to FILE, a regular file (default, or -: print it)"
+    )
 
     imp = commands.add_parser("import", help="restore a json export (importing twice adds nothing)")
     imp.add_argument("file", metavar="FILE")
