@@ -476,6 +476,11 @@ def test_input_to_blame_is_exit_2_with_a_short_quote(tmp_path: Path, data_dir: P
         (("session", "add", "--at", "x" * 100_000), "--at"),
         (("session", "add", "--note", "n" * 100_000), "--note"),
         (("export", "--format", "f" * 100_000), "--format"),
+        (("--data-dir", str(tmp_path / ("d" * 5000)), "status"), "--data-dir"),  # too long for any disk
+        (("export", "--output", str(tmp_path / ("o" * 300))), "--output"),
+        (("import", str(tmp_path / ("i" * 5000))), "FILE"),
+        (("z" * 100_000,), "COMMAND"),  # argparse's own refusals quote too
+        (("status", "--bogus", "z" * 100_000), "unrecognized arguments"),
     ]
     for args, field in cases:
         result = run_cli(*args, data_dir=data_dir)

@@ -12,7 +12,7 @@ from pendulum import DateTime
 from companion import queries
 from companion.cli import render
 from companion.cli.context import Context
-from companion.cli.main import EXIT_OK, UsageError, print_json
+from companion.cli.main import EXIT_OK, UsageError, path_argument, print_json
 from companion.core import clock, timefmt
 from companion.core.appointments import new_appointment, upcoming
 from companion.core.backup import Backup, build_export, parse_export_text
@@ -219,8 +219,9 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
 
         payload = render_ics(ctx.protocol, ctx.store.sessions(), now, _calendar_appointments(ctx))
     if args.output is not None and args.output != "-":
-        written = _write_output(Path(args.output).expanduser(), payload, ctx.store.data_dir)
-        via = f" (through the link {args.output})" if written != Path(args.output).expanduser() else ""
+        named = path_argument(args.output, "--output")
+        written = _write_output(named, payload, ctx.store.data_dir)
+        via = f" (through the link {args.output})" if written != named else ""
         print(f"Wrote {fmt} export to {written}{via}", file=sys.stderr)
     else:
         # Each format shows control characters as marks (or \\u escapes) itself: bytes as they are
@@ -296,7 +297,7 @@ def _read_text_file(path: Path, kind: str) -> str:
 
 
 def import_file(ctx: Context, args: argparse.Namespace) -> int:
-    path = Path(args.file).expanduser()
+    path = path_argument(args.file, "FILE")
     text = _read_text_file(path, "JSON")
     backup = parse_export_text(text, "FILE")
     counts = ctx.store.apply_import(backup)
@@ -353,7 +354,7 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def protocol_import(ctx: Context, args: argparse.Namespace) -> int:
-    path = Path(args.file).expanduser()
+    path = path_argument(args.file, "FILE")
     text = _read_text_file(path, "TOML")
     from companion.core.clinic import validate_clinic_text  # only when a clinic file is in use
 

@@ -68,15 +68,31 @@ def check_arguments(args: argparse.Namespace) -> None:
                 )
 
 
+MAX_NAME_BYTES, MAX_PATH_BYTES = 255, 4096
+"""The longest file name and path Linux and macOS take: longer ones are the patient's typo."""
+
+
+def path_argument(raw: str, field: str) -> Path:
+    """A file or folder named by the patient; one too long for any file system is refused
+    (exit 2, a short quote) before the OS says 'File name too long'."""
+    from companion.core.errors import InputError
+    from companion.core.text import has_surrogates, shown
+
+    if has_surrogates(raw):
+        raise InputError(field, "is not valid UTF-8 text; give the name in UTF-8")
+    path = Path(raw).expanduser()
+    too_long = len(os.fsencode(path)) > MAX_PATH_BYTES or any(
+        len(os.fsencode(part)) > MAX_NAME_BYTES for part in path.parts
+    )
+    if too_long:
+        raise InputError(field, f"{shown(raw)} is too long to be the name of a file or folder")
+    return path
+
+
 def default_data_dir() -> Path:
     env = os.environ.get(DATA_DIR_ENV)
     if env:
-        from companion.core.errors import InputError
-        from companion.core.text import has_surrogates
-
-        if has_surrogates(env):
-            raise InputError(DATA_DIR_ENV, "is not valid UTF-8 text; give the folder's name in UTF-8")
-        return Path(env).expanduser()
+        return path_argument(env, DATA_DIR_ENV)
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("companion", appauthor=False))
@@ -136,7 +152,7 @@ def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
 
     if args.data_dir is not None and not args.data_dir.strip():
         raise InputError("--data-dir", "is empty; give the folder for your data")
-    data_dir = Path(args.data_dir).expanduser() if args.data_dir is not None else default_data_dir()
+    data_dir = path_argument(args.data_dir, "--data-dir") if args.data_dir is not None else default_data_dir()
     ctx = open_context(data_dir)
     try:
         if args.command is None:
