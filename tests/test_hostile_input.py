@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -516,9 +517,16 @@ def test_output_replaces_regular_files_only(tmp_path: Path, data_dir: Path) -> N
     result = run_cli("export", "--output", str(fifo), data_dir=data_dir)
     assert result.returncode == 2 and "--output" in result.stderr and "regular file" in result.stderr
     assert fifo.is_fifo()
-    device = run_cli("export", "--output", os.devnull, data_dir=data_dir)
-    assert device.returncode == 2 and "regular file" in device.stderr
-    assert Path(os.devnull).is_char_device()
+    # A device node like /dev/null (never /dev/null itself: run as root, a regression would
+    # replace the machine's own); making one needs root, so where that fails the FIFO stands in.
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    except (PermissionError, OSError):
+        device = fifo
+    refused_device = run_cli("export", "--output", str(device), data_dir=data_dir)
+    assert refused_device.returncode == 2 and "regular file" in refused_device.stderr
+    assert device.is_char_device() or device.is_fifo()
 
     printed = run_cli("export", "--output", "-", data_dir=data_dir)
     assert printed.returncode == 0 and json.loads(printed.stdout)["format"] == "companion-export"

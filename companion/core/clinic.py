@@ -107,7 +107,7 @@ def check_texts(data: dict[str, Any], name: str = "clinic file") -> None:
         try:
             if isinstance(node, dict):
                 for key, value in node.items():
-                    check_text(key, "a name", limit=MAX_LINE, strip=False)
+                    check_text(key, "key", limit=MAX_LINE, strip=False)
                     stack.append((value, (*path, key)))
             elif isinstance(node, list):
                 stack.extend((value, (*path, i)) for i, value in enumerate(node))
