@@ -17,6 +17,7 @@ import re
 import stat
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -465,29 +466,40 @@ def test_arguments_that_are_not_utf8_are_refused_naming_them(tmp_path: Path, dat
     assert env.returncode == 2 and b"COMPANION_DATA_DIR" in env.stderr
 
 
-def test_input_to_blame_is_exit_2_with_a_short_quote(tmp_path: Path, data_dir: Path) -> None:
-    deep = tmp_path / "deep.toml"
-    deep.write_text("a = " + "[" * 5000 + "]" * 5000)
-    big = tmp_path / "big.json"
-    big.write_text('{"format": "companion-export", "version": 1, "sessions": [{"id": ' + "7" * 5000 + "}]}")
-    cases = [
-        (("config", "--timezone", "A" * 5000), "--timezone"),
-        (("protocol", "import", str(deep)), "FILE"),
-        (("import", str(big)), "FILE"),
-        (("session", "add", "--at", "x" * 100_000), "--at"),
-        (("session", "add", "--note", "n" * 100_000), "--note"),
-        (("export", "--format", "f" * 100_000), "--format"),
-        (("--data-dir", str(tmp_path / ("d" * 5000)), "status"), "--data-dir"),  # too long for any disk
-        (("export", "--output", str(tmp_path / ("o" * 300))), "--output"),
-        (("import", str(tmp_path / ("i" * 5000))), "FILE"),
-        (("z" * 100_000,), "COMMAND"),  # argparse's own refusals quote too
-        (("status", "--bogus", "z" * 100_000), "unrecognized arguments"),
-    ]
-    for args, field in cases:
-        result = run_cli(*args, data_dir=data_dir)
-        assert result.returncode == 2, (args[:2], result.stderr[:300])
-        assert f"{field}:" in result.stderr and "Traceback" not in result.stderr
-        assert len(result.stderr) < 400, (args[:2], len(result.stderr))
+def _deep_toml(tmp: Path) -> str:
+    path = tmp / "deep.toml"
+    path.write_text("a = " + "[" * 5000 + "]" * 5000)
+    return str(path)
+
+
+def _big_number_json(tmp: Path) -> str:
+    path = tmp / "big.json"
+    path.write_text('{"format": "companion-export", "version": 1, "sessions": [{"id": ' + "7" * 5000 + "}]}")
+    return str(path)
+
+
+TO_BLAME: list[tuple[str, Callable[[Path], tuple[str, ...]], str]] = [
+    ("5000-character zone", lambda t: ("config", "--timezone", "A" * 5000), "--timezone"),
+    ("deeply nested toml", lambda t: ("protocol", "import", _deep_toml(t)), "FILE"),
+    ("5000-digit number", lambda t: ("import", _big_number_json(t)), "FILE"),
+    ("100 KB time", lambda t: ("session", "add", "--at", "x" * 100_000), "--at"),
+    ("100 KB format", lambda t: ("export", "--format", "f" * 100_000), "--format"),
+    ("long data folder", lambda t: ("--data-dir", str(t / ("d" * 5000)), "status"), "--data-dir"),
+    ("long output name", lambda t: ("export", "--output", str(t / ("o" * 300))), "--output"),
+    ("long file name", lambda t: ("import", str(t / ("i" * 5000))), "FILE"),
+    ("100 KB command", lambda t: ("z" * 100_000,), "COMMAND"),  # argparse's own refusals quote too
+    ("100 KB unknown option", lambda t: ("status", "--bogus", "z" * 100_000), "unrecognized arguments"),
+]
+
+
+@pytest.mark.parametrize(("case", "make_args", "field"), TO_BLAME, ids=[c[0] for c in TO_BLAME])
+def test_input_to_blame_is_exit_2_with_a_short_quote(
+    tmp_path: Path, data_dir: Path, case: str, make_args: Callable[[Path], tuple[str, ...]], field: str
+) -> None:
+    result = run_cli(*make_args(tmp_path), data_dir=data_dir)
+    assert result.returncode == 2, result.stderr[:300]
+    assert f"{field}:" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr) < 400, len(result.stderr)
 
 
 @pytest.mark.parametrize(
