@@ -313,7 +313,7 @@ def test_cli_tables_show_each_cell_on_one_line_without_control_characters() -> N
 # --------------------------------------------------------------------------- numbers
 
 
-NOT_ASCII_DIGITS = ["²", "①", "٣", "３", "1_0", "1e1", " ", "nan", "0x1", "۳", "𝟑"]
+NOT_ASCII_DIGITS = ["²", "①", "٣", "３", "1_0", "1e1", "۳", "𝟑"]  # each got past isdigit(), int() or float()
 
 
 @pytest.mark.parametrize("value", NOT_ASCII_DIGITS)
