@@ -206,6 +206,11 @@ def test_a_newline_is_fine_in_a_clinic_paragraph_but_not_in_a_title() -> None:
     title = 'schema = 1\n[[checklist]]\nid = "ice"\ntitle = """Ice\nnow"""\ndetail = "x"\nwhy = "x"\n'
     with pytest.raises(ProtocolError, match="checklist item 'ice', field 'title'"):
         effective_protocol(title, "c.toml")
+    # Brackets, ampersands and parentheses are plain text: kept as typed.
+    protocol = effective_protocol('schema = 1\n[clinic]\nname = "Dr [Lee] & Co"\nphone = "+1 (416) 555"\n')
+    assert protocol.clinic == Clinic("Dr [Lee] & Co", "+1 (416) 555")
+    note = appointment_from_record({"id": "a", "at": "2030-01-10T09:00:00+01:00", "note": "[/] ok"}, "a")
+    assert note == Appointment("a", clock.parse_stored("2030-01-10T09:00:00+01:00"), "[/] ok")
 
 
 def test_a_clinic_file_nested_too_deeply_or_with_a_huge_number_is_a_protocol_error() -> None:
@@ -589,11 +594,3 @@ def test_parse_export_refuses_a_huge_number_as_input() -> None:
     with pytest.raises(InputError) as err:
         parse_export_text('{"format": "companion-export", "version": ' + "1" * 5000 + "}")
     assert err.value.field == "FILE"
-
-
-def test_a_clinic_name_is_kept_as_typed_when_it_is_plain() -> None:
-    protocol = effective_protocol('schema = 1\n[clinic]\nname = "Dr [Lee] & Co"\nphone = "+1 (416) 555"\n')
-    assert protocol.clinic == Clinic("Dr [Lee] & Co", "+1 (416) 555")
-    assert appointment_from_record(
-        {"id": "a", "at": "2030-01-10T09:00:00+01:00", "note": "[/] ok"}, "a"
-    ) == Appointment("a", clock.parse_stored("2030-01-10T09:00:00+01:00"), "[/] ok")
