@@ -8,7 +8,9 @@ and a check-in's moment may not move because the reader's zone differs.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import tempfile
 from collections.abc import Iterator
@@ -64,8 +66,10 @@ def test_a_checkin_saved_after_midnight_in_berlin_shows_in_new_york(
         assert rows["2026-11-23"]["soreness"] == 8 and rows["2026-11-23"]["alerts"] == ["severe-pain"]
 
         code, out, _ = cli(capsys, data_dir, "export", "--format", "csv")
-        line = next(line for line in out.splitlines() if line.startswith("2026-11-23,"))
-        assert ",8,2,0,none," in line and "late" in line
+        row = next(row for row in csv.DictReader(io.StringIO(out)) if row["date"] == "2026-11-23")
+        assert (row["soreness"], row["fatigue"], row["bruising"]) == ("8", "2", "none") and "late" in row[
+            "note"
+        ]
 
         code, out, _ = cli(capsys, data_dir, "export", "--format", "md")
         assert "late" in out and "2026-11-23" in out

@@ -12,7 +12,7 @@ from pendulum import DateTime
 from companion import queries
 from companion.cli import render
 from companion.cli.context import Context
-from companion.cli.main import EXIT_OK, UsageError, print_json
+from companion.cli.main import EXIT_OK, UsageError, path_argument, print_json
 from companion.core import clock, timefmt
 from companion.core.appointments import new_appointment, upcoming
 from companion.core.backup import Backup, build_export, parse_export_text
@@ -23,10 +23,12 @@ from companion.core.errors import InputError, ProtocolError
 from companion.core.exercises import Exercise, new_exercise
 from companion.core.hydration import validate_count, validate_goal
 from companion.core.intake import check_intake, new_intake
+from companion.core.numbers import parse_whole
 from companion.core.questions import new_question
 from companion.core.reminders import due_reminders, one_line
 from companion.core.restrictions import recorded_session_lines, restriction_states
 from companion.core.sessions import new_session, newest_first
+from companion.core.text import json_escaped, shown
 from companion.store import StoreError
 
 EXPORT_FORMATS = ("json", "csv", "md", "ics")
@@ -84,7 +86,7 @@ def session_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 def _remove(kind: str, remover: Callable[[str], bool], record_id: str, list_command: str) -> int:
     if not remover(record_id):
-        raise InputError("ID", f"no {kind} has the id {record_id!r}; see '{list_command}'")
+        raise InputError("ID", f"no {kind} has the id {shown(record_id)}; see '{list_command}'")
     print(f"{kind.capitalize()} {record_id} removed.")
     return EXIT_OK
 
@@ -152,12 +154,7 @@ def checkin(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def history(ctx: Context, args: argparse.Namespace) -> int:
-    try:
-        days = int(str(args.days).strip())
-    except ValueError:
-        raise InputError("--days", f"must be a whole number of days; got {args.days!r}") from None
-    if not 1 <= days <= MAX_HISTORY_DAYS:
-        raise InputError("--days", f"must be from 1 to {MAX_HISTORY_DAYS}; got {days}")
+    days = parse_whole(args.days, "--days", minimum=1, maximum=MAX_HISTORY_DAYS, hint="days")
     rows = queries.load_history(ctx.store, ctx.protocol, days=days)
     if args.json:
         print_json([row.to_json() for row in rows])
@@ -197,13 +194,14 @@ def _calendar_appointments(ctx: Context) -> list[tuple[str, DateTime, str, str]]
 def export(ctx: Context, args: argparse.Namespace) -> int:
     fmt = args.format.strip().lower()
     if fmt not in EXPORT_FORMATS:
-        raise InputError("--format", f"must be one of {', '.join(EXPORT_FORMATS)}; got {args.format!r}")
+        raise InputError("--format", f"must be one of {', '.join(EXPORT_FORMATS)}; got {shown(args.format)}")
     now = clock.now()
     payload: bytes
     if fmt == "json":
         import json
 
-        payload = (json.dumps(build_export(_backup(ctx), now), indent=2, ensure_ascii=False) + "\n").encode()
+        document = json.dumps(build_export(_backup(ctx), now), indent=2, ensure_ascii=False)
+        payload = (json_escaped(document) + "\n").encode()
     elif fmt == "csv":
         from companion.export.csv_export import render_csv
 
@@ -220,30 +218,71 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
         from companion.export.calendar_export import render_ics
 
         payload = render_ics(ctx.protocol, ctx.store.sessions(), now, _calendar_appointments(ctx))
-    if args.output is not None:
-        _write_output(Path(args.output).expanduser(), payload, ctx.store.data_dir)
-        print(f"Wrote {fmt} export to {args.output}", file=sys.stderr)
+    if args.output is not None and args.output != "-":
+        named = path_argument(args.output, "--output")
+        written = _write_output(named, payload, ctx.store.data_dir)
+        via = f" (through the link {args.output})" if written != named else ""
+        print(f"Wrote {fmt} export to {written}{via}", file=sys.stderr)
     else:
+        # Each format shows control characters as marks (or \\u escapes) itself: bytes as they are
+        # (the calendar's lines end in CRLF, as RFC 5545 wants).
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
     return EXIT_OK
 
 
-def _write_output(path: Path, payload: bytes, data_dir: Path) -> None:
+def output_target(path: Path) -> Path:
+    """The regular file an export replaces: ``path``, or the file a link at ``path`` points to.
+
+    Anything else that exists is refused: replacing a device (``/dev/null`` when run as
+    root), a pipe or a socket with a regular file would break whatever uses it. A link
+    is followed, so the link stays and the file it points to gets the export (what
+    the patient meant by naming it); a link to nothing, or to anything but a regular
+    file, is refused.
+    """
+    import stat
+
+    target = path
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise InputError(
+                "--output", f"{path} is a link to something that does not exist; give a file name"
+            ) from None
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise InputError("--output", f"cannot look at {target}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise InputError("--output", f"{path} is a folder; give a file name")
+    if not stat.S_ISREG(mode):
+        raise InputError(
+            "--output",
+            f"{path} is not a regular file (a device, a pipe or a socket); companion only "
+            "replaces regular files. Use --output - to print the export instead",
+        )
+    return target
+
+
+def _write_output(path: Path, payload: bytes, data_dir: Path) -> Path:
+    """Write the export atomically; returns the file written (a link's target)."""
     from companion.store.atomic_storage import atomic_write_bytes, describe_os_error
 
-    if path.is_dir():
-        raise InputError("--output", f"{path} is a folder; give a file name")
     if path.parent.exists() and not path.parent.is_dir():
         raise InputError("--output", f"{path.parent} is a file, not a folder")
     if not path.parent.is_dir():
         raise InputError("--output", f"the folder {path.parent} does not exist")
-    if path.resolve().is_relative_to(data_dir.resolve()):
+    target = output_target(path)
+    if target.resolve().is_relative_to(data_dir.resolve()):
         raise InputError("--output", f"{path} is inside your data folder; write the export somewhere else")
     try:
-        atomic_write_bytes(path, payload)
+        atomic_write_bytes(target, payload)
     except OSError as exc:
-        raise StoreError(describe_os_error(exc, path, verb="write")) from exc
+        raise StoreError(describe_os_error(exc, target, verb="write")) from exc
+    return target
 
 
 def _read_text_file(path: Path, kind: str) -> str:
@@ -258,7 +297,7 @@ def _read_text_file(path: Path, kind: str) -> str:
 
 
 def import_file(ctx: Context, args: argparse.Namespace) -> int:
-    path = Path(args.file).expanduser()
+    path = path_argument(args.file, "FILE")
     text = _read_text_file(path, "JSON")
     backup = parse_export_text(text, "FILE")
     counts = ctx.store.apply_import(backup)
@@ -315,7 +354,7 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def protocol_import(ctx: Context, args: argparse.Namespace) -> int:
-    path = Path(args.file).expanduser()
+    path = path_argument(args.file, "FILE")
     text = _read_text_file(path, "TOML")
     from companion.core.clinic import validate_clinic_text  # only when a clinic file is in use
 
@@ -455,7 +494,7 @@ def _find_exercise(ctx: Context, exercise_id: str) -> Exercise:
     for ex in ctx.store.exercises():
         if ex.id == exercise_id:
             return ex
-    raise InputError("ID", f"no exercise has the id {exercise_id!r}; see 'companion exercise list'")
+    raise InputError("ID", f"no exercise has the id {shown(exercise_id)}; see 'companion exercise list'")
 
 
 def exercise_list(ctx: Context, args: argparse.Namespace) -> int:
@@ -556,7 +595,7 @@ def ask(ctx: Context, args: argparse.Namespace) -> int:
         changed = ctx.store.mark_questions_done(ids, clock.now())
         if ids and not changed:
             raise InputError(
-                "--done", f"no open question has the id {args.done!r}; see 'companion ask --list'"
+                "--done", f"no open question has the id {shown(args.done)}; see 'companion ask --list'"
             )
         print(f"{render.count(changed, 'question')} marked as asked.")
         return EXIT_OK

@@ -6,6 +6,8 @@ import logging
 import os
 import sys
 
+from companion.core.text import printable
+
 
 def send_notification(title: str, message: str) -> bool:
     """Send through desktop-notifier; False (caller prints instead) when there is no desktop."""
@@ -18,7 +20,7 @@ def send_notification(title: str, message: str) -> bool:
     # The library logs its own tracebacks on failure; the patient gets our fallback instead.
     logging.getLogger("desktop_notifier").disabled = True
     try:
-        DesktopNotifierSync(app_name="companion").send(title=title, message=message)
+        DesktopNotifierSync(app_name="companion").send(title=printable(title), message=printable(message))
     except Exception:
         return False
     return True

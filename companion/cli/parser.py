@@ -7,14 +7,24 @@ of the app's start-up.
 from __future__ import annotations
 
 import argparse
+import re
 from typing import NoReturn
 
 from companion import __version__
 from companion.cli.main import DATA_DIR_ENV, UsageError
+from companion.core.text import SHOWN_CHARS
+
+MAX_USAGE_MESSAGE = 400
+"""argparse quotes what it did not understand whole (a 100 KB argument): each word of it is
+cut to a short prefix, and the whole message to this much."""
+_LONG_WORD = re.compile(f"([^\\s']{{{SHOWN_CHARS}}})[^\\s']+")
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
+        message = _LONG_WORD.sub(lambda m: m.group(1) + "…", message)
+        if len(message) > MAX_USAGE_MESSAGE:
+            message = message[:MAX_USAGE_MESSAGE] + "…"
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -87,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="a backup or a report for your clinician")
     export.add_argument("--format", default="json", metavar="json|csv|md|ics")
-    export.add_argument("--output", metavar="FILE", help="write to FILE (default: print)")
+    export.add_argument(
+        "--output", metavar="FILE", help="write to FILE, a regular file (default, or -: print it)"
+    )
 
     imp = commands.add_parser("import", help="restore a json export (importing twice adds nothing)")
     imp.add_argument("file", metavar="FILE")

@@ -1,4 +1,9 @@
-"""Human output for the terminal: aligned columns, units, relative and absolute times."""
+"""Human output for the terminal: aligned columns, units, relative and absolute times.
+
+Cells and lines that hold a record's or the clinic's text go through
+``core.text.printable`` (one line per cell); the CLI's streams do the same for
+everything else it prints.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +21,14 @@ from companion.core.protocol import Protocol
 from companion.core.restrictions import RestrictionState
 from companion.core.sessions import Session
 from companion.core.status import Status
+from companion.core.text import printable
 
 
 def table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
-    """Left-aligned columns sized to their widest cell."""
+    """Left-aligned columns sized to their widest cell (each cell on one line, printable)."""
     if not rows:
         return []
+    rows = [[printable(cell, one_line=True) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(max(map(len, rows)))]
     lines = []
     for row in rows:
@@ -45,7 +52,7 @@ def session_line(session: Session, now: DateTime) -> str:
     started = timefmt.clock_time(session.started_at, now)
     areas = ", ".join(session.areas) if session.areas else "area not noted"
     ago = timefmt.ago(clock.elapsed_seconds(session.started_at, now))
-    return f"{started} · {session.intensity} · {areas} ({ago})"
+    return printable(f"{started} · {session.intensity} · {areas} ({ago})", one_line=True)
 
 
 def restriction_rows(states: list[RestrictionState], now: DateTime) -> list[list[str]]:
@@ -88,7 +95,7 @@ def status_text(status: Status, protocol: Protocol) -> str:
     lines = [f"companion · {now.format('ddd D MMM HH:mm')} ({status.zone.name})"]
     if status.zone.is_fallback:
         lines.append(
-            "  Your time zone could not be found, so UTC is used: "
+            f"  {status.zone.problem}, so UTC is used: "
             "set yours with 'companion config --timezone Europe/Berlin' (your zone's name)."
         )
     lines.append("")

@@ -11,7 +11,9 @@ from companion.core import clock, timefmt
 from companion.core.errors import InputError
 from companion.core.ids import new_id
 from companion.core.records import require_id, require_object, require_text, require_timestamp
-from companion.core.sessions import validate_text
+from companion.core.text import check_note
+
+MAX_NOTE = 500
 
 MAX_NOTE = 500
 
@@ -37,7 +39,7 @@ def new_appointment(
             f"{timefmt.dated(at)} has already passed; give the time of your next "
             "follow-up, e.g. 2026-11-28T09:00",
         )
-    return Appointment(id=new_id(), at=at, note=validate_text(note, note_field, MAX_NOTE))
+    return Appointment(id=new_id(), at=at, note=check_note(note, note_field, limit=MAX_NOTE))
 
 
 def appointment_from_record(data: Any, where: str = "appointment") -> Appointment:
@@ -45,7 +47,7 @@ def appointment_from_record(data: Any, where: str = "appointment") -> Appointmen
     return Appointment(
         require_id(record, where),
         require_timestamp(record, "at", where),
-        require_text(record, "note", where, limit=MAX_NOTE),
+        require_text(record, "note", where, limit=MAX_NOTE, multiline=True),
     )
 
 

@@ -25,6 +25,7 @@ from companion.core.intake import Intake, intake_from_record
 from companion.core.questions import Question, question_from_record
 from companion.core.records import parse_json
 from companion.core.sessions import Session, session_from_record
+from companion.core.text import shown
 
 EXPORT_FORMAT = "companion-export"
 EXPORT_VERSION = 1
@@ -70,6 +71,8 @@ def parse_export_text(text: str, field: str = "FILE") -> Backup:
         raise InputError(field, "is nested too deeply to be a companion export") from None
     except json.JSONDecodeError as exc:
         raise InputError(field, f"is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    except ValueError:  # a number too long to convert (Python refuses over 4300 digits)
+        raise InputError(field, "holds a number too long to be part of a companion export") from None
     return parse_export(data, field)
 
 
@@ -78,12 +81,12 @@ def parse_export(data: Any, field: str = "FILE") -> Backup:
     if not isinstance(data, dict):
         raise InputError(field, "is not a companion export (expected a JSON object)")
     if data.get("format") != EXPORT_FORMAT:
-        raise InputError(f"{field}: format", f"expected {EXPORT_FORMAT!r}, got {data.get('format')!r}")
+        raise InputError(f"{field}: format", f"expected {EXPORT_FORMAT!r}, got {shown(data.get('format'))}")
     version = data.get("version")
     if isinstance(version, bool) or version != EXPORT_VERSION:  # True == 1 in Python
         raise InputError(
             f"{field}: version",
-            f"this companion reads export version {EXPORT_VERSION}, the file has {version!r}",
+            f"this companion reads export version {EXPORT_VERSION}, the file has {shown(version)}",
         )
 
     def records(key: str) -> list[Any]:
@@ -120,5 +123,5 @@ def _no_duplicates(key: str, values: list[str], what: str = "id") -> None:
     seen: set[str] = set()
     for i, value in enumerate(values):
         if value in seen:
-            raise InputError(f"{key}[{i}]", f"repeats the {what} {value}")
+            raise InputError(f"{key}[{i}]", f"repeats the {what} {shown(value)}")
         seen.add(value)

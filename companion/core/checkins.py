@@ -17,6 +17,7 @@ from pendulum import DateTime
 from companion.core import clock
 from companion.core.errors import InputError
 from companion.core.ids import new_id
+from companion.core.numbers import parse_whole
 from companion.core.records import (
     require_day,
     require_id,
@@ -25,7 +26,7 @@ from companion.core.records import (
     require_timestamp,
     storable_extra,
 )
-from companion.core.sessions import MAX_TEXT, validate_text
+from companion.core.text import check_note, shown
 
 BRUISING_LEVELS: tuple[str, ...] = ("none", "mild", "moderate", "severe")
 SCALE_MIN, SCALE_MAX = 0, 10
@@ -84,18 +85,7 @@ def validate_scale(value: str | int | None, field: str, *, required: bool = True
         if required:
             raise InputError(field, f"is empty: give a whole number from 0 to 10 ({SCALE_ANCHORS})")
         return 0
-    if isinstance(value, bool):
-        raise InputError(field, "must be a whole number from 0 to 10")
-    if isinstance(value, int):
-        number = value
-    else:
-        text = str(value).strip()
-        if not text.lstrip("-").isdigit():
-            raise InputError(field, f"must be a whole number from 0 to 10 ({SCALE_ANCHORS}); got {value!r}")
-        number = int(text)
-    if not SCALE_MIN <= number <= SCALE_MAX:
-        raise InputError(field, f"must be from 0 to 10 ({SCALE_ANCHORS}); got {number}")
-    return number
+    return parse_whole(value, field, minimum=SCALE_MIN, maximum=SCALE_MAX, hint=SCALE_ANCHORS)
 
 
 def validate_bruising(value: str | None, field: str = "--bruising") -> str:
@@ -103,7 +93,7 @@ def validate_bruising(value: str | None, field: str = "--bruising") -> str:
         return "none"
     cleaned = value.strip().lower()
     if cleaned not in BRUISING_LEVELS:
-        raise InputError(field, f"must be one of {', '.join(BRUISING_LEVELS)}; got {value!r}")
+        raise InputError(field, f"must be one of {', '.join(BRUISING_LEVELS)}; got {shown(value)}")
     return cleaned
 
 
@@ -153,7 +143,7 @@ def new_checkin(
         flare_up=bool(flare_up),
         sharp_pain=bool(sharp_pain),
         breathing_trouble=bool(breathing_trouble),
-        note=validate_text(note, names["note"]),
+        note=check_note(note, names["note"]),
     )
 
 
@@ -177,7 +167,7 @@ def checkin_from_record(data: dict[str, Any], where: str = "checkin") -> CheckIn
         if not isinstance(raw, bool):
             raise InputError(f"{where}.{flag}", "must be true or false")
         values[flag] = raw
-    note = require_text(data, "note", where, limit=MAX_TEXT)
+    note = require_text(data, "note", where, multiline=True)
     known = {"id", "date", "recorded_at", "bruising", "note", *SCALES, *FLAGS}
     return CheckIn(
         id=cid,

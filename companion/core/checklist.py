@@ -9,6 +9,7 @@ from typing import Any
 from companion.core.errors import InputError
 from companion.core.protocol import Protocol
 from companion.core.records import require_day, require_text_list
+from companion.core.text import shown
 
 # What a stored or imported day may hold: the guidance's items and each exercise's rounds.
 MAX_ITEMS = 500
@@ -43,7 +44,7 @@ class ChecklistDay:
 def validate_item(protocol: Protocol, item_id: str, field: str = "item") -> str:
     if protocol.checklist_item(item_id) is None:
         known = ", ".join(item.id for item in protocol.checklist)
-        raise InputError(field, f"unknown checklist item {item_id!r}; known: {known}")
+        raise InputError(field, f"unknown checklist item {shown(item_id)}; known: {known}")
     return item_id
 
 

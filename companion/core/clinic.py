@@ -23,7 +23,9 @@ why = "..."
 ```
 
 Items the clinic sets or changes carry ``origin = "clinic"`` so the app can say "as
-instructed by <clinic>". Nothing is applied unless the whole file is valid.
+instructed by <clinic>". Nothing is applied unless the whole file is valid: every text
+in it (keys, ids, names, titles, messages) is checked for control characters first,
+and a file nested deeper than any protocol needs is refused before it is walked.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ import copy
 import tomllib
 from typing import Any
 
-from companion.core.errors import ProtocolError
+from companion.core.errors import InputError, ProtocolError
 from companion.core.protocol import Clinic, Protocol, default_protocol, guidance_data, parse_protocol
+from companion.core.text import check_text, find_control, shown
 
 SECTIONS: dict[str, str] = {
     "restriction": "restriction",
@@ -42,6 +45,15 @@ SECTIONS: dict[str, str] = {
     "red_flag": "red flag",
 }
 TOP_LEVEL = {"schema", "clinic", "remove", "meta", "hydration", *SECTIONS}
+PROSE = frozenset(
+    {"detail", "why", "message", "course", "avoid", "ended", "says", "summary", "disclaimer"}
+    | {"extra_water_note", "beyond_sources"}
+)
+"""Fields that hold paragraphs: a newline is fine in them (as in a note), nowhere else."""
+MAX_PROSE = 2000
+MAX_LINE = 200
+MAX_DEPTH = 8
+"""The deepest nesting a protocol uses is 5 (restriction, disagreement, views, a view, says)."""
 
 
 def parse_clinic_text(text: str, name: str = "clinic file") -> dict[str, Any]:
@@ -49,7 +61,62 @@ def parse_clinic_text(text: str, name: str = "clinic file") -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProtocolError(f"{name} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ProtocolError(f"{name} is nested too deeply to be a protocol") from None
+    except ValueError:  # a number too long to convert (Python refuses over 4300 digits)
+        raise ProtocolError(f"{name} holds a number too long to be a number of hours") from None
+    check_texts(data, name)
     return data
+
+
+def _where(data: dict[str, Any], path: tuple[str | int, ...]) -> str:
+    """A place in the file as the other refusals name it ("restriction 'sauna', field 'title'")."""
+    head, rest = path[0], path[1:]
+    if head in SECTIONS and rest and isinstance(rest[0], int):
+        items = data.get(str(head))
+        item = items[rest[0]] if isinstance(items, list) and rest[0] < len(items) else None
+        item_id = item.get("id") if isinstance(item, dict) else None
+        if (
+            isinstance(item_id, str)
+            and item_id
+            and find_control(item_id) is None
+            and len(item_id) <= MAX_LINE
+        ):
+            place = f"{SECTIONS[str(head)]} '{item_id}'"
+        else:
+            place = f"{head}[{rest[0]}]"
+        rest = rest[1:]
+    elif head in TOP_LEVEL - SECTIONS.keys() and rest:
+        place = f"[{head}]"
+    else:
+        place, rest = "", path
+    field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in rest).lstrip(".")
+    if not field:
+        return place or "the file"
+    return f"{place}, field '{field}'" if place else f"field '{field}'"
+
+
+def check_texts(data: dict[str, Any], name: str = "clinic file") -> None:
+    """Refuse a control character in any text of the file, keys and ids included, naming
+    where; newlines only in the fields that hold paragraphs (PROSE)."""
+    stack: list[tuple[object, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            raise ProtocolError(f"{name}, {_where(data, path)}: is nested too deeply for a protocol")
+        try:
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    check_text(key, "key", limit=MAX_LINE, strip=False)
+                    stack.append((value, (*path, key)))
+            elif isinstance(node, list):
+                stack.extend((value, (*path, i)) for i, value in enumerate(node))
+            elif isinstance(node, str):
+                key = next((part for part in reversed(path) if isinstance(part, str)), "")
+                prose = key in PROSE
+                check_text(node, "text", multiline=prose, limit=MAX_PROSE if prose else MAX_LINE, strip=False)
+        except InputError as exc:
+            raise ProtocolError(f"{name}, {_where(data, path)}: the {exc.field} {exc.message}") from None
 
 
 def _clinic_info(data: dict[str, Any], name: str) -> Clinic | None:
@@ -70,10 +137,11 @@ def _clinic_info(data: dict[str, Any], name: str) -> Clinic | None:
 def merge_clinic(base: dict[str, Any], clinic: dict[str, Any], name: str = "clinic file") -> dict[str, Any]:
     """The guidance with the clinic's changes applied, as raw protocol data."""
     if clinic.get("schema", 1) != 1:
-        raise ProtocolError(f"{name}, field 'schema': expected 1, got {clinic.get('schema')!r}")
+        raise ProtocolError(f"{name}, field 'schema': expected 1, got {shown(clinic.get('schema'))}")
     unknown = set(clinic) - TOP_LEVEL
     if unknown:
-        raise ProtocolError(f"{name}: unknown section(s) {sorted(unknown)}; allowed: {sorted(TOP_LEVEL)}")
+        listed = ", ".join(shown(key) for key in sorted(unknown)[:5])
+        raise ProtocolError(f"{name}: unknown section(s) {listed}; allowed: {sorted(TOP_LEVEL)}")
     merged = copy.deepcopy(base)
     for key in ("meta", "hydration"):
         if key in clinic:
@@ -85,14 +153,16 @@ def merge_clinic(base: dict[str, Any], clinic: dict[str, Any], name: str = "clin
         raise ProtocolError(f"{name}, [remove]: expected a table of id lists")
     for section, ids in removals.items():
         if section not in SECTIONS:
-            raise ProtocolError(f"{name}, [remove]: unknown section {section!r}; allowed: {sorted(SECTIONS)}")
+            raise ProtocolError(
+                f"{name}, [remove]: unknown section {shown(section)}; allowed: {sorted(SECTIONS)}"
+            )
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise ProtocolError(f"{name}, [remove], field '{section}': must be a list of ids")
         known = {item.get("id") for item in merged.get(section, [])}
         for item_id in ids:
             if item_id not in known:
                 raise ProtocolError(
-                    f"{name}, [remove], field '{section}': there is no {SECTIONS[section]} '{item_id}'"
+                    f"{name}, [remove], field '{section}': there is no {SECTIONS[section]} {shown(item_id)}"
                 )
         merged[section] = [item for item in merged.get(section, []) if item.get("id") not in ids]
     for section in SECTIONS:

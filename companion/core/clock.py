@@ -20,6 +20,7 @@ from pendulum.tz.local_timezone import get_local_timezone
 from pendulum.tz.timezone import FixedTimezone, Timezone
 
 from companion.core.errors import InputError
+from companion.core.text import shown
 
 # Sessions may not be recorded this far in the future (clock skew allowance).
 FUTURE_TOLERANCE_SECONDS = 5 * 60
@@ -41,17 +42,58 @@ class ZoneInfo:
 
     name: str
     source: str  # "system", "setting" or "fallback"
+    reason: str = ""
+    """Why a fallback was needed, when there is more to say than 'not found'."""
 
     @property
     def is_fallback(self) -> bool:
         return self.source == "fallback"
 
+    @property
+    def problem(self) -> str:
+        """What went wrong, for the fallback warning ('' when nothing did)."""
+        if not self.is_fallback:
+            return ""
+        return self.reason or "Your time zone could not be found"
+
+
+# IANA names: 'Europe/Berlin', 'America/Argentina/ComodRivadavia', 'Etc/GMT+5'.
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+)*")
+MAX_ZONE_NAME = 64
+
+
+def _zone(name: str) -> Timezone:
+    """pendulum's zone for an IANA name; ValueError for anything else (never a file path)."""
+    if len(name) > MAX_ZONE_NAME or not _ZONE_NAME.fullmatch(name):
+        raise ValueError(name)
+    try:
+        return pendulum.timezone(name)
+    except (InvalidTimezone, OSError) as exc:
+        raise ValueError(name) from exc
+
 
 def detect_system_zone() -> ZoneInfo:
-    """The system's zone, noticing pendulum's silent fall-back to UTC."""
+    """The system's zone, noticing pendulum's silent fall-backs.
+
+    pendulum skips a TZ it cannot read (a POSIX rule such as ``UTC+5``) without a word
+    and takes the zone of /etc/localtime; companion says so and uses UTC, like any
+    zone it cannot find, until the patient sets theirs.
+    """
     import importlib
+    import os
 
     local_timezone = importlib.import_module("pendulum.tz.local_timezone")
+    tz_env = os.environ.get("TZ")
+    if tz_env:
+        try:
+            local_timezone._tz_from_env(tz_env)
+        except (InvalidTimezone, ValueError, OSError):
+            return ZoneInfo(
+                "UTC",
+                "fallback",
+                f"TZ={shown(tz_env)} is not a time zone companion can read (use a name such as "
+                "Europe/Berlin; a POSIX rule like UTC+5 is not one)",
+            )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -65,20 +107,22 @@ def detect_system_zone() -> ZoneInfo:
 
 def validate_zone(name: str, field: str = "--timezone") -> str:
     try:
-        return pendulum.timezone(name).name
-    except (InvalidTimezone, ValueError) as exc:
+        return _zone(name.strip()).name
+    except ValueError:
         raise InputError(
-            field, f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin"
-        ) from exc
+            field,
+            f"unknown time zone {shown(name)}; use an IANA name such as Europe/Berlin "
+            "(a POSIX rule such as UTC+5 is not one)",
+        ) from None
 
 
 def apply_zone(setting: str | None) -> ZoneInfo:
     """Make pendulum's local zone the patient's setting, else the system's."""
     if setting:
         try:
-            pendulum.set_local_timezone(pendulum.timezone(setting))
+            pendulum.set_local_timezone(_zone(setting))
             return ZoneInfo(setting, "setting")
-        except (InvalidTimezone, ValueError):
+        except ValueError:
             pass  # a setting that no longer names a zone: fall back to the system's
     pendulum.set_local_timezone()
     info = detect_system_zone()
@@ -144,7 +188,7 @@ def parse_stored(text: str) -> DateTime:
 
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_TIME_ONLY = re.compile(r"^(\d{1,2}):(\d{2})$")
+_TIME_ONLY = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
 
 
 def _local_wall_time(naive: dt.datetime, field: str) -> DateTime:
@@ -200,10 +244,10 @@ def parse_when(text: str, field: str = "--at") -> DateTime:
     if match:
         hour, minute = int(match.group(1)), int(match.group(2))
         if hour > 23 or minute > 59:
-            raise InputError(field, f"{raw!r} is not a time of day (00:00 to 23:59)")
+            raise InputError(field, f"{shown(raw)} is not a time of day (00:00 to 23:59)")
         day = today()
         return _local_wall_time(dt.datetime(day.year, day.month, day.day, hour, minute), field)
-    candidate = raw.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", raw) else raw
+    candidate = raw.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", raw, re.ASCII) else raw
     if candidate.endswith(("Z", "z")):
         candidate = candidate[:-1] + "+00:00"
     try:
@@ -211,11 +255,11 @@ def parse_when(text: str, field: str = "--at") -> DateTime:
     except ValueError:
         raise InputError(
             field,
-            f"{raw!r} is not a date and time; use ISO 8601 such as 2026-11-21T16:30 "
+            f"{shown(raw)} is not a date and time; use ISO 8601 such as 2026-11-21T16:30 "
             "(local time), 2026-11-21T16:30+01:00, or 16:30 for today",
         ) from None
-    if not re.search(r"T\d", candidate):
-        raise InputError(field, f"{raw!r} has no time of day; add one, e.g. {raw}T16:30")
+    if not re.search(r"T\d", candidate, re.ASCII):
+        raise InputError(field, f"{shown(raw)} has no time of day; add one, e.g. {raw[:10]}T16:30")
     check_range(parsed.date(), field)
     if parsed.tzinfo is None:
         return _local_wall_time(parsed, field)
@@ -226,7 +270,7 @@ def parse_day(text: str, field: str = "--date") -> dt.date:
     """A calendar date YYYY-MM-DD that exists."""
     raw = text.strip()
     if not _DAY.fullmatch(raw):
-        raise InputError(field, f"{raw!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-22")
+        raise InputError(field, f"{shown(raw)} is not a date; use YYYY-MM-DD, e.g. 2026-11-22")
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:

@@ -15,8 +15,9 @@ from companion.core import clock
 from companion.core.checklist import ChecklistDay
 from companion.core.errors import InputError
 from companion.core.ids import new_id
+from companion.core.numbers import parse_decimal, parse_whole
 from companion.core.records import require_day, require_id, require_object, require_text
-from companion.core.sessions import validate_text
+from companion.core.text import check_note, check_text
 
 TICK_PREFIX = "exercise:"
 MAX_PER_DAY = 10
@@ -72,16 +73,9 @@ class Exercise:
 def _positive(value: str | int | float | None, field: str, *, whole: bool, maximum: float) -> Any:
     if value is None or value == "":
         return None
-    try:
-        number = int(str(value)) if whole else float(str(value))
-        if number != number or number in (float("inf"), float("-inf")):
-            raise ValueError
-    except ValueError:
-        kind = "a whole number" if whole else "a number"
-        raise InputError(field, f"must be {kind}; got {value!r}") from None
-    if not 0 < number <= maximum:
-        raise InputError(field, f"must be above 0 and at most {maximum:g}; got {value}")
-    return number
+    if whole:
+        return parse_whole(value, field, minimum=1, maximum=int(maximum))
+    return parse_decimal(value, field, above=0, maximum=maximum)
 
 
 def new_exercise(
@@ -93,7 +87,7 @@ def new_exercise(
     per_day: str | int | None = 1,
     note: str = "",
 ) -> Exercise:
-    cleaned = validate_text(name, "--name", MAX_NAME)
+    cleaned = check_text(name, "--name", limit=MAX_NAME)
     if not cleaned:
         raise InputError("--name", "is missing: give the exercise a name, e.g. 'chin tucks'")
     ex = Exercise(
@@ -105,7 +99,7 @@ def new_exercise(
         per_day=_positive(
             per_day if per_day not in (None, "") else 1, "--per-day", whole=True, maximum=MAX_PER_DAY
         ),
-        note=validate_text(note, "--note", MAX_NOTE),
+        note=check_note(note, "--note", limit=MAX_NOTE),
         since=clock.today(),
     )
     if ex.sets and not ex.reps:
@@ -128,7 +122,7 @@ def exercise_from_record(data: Any, where: str = "exercise") -> Exercise:
         if isinstance(raw, bool) or (raw is not None and not isinstance(raw, int | float)):
             raise InputError(f"{where}.{key}", "must be a positive number or null")
         values[key] = _positive(raw, f"{where}.{key}", whole=whole, maximum=maximum)
-    note = require_text(data, "note", where, limit=MAX_NOTE)
+    note = require_text(data, "note", where, limit=MAX_NOTE, multiline=True)
     since = require_day(data, "since", where) if data.get("since") is not None else None
     return Exercise(
         id=exercise_id,

@@ -10,6 +10,7 @@ from pendulum import DateTime
 
 from companion.core import clock
 from companion.core.errors import InputError
+from companion.core.numbers import parse_whole
 from companion.core.protocol import Protocol
 from companion.core.records import require_day
 from companion.core.sessions import Session
@@ -52,28 +53,11 @@ def empty_day(day: dt.date, goal: int) -> HydrationDay:
 
 
 def validate_count(value: str | int, field: str = "N") -> int:
-    number = _whole(value, field)
-    if not 1 <= number <= MAX_TICK:
-        raise InputError(field, f"must be a whole number of glasses from 1 to {MAX_TICK}; got {value}")
-    return number
+    return parse_whole(value, field, minimum=1, maximum=MAX_TICK, hint="glasses")
 
 
 def validate_goal(value: str | int, field: str = "--goal") -> int:
-    number = _whole(value, field)
-    if not 1 <= number <= MAX_GOAL:
-        raise InputError(field, f"must be a whole number of glasses from 1 to {MAX_GOAL}; got {value}")
-    return number
-
-
-def _whole(value: str | int, field: str) -> int:
-    if isinstance(value, bool):
-        raise InputError(field, "must be a whole number")
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if not text.lstrip("-").isdigit():
-        raise InputError(field, f"must be a whole number; got {value!r}")
-    return int(text)
+    return parse_whole(value, field, minimum=1, maximum=MAX_GOAL, hint="glasses")
 
 
 def extra_water_applies(protocol: Protocol, session: Session | None, moment: DateTime) -> bool:

@@ -18,9 +18,10 @@ from companion.core.ids import new_id
 from companion.core.protocol import Protocol
 from companion.core.records import require_id, require_object, require_text, require_timestamp
 from companion.core.restrictions import restriction_states
-from companion.core.sessions import Session, latest_before, validate_text
+from companion.core.sessions import Session, latest_before
+from companion.core.text import check_text
 
-MAX_INTAKE_TEXT = 60
+MAX_WHAT = 60
 
 # What a patient may type, and the restriction of the guidance it falls under.
 SUBSTANCES: dict[str, str | None] = {
@@ -98,7 +99,7 @@ def recognised(what: str) -> bool:
 
 
 def new_intake(what: str, at: DateTime | None = None, amount: str = "") -> Intake:
-    name = validate_text(what, "WHAT", MAX_INTAKE_TEXT).lower().replace(" ", "-")
+    name = check_text(what, "WHAT", limit=MAX_WHAT).lower().replace(" ", "-")
     if not name:
         known = ", ".join(k for k in SUBSTANCES)
         raise InputError("WHAT", f"say what you took, e.g. one of: {known}")
@@ -110,22 +111,24 @@ def new_intake(what: str, at: DateTime | None = None, amount: str = "") -> Intak
         new_id()[:12],
         name,
         clock.to_local(when),
-        validate_text(amount, "--amount", MAX_INTAKE_TEXT),
+        check_text(amount, "--amount", limit=MAX_WHAT),
         restriction_for(name),
     )
 
 
 def intake_from_record(data: Any, where: str = "intake") -> Intake:
     record = require_object(data, where)
-    what = require_text(record, "what", where, default=None, limit=MAX_INTAKE_TEXT)
+    what = require_text(record, "what", where, default=None, limit=MAX_WHAT)
     restriction = record.get("restriction", restriction_for(what))
+    if restriction is not None and not isinstance(restriction, str):
+        raise InputError(f"{where}.restriction", "must be a restriction id or null")
     if restriction is not None:
-        restriction = require_text(record, "restriction", where, default=None, limit=MAX_INTAKE_TEXT)
+        check_text(restriction, f"{where}.restriction", limit=MAX_WHAT, strip=False)
     return Intake(
         require_id(record, where),
         what,
         require_timestamp(record, "at", where),
-        require_text(record, "amount", where, limit=MAX_INTAKE_TEXT),
+        require_text(record, "amount", where, limit=MAX_WHAT),
         restriction,
     )
 

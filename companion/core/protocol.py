@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.core.errors import ProtocolError
+from companion.core.text import shown
 
 INTENSITIES: tuple[str, ...] = ("standard", "intense")
 ALERT_LEVELS: tuple[str, ...] = ("contact-clinician", "urgent")
@@ -183,10 +184,10 @@ class _Item:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._fail(key, f"must be a number of hours, got {value!r}")
+            raise self._fail(key, f"must be a number of hours, got {shown(value)}")
         if not minimum <= value <= MAX_PROTOCOL_HOURS:
             raise self._fail(
-                key, f"must be from {minimum:g} to {MAX_PROTOCOL_HOURS} hours (a year), got {value!r}"
+                key, f"must be from {minimum:g} to {MAX_PROTOCOL_HOURS} hours (a year), got {shown(value)}"
             )
         return float(value)
 
@@ -195,9 +196,9 @@ class _Item:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self._fail(key, f"must be a whole number, got {value!r}")
+            raise self._fail(key, f"must be a whole number, got {shown(value)}")
         if not minimum <= value <= maximum:
-            raise self._fail(key, f"must be from {minimum} to {maximum}, got {value!r}")
+            raise self._fail(key, f"must be from {minimum} to {maximum}, got {shown(value)}")
         return value
 
     @property
@@ -230,7 +231,7 @@ class _Item:
             item = _Item(f"{self.where}, {key}[{i}]", raw)
             source = item.text("source")
             if source not in KNOWN_SOURCES:
-                raise item._fail("source", f"unknown source id {source!r}")
+                raise item._fail("source", f"unknown source id {shown(source)}")
             views.append(SourceView(source=source, says=item.text("says")))
         return tuple(views)
 
@@ -254,7 +255,8 @@ def _restriction(i: int, raw: Any) -> Restriction:
             ):
                 raise item._fail(
                     f"hours.{intensity}",
-                    f"must be a number of hours above 0 and at most {MAX_RESTRICTION_HOURS}, got {value!r}",
+                    f"must be a number of hours above 0 and at most {MAX_RESTRICTION_HOURS}, "
+                    f"got {shown(value)}",
                 )
             hours[intensity] = float(value)
         extra = set(hours_raw) - set(INTENSITIES)
@@ -317,7 +319,7 @@ def _red_flag(i: int, raw: Any) -> RedFlag:
     item.where = f"red flag '{fid}'"
     level = item.text("level")
     if level not in ALERT_LEVELS:
-        raise item._fail("level", f"must be one of {ALERT_LEVELS}, got {level!r}")
+        raise item._fail("level", f"must be one of {ALERT_LEVELS}, got {shown(level)}")
     beyond = item.text("beyond_sources", required=False)
     after_hours = item.number("after_hours")
 
@@ -362,7 +364,7 @@ def _list(data: dict[str, Any], key: str) -> list[Any]:
 def parse_protocol(data: dict[str, Any], clinic: Clinic | None = None) -> Protocol:
     """Validate parsed TOML and build the immutable protocol."""
     if data.get("schema") != 1:
-        raise ProtocolError(f"field 'schema': expected 1, got {data.get('schema')!r}")
+        raise ProtocolError(f"field 'schema': expected 1, got {shown(data.get('schema'))}")
     meta = _Item("[meta]", data.get("meta", {}))
     hyd = _Item("[hydration]", data.get("hydration", {}))
     goal = hyd.integer("default_goal", minimum=1, maximum=40)

@@ -11,7 +11,9 @@ from companion.core import clock
 from companion.core.errors import InputError
 from companion.core.ids import new_id
 from companion.core.records import require_id, require_object, require_text, require_timestamp
-from companion.core.sessions import validate_text
+from companion.core.text import check_text
+
+MAX_QUESTION = 1000
 
 MAX_QUESTION = 1000
 
@@ -37,7 +39,7 @@ class Question:
 
 
 def new_question(text: str) -> Question:
-    cleaned = validate_text(text, "QUESTION", MAX_QUESTION)
+    cleaned = check_text(text, "QUESTION", limit=MAX_QUESTION)
     if not cleaned:
         raise InputError("QUESTION", "is empty; write the question in quotes")
     return Question(new_id()[:8], cleaned, clock.now())

@@ -11,13 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from typing import Any
 
 from pendulum import DateTime
 
 from companion.core import clock
 from companion.core.errors import InputError
+from companion.core.text import (
+    MAX_TEXT,
+    UnsafeTextError,
+    check_text,
+    describe,
+    find_control,
+    shown,
+    without_controls,
+)
 
 # No value companion keeps needs more digits than this; a longer number in a file is
 # kept as a HugeNumber (never converted: converting is slow and limited to 4300 digits).
@@ -27,8 +35,6 @@ MAX_ID_LENGTH = 100
 # size; anything else (a huge number, a lone surrogate, deep nesting) is ignored.
 MAX_EXTRA_CHARS = 10_000
 MAX_EXTRA_DEPTH = 20
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class HugeNumber:
@@ -98,40 +104,24 @@ def require_object(data: Any, where: str) -> dict[str, Any]:
     return data
 
 
-class UnsafeTextError(InputError):
-    """Text that cannot be written (a lone surrogate) or shown safely (a control character).
-
-    Refused at every way in. In a record already stored (by an older companion) it is
-    the only thing wrong with it: the store cleans the text (see :func:`clean_text`) and
-    keeps the record in view, rather than set aside a check-in and hide its alerts.
-    """
-
-
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
 def check_storable_text(value: str, field: str) -> str:
-    """Text that can be written as UTF-8 and shown safely: no lone surrogate, and no
-    control character other than newline and tab."""
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise UnsafeTextError(field, "contains a lone surrogate code point, which is not text") from None
-    if _CONTROL.search(value):
-        raise UnsafeTextError(field, "contains control characters")
+    """Text that can be written as UTF-8 and shown safely (newlines and tabs allowed):
+    the check for the values of unknown keys, which are kept as they came."""
+    where = find_control(value, multiline=True)
+    if where is not None:
+        raise UnsafeTextError(field, f"holds {describe(value[where])}, which text may not hold")
     return value
 
 
-def clean_text(value: Any) -> Any:
-    """The value with lone surrogates and control characters (but newline and tab)
-    taken out of every text in it, keys included."""
+def clean_text(value: Any, *, one_line: bool = False) -> Any:
+    """The value with every character a text field may not hold taken out of each text
+    in it, keys included (newlines and tabs too, as spaces, when ``one_line``)."""
     if isinstance(value, str):
-        return _CONTROL.sub("", _SURROGATE.sub("", value))
+        return without_controls(value, one_line=one_line)
     if isinstance(value, list):
-        return [clean_text(v) for v in value]
+        return [clean_text(v, one_line=one_line) for v in value]
     if isinstance(value, dict):
-        return {clean_text(k): clean_text(v) for k, v in value.items()}
+        return {clean_text(k, one_line=True): clean_text(v, one_line=one_line) for k, v in value.items()}
     return value
 
 
@@ -139,24 +129,31 @@ def require_id(data: dict[str, Any], where: str) -> str:
     value = data.get("id")
     if not isinstance(value, str) or not value:
         raise InputError(f"{where}.id", "must be a non-empty text id")
-    if len(value) > MAX_ID_LENGTH or not value.isprintable():
+    checked = check_text(value, f"{where}.id", limit=MAX_ID_LENGTH, strip=False)
+    if not checked.isprintable():
         raise InputError(f"{where}.id", f"must be at most {MAX_ID_LENGTH} printable characters")
-    return check_storable_text(value, f"{where}.id")
+    return checked
 
 
 def require_text(
-    data: dict[str, Any], key: str, where: str, default: str | None = "", limit: int = 2000
+    data: dict[str, Any],
+    key: str,
+    where: str,
+    default: str | None = "",
+    limit: int = MAX_TEXT,
+    *,
+    multiline: bool = False,
 ) -> str:
+    """A text field of a record: no control characters (newlines and tabs only in a note,
+    ``multiline``), as the CLI and the forms refuse them."""
     value = data.get(key, default)
     if not isinstance(value, str) or (default is None and not value):
         raise InputError(f"{where}.{key}", "must be text")
-    if len(value) > limit:
-        raise InputError(f"{where}.{key}", f"is {len(value)} characters long; at most {limit} fit")
-    return check_storable_text(value, f"{where}.{key}")
+    return check_text(value, f"{where}.{key}", multiline=multiline, limit=limit, strip=False)
 
 
 def require_text_list(data: dict[str, Any], key: str, where: str, *, max_items: int, limit: int) -> list[str]:
-    """A list of non-empty texts, at most ``max_items`` of at most ``limit`` characters."""
+    """A list of non-empty one-line texts, at most ``max_items`` of at most ``limit`` characters."""
     value = data.get(key, [])
     field = f"{where}.{key}"
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
@@ -165,17 +162,11 @@ def require_text_list(data: dict[str, Any], key: str, where: str, *, max_items: 
         raise InputError(field, f"has {len(value)} entries; at most {max_items} fit")
     if not value:
         return value
-    try:  # all at once (a month has thousands of these); then the one to name, if any
-        if max(map(len, value)) > limit:
-            raise InputError(field, "")
-        check_storable_text("".join(value), field)
-    except InputError:
-        for i, item in enumerate(value):
-            if len(item) > limit:
-                raise InputError(
-                    f"{field}[{i}]", f"is {len(item)} characters long; at most {limit} fit"
-                ) from None
-            check_storable_text(item, f"{field}[{i}]")
+    # All at once (a month has thousands of these); then the one to name, if any.
+    if max(map(len, value)) <= limit and find_control(" ".join(value)) is None:
+        return value
+    for i, item in enumerate(value):
+        check_text(item, f"{field}[{i}]", limit=limit, strip=False)
     return value
 
 
@@ -196,10 +187,10 @@ def require_timestamp(data: dict[str, Any], key: str, where: str) -> DateTime:
         moment = clock.parse_stored(value)
     except clock.NoOffsetError:
         raise InputError(
-            field, f"{value[:40]!r} has no UTC offset; write it as e.g. 2026-11-21T16:30:00+01:00"
+            field, f"{shown(value)} has no UTC offset; write it as e.g. 2026-11-21T16:30:00+01:00"
         ) from None
     except (ValueError, TypeError, OverflowError):
-        raise InputError(field, f"{value[:40]!r} is not a timestamp") from None
+        raise InputError(field, f"{shown(value)} is not a timestamp") from None
     clock.check_range(moment.date(), field)
     return moment
 

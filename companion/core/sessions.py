@@ -19,10 +19,10 @@ from companion.core.records import (
     require_timestamp,
     storable_extra,
 )
+from companion.core.text import check_note, check_text, shown
 
 MAX_AREAS = 20
-MAX_AREA_TEXT = 100
-MAX_TEXT = 2000
+MAX_AREA = 100
 
 
 @dataclass(frozen=True)
@@ -48,16 +48,7 @@ class Session:
 def validate_intensity(value: str, field: str = "--intensity") -> str:
     cleaned = value.strip().lower()
     if cleaned not in INTENSITIES:
-        raise InputError(field, f"must be one of {', '.join(INTENSITIES)}; got {value!r}")
-    return cleaned
-
-
-def validate_text(value: str, field: str, limit: int = MAX_TEXT) -> str:
-    cleaned = value.strip()
-    if len(cleaned) > limit:
-        raise InputError(field, f"is {len(cleaned)} characters long; at most {limit} fit")
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in cleaned):
-        raise InputError(field, "contains control characters")
+        raise InputError(field, f"must be one of {', '.join(INTENSITIES)}; got {shown(value)}")
     return cleaned
 
 
@@ -75,7 +66,7 @@ def new_session(
         raise InputError(
             "--at", f"{timefmt.dated(when)} is in the future; record a session once it has happened"
         )
-    cleaned_areas = tuple(a for a in (validate_text(x, "--area", MAX_AREA_TEXT) for x in areas) if a)
+    cleaned_areas = tuple(a for a in (check_text(x, "--area", limit=MAX_AREA) for x in areas) if a)
     if len(cleaned_areas) > MAX_AREAS:
         raise InputError("--area", f"at most {MAX_AREAS} areas per session")
     return Session(
@@ -83,7 +74,7 @@ def new_session(
         started_at=clock.to_local(when),
         intensity=validate_intensity(intensity),
         areas=cleaned_areas,
-        note=validate_text(note, "--note"),
+        note=check_note(note, "--note"),
     )
 
 
@@ -95,9 +86,9 @@ def session_from_record(data: dict[str, Any], where: str = "session") -> Session
     intensity = data.get("intensity", "standard")
     if not isinstance(intensity, str) or intensity not in INTENSITIES:
         raise InputError(f"{where}.intensity", f"must be one of {', '.join(INTENSITIES)}")
-    # The limits `session add` sets: at most MAX_AREAS areas of at most MAX_AREA_TEXT characters.
-    areas = require_text_list(data, "areas", where, max_items=MAX_AREAS, limit=MAX_AREA_TEXT)
-    note = require_text(data, "note", where, limit=MAX_TEXT)
+    # The limits `session add` sets: at most MAX_AREAS areas of at most MAX_AREA characters.
+    areas = require_text_list(data, "areas", where, max_items=MAX_AREAS, limit=MAX_AREA)
+    note = require_text(data, "note", where, multiline=True)
     known = {"id", "started_at", "intensity", "areas", "note"}
     return Session(
         id=sid,

@@ -24,6 +24,7 @@ from pendulum.tz.timezone import Timezone
 from companion.core.protocol import Protocol, Restriction
 from companion.core.restrictions import restriction_states
 from companion.core.sessions import Session
+from companion.core.text import printable
 
 PRODID = "-//companion//after-needling self-care companion//EN"
 UID_DOMAIN = "companion"
@@ -99,9 +100,9 @@ def _event(
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", start + dt.timedelta(minutes=minutes))
-    event.add("summary", summary)
+    event.add("summary", printable(summary, one_line=True))  # RFC 5545: no control characters
     if description:
-        event.add("description", description)
+        event.add("description", printable(description))
     # A notice, not a busy slot.
     event.add("transp", "TRANSPARENT")
     return event

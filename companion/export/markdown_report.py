@@ -3,7 +3,9 @@
 It reads well as plain text in an 80-column terminal too: prose is wrapped at 80
 columns and tables are padded into aligned columns (a day's full note is in the
 Notes section; the table shows its start). Everything the patient typed is escaped,
-so a ``|``, ``*`` or a line starting with ``#`` stays text; newlines in notes become
+so a ``|``, ``*`` or a line starting with ``#`` stays text (and any control character,
+from an older record or a clinic file, is shown as a visible mark: the report is
+often read in a terminal); newlines in notes become
 hard line breaks (``\\`` at the end of a line), never a broken table.
 
 Days are listed oldest first. Times are shown in words ("Sat 16:30") next to their
@@ -28,6 +30,7 @@ from companion.core.protocol import Protocol
 from companion.core.restrictions import RestrictionState, restriction_states
 from companion.core.sessions import Session
 from companion.core.status import Status
+from companion.core.text import printable
 
 WIDTH = 80
 NOTE_MIN_WIDTH = 12
@@ -436,4 +439,4 @@ def render_markdown(
     for section in sections:
         if section:
             lines += ["", *section]
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines)) + "\n"

@@ -732,7 +732,11 @@ class Store:
             except UnsafeTextError as exc:
                 fixed = clean_text(dict(doc))
                 try:
-                    found.append(convert(fixed, label))
+                    try:
+                        found.append(convert(fixed, label))
+                    except UnsafeTextError:  # a newline where one line belongs
+                        fixed = clean_text(dict(doc), one_line=True)
+                        found.append(convert(fixed, label))
                 except _UNREADABLE_RECORD as still:
                     bad.append((doc, still, None))
                 else:

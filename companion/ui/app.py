@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from pendulum import DateTime
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
@@ -21,11 +22,12 @@ from companion.core.hydration import extra_water_applies
 from companion.core.protocol import Protocol
 from companion.core.restrictions import RestrictionState, newly_ended, restriction_states
 from companion.core.status import Status
+from companion.core.text import printable
 from companion.queries import load_status
 from companion.store import Store, StoreError
 from companion.ui.commands import CompanionCommands
 from companion.ui.messages import AddWater, DataChanged, OpenCheckin
-from companion.ui.screens.dashboard import ZONE_WARNING, DashboardScreen
+from companion.ui.screens.dashboard import DashboardScreen, zone_warning
 
 if TYPE_CHECKING:
     from companion.core.reminders import Reminder
@@ -101,7 +103,7 @@ class CompanionApp(App[int]):
             self.reload_status()
         self._show_notices()  # also when the store could not be read at all
         if self.zone.is_fallback:
-            self.notify(ZONE_WARNING, severity="warning", timeout=10)
+            self.notify(zone_warning(self.zone), severity="warning", timeout=10)
         self.set_interval(TICK_SECONDS, self.tick, name="tick")
         self.set_interval(POLL_SECONDS, self.poll_store, name="poll")
         self.set_interval(REMINDER_SECONDS, self.check_reminders, name="reminders")
@@ -113,6 +115,25 @@ class CompanionApp(App[int]):
                 self.store.update_settings(theme=self.theme)
         except StoreError as exc:
             self.notify(f"The theme could not be remembered: {exc}", severity="warning")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice of the app (screens' included, which pass ``markup=True``): plain text.
+
+        Notices quote what the patient typed, a record's text or a file name: a "[/]"
+        in one must show as it is (as markup it would stop the notice drawing), and a
+        control character must never reach the terminal. So ``markup`` is ignored.
+        """
+        super().notify(
+            printable(message), title=printable(title), severity=severity, timeout=timeout, markup=False
+        )
 
     # ------------------------------------------------------------------ status
 

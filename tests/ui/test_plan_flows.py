@@ -398,7 +398,7 @@ async def test_history_shows_what_was_taken_and_exercise_rounds(make_app, store:
         await pilot.pause()
         table = app.screen.query_one("#days", DataTable)
         row = dict(zip([str(c.label) for c in table.columns.values()], table.get_row_at(0), strict=True))
-        assert row["Took"] == "coffee, ibuprofen"
+        assert str(row["Took"]) == "coffee, ibuprofen"
         assert row["Exer."] == "1/2"
         assert row["List"] == "1/11"  # the exercise round is not counted as a checklist item
         assert "chin tucks 1/2" in text_of(app, "#history-status")  # added today: only today's rounds are due

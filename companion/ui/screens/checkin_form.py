@@ -20,6 +20,7 @@ from companion.core.protocol import Protocol
 from companion.queries import alerts_for_checkin
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
+from companion.ui.plain import PlainInput
 from companion.ui.screens.field_errors import clear_field_errors, notify_not_saved, show_field_error
 from companion.ui.screens.urgent import UrgentModal
 from companion.ui.widgets.alerts import AlertList
@@ -69,7 +70,7 @@ class CheckinScreen(Screen[None]):
             for key in ("soreness", "fatigue", "stiffness"):
                 with Horizontal(classes="field"):
                     yield Label(FIELD_LABELS[key], classes="field-label")
-                    yield Input(placeholder="0-10", id=key, compact=True, max_length=3, classes="scale")
+                    yield PlainInput(placeholder="0-10", id=key, compact=True, max_length=3, classes="scale")
                     yield Label(SCALE_ANCHORS, classes="hint")
                 yield Label("", id=f"{key}-error", classes="field-error")
             with Horizontal(classes="field"):
@@ -91,7 +92,7 @@ class CheckinScreen(Screen[None]):
             )
             with Horizontal(classes="field"):
                 yield Label(FIELD_LABELS["note"], classes="field-label")
-                yield Input(placeholder="anything you want to remember", id="note", compact=True)
+                yield PlainInput(placeholder="anything you want to remember", id="note", compact=True)
             yield Label("", id="note-error", classes="field-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save check-in", id="save", variant="primary", compact=True)

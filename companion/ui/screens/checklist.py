@@ -20,6 +20,7 @@ from companion.core.exercises import Exercise
 from companion.core.protocol import ChecklistItem, Protocol
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
+from companion.ui.plain import plain
 from companion.ui.widgets.caution import sources_text
 from companion.ui.widgets.clinic import instructed_by
 from companion.ui.widgets.key_footer import KeyFooter
@@ -80,9 +81,9 @@ class ChecklistScreen(Screen[None]):
                     yield Static("", id="item-detail")
             with VerticalScroll(id="reactions", classes="box"):
                 for reaction in self.protocol.reactions:
-                    yield Static(reaction.title, classes="reaction-title")
-                    yield Static(reaction.detail, classes="reaction-detail")
-                    yield Static(f"Course: {reaction.course}", classes="reaction-course")
+                    yield Static(plain(reaction.title), classes="reaction-title")
+                    yield Static(plain(reaction.detail), classes="reaction-detail")
+                    yield Static(plain(f"Course: {reaction.course}"), classes="reaction-course")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -101,11 +102,11 @@ class ChecklistScreen(Screen[None]):
         except (StoreError, InputError) as exc:
             self.notify(f"Your home exercises could not be read: {exc}", severity="error")
         items.add_options(
-            Selection(item_prompt(item, self._clinic(item)), item.id, item.id in done)
+            Selection(plain(item_prompt(item, self._clinic(item))), item.id, item.id in done)
             for item in self.protocol.checklist
         )
         items.add_options(
-            Selection(exercise_prompt(ex, n), tick, tick in done) for ex, n, tick in self.rounds
+            Selection(plain(exercise_prompt(ex, n)), tick, tick in done) for ex, n, tick in self.rounds
         )
         items.highlighted = 0
         items.focus()
@@ -121,10 +122,10 @@ class ChecklistScreen(Screen[None]):
         count = len(self.protocol.checklist)
         if index < count:
             item = self.protocol.checklist[index]
-            detail.update(item_detail(item, self._clinic(item)))
+            detail.update(plain(item_detail(item, self._clinic(item))))
         elif index - count < len(self.rounds):
             exercise, round_no, _tick = self.rounds[index - count]
-            detail.update(exercise_detail(exercise, round_no))
+            detail.update(plain(exercise_detail(exercise, round_no)))
 
     @on(SelectionList.SelectionHighlighted, "#items")
     def _highlighted(self, event: SelectionList.SelectionHighlighted[str]) -> None:

@@ -16,6 +16,7 @@ from companion.core.appointments import Appointment, next_appointment
 from companion.core.protocol import Protocol
 from companion.core.restrictions import MonotonicCountdown, RestrictionState
 from companion.core.status import Status
+from companion.ui.plain import plain
 from companion.ui.widgets.alerts import AlertList
 from companion.ui.widgets.caution import CautionCard
 from companion.ui.widgets.clinic import clinic_name
@@ -46,6 +47,15 @@ def checkin_line(status: Status) -> str:
 
 APPOINTMENT_REFRESH_SECONDS = 5.0
 ZONE_WARNING = "Time zone unknown, using UTC: set it with companion config --timezone"
+
+
+def zone_warning(zone: clock.ZoneInfo) -> str:
+    """The fallback warning, with the reason when there is one (an unreadable TZ)."""
+    if zone.reason:
+        return f"{zone.reason}. Using UTC: set yours with companion config --timezone"
+    return ZONE_WARNING
+
+
 NO_APPOINTMENT = "No follow-up booked yet: press p to add it to your plan."
 
 
@@ -95,9 +105,10 @@ class DashboardScreen(Screen[None]):
         has_session = status is not None and status.session is not None
         yield Header()
         with VerticalScroll(id="today"):
-            zone_warning = Static(ZONE_WARNING, id="zone-warning", classes="warning-line")
-            zone_warning.display = status is not None and status.zone.is_fallback
-            yield zone_warning
+            warning = plain(zone_warning(status.zone) if status is not None else ZONE_WARNING)
+            zone_line = Static(warning, id="zone-warning", classes="warning-line")
+            zone_line.display = status is not None and status.zone.is_fallback
+            yield zone_line
             yield AlertList(status.alerts if status else [], protocol=self.protocol, id="alerts")
             yield self._appointment_static(status)
             if not has_session:
@@ -105,7 +116,7 @@ class DashboardScreen(Screen[None]):
             restrictions = Vertical(id="restrictions", classes="box")
             restrictions.display = has_session
             restrictions.border_title = restrictions_title(status.restrictions if status else [])
-            restrictions.border_subtitle = session_line(status) if status else ""
+            restrictions.border_subtitle = plain(session_line(status)) if status else ""
             with restrictions:
                 if status is not None and status.session is not None:
                     self._session_id = status.session.id
@@ -142,7 +153,7 @@ class DashboardScreen(Screen[None]):
     def _welcome(self) -> Vertical:
         """Only before the first session: what the app is, and the way to record one."""
         return Vertical(
-            Static(self.welcome_text(), id="welcome-text"),
+            Static(plain(self.welcome_text()), id="welcome-text"),
             Button(
                 "Record my session (s)",
                 id="welcome-session",
@@ -188,7 +199,7 @@ class DashboardScreen(Screen[None]):
         now = status.now if status is not None else clock.now()
         text = appointment_line(getattr(self.app, "appointments", []), now)
         self._appointment_text = text
-        line = Static(text, id="next-appointment", classes="-none" if text == NO_APPOINTMENT else "")
+        line = Static(plain(text), id="next-appointment", classes="-none" if text == NO_APPOINTMENT else "")
         line.display = appointment_shown(text, status)
         return line
 
@@ -236,7 +247,7 @@ class DashboardScreen(Screen[None]):
         checkin.set_class(status.checkin_done, "-done")
 
     def _show_session_line(self, status: Status) -> None:
-        self.query_one("#restrictions").border_subtitle = session_line(status)
+        self.query_one("#restrictions").border_subtitle = plain(session_line(status))
 
     def show_appointment(self, now: DateTime | None = None) -> None:
         """The next follow-up and its countdown; only this line changes, and only when its text does."""
@@ -245,7 +256,7 @@ class DashboardScreen(Screen[None]):
         text = appointment_line(appointments, now or clock.now())
         if text != self._appointment_text:
             self._appointment_text = text
-            line.update(text)
+            line.update(plain(text))
             line.set_class(text == NO_APPOINTMENT, "-none")
         line.display = appointment_shown(text, getattr(self.app, "status", None) or self._initial)
 

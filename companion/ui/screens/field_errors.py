@@ -7,6 +7,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Label
 
+from companion.ui.plain import plain
+
 
 def clear_field_errors(root: DOMNode) -> None:
     """Hide every field's error message and its invalid mark."""
@@ -20,7 +22,7 @@ def clear_field_errors(root: DOMNode) -> None:
 def show_field_error(screen: Screen[object], error_id: str, field_id: str, text: str) -> None:
     """The message under its field, the field marked and focused, and a notice saying so."""
     label = screen.query_one(f"#{error_id}", Label)
-    label.update(text)
+    label.update(plain(text))  # it may quote what was typed: never markup
     label.display = True
     field = screen.query_one(f"#{field_id}", Widget)
     field.add_class("-invalid")

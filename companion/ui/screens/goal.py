@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from companion.core.errors import InputError
 from companion.core.hydration import MAX_GOAL, validate_goal
+from companion.ui.plain import PlainInput, plain
 
 
 class GoalModal(ModalScreen[int | None]):
@@ -26,7 +27,7 @@ class GoalModal(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="goal-box", classes="dialog"):
             yield Static(f"Daily water goal (glasses, 1 to {MAX_GOAL})", classes="dialog-title")
-            yield Input(str(self.current), id="goal-input", compact=True, max_length=3)
+            yield PlainInput(str(self.current), id="goal-input", compact=True, max_length=3)
             yield Label("", id="goal-error", classes="field-error")
             with Horizontal(classes="buttons"):
                 yield Button("Set goal", id="goal-save", variant="primary", compact=True)
@@ -41,7 +42,7 @@ class GoalModal(ModalScreen[int | None]):
             goal = validate_goal(self.query_one(Input).value, "Daily goal")
         except InputError as error:
             label = self.query_one("#goal-error", Label)
-            label.update(f"{error.field}: {error.message}")
+            label.update(plain(f"{error.field}: {error.message}"))
             label.display = True
             return
         self.dismiss(goal)

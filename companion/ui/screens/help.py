@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from companion.core.protocol import Protocol
+from companion.ui.plain import plain, plain_text
 from companion.ui.widgets.key_footer import KeyFooter
 
 KEYS = (
@@ -98,8 +99,8 @@ def restrictions_text(protocol: Protocol) -> RenderableType:
         grid.add_column(width=2, no_wrap=True)
         grid.add_column(ratio=1)
         for line in lines:
-            grid.add_row("", line)
-        parts.extend([Text(title, style="bold"), grid, Text("")])
+            grid.add_row("", plain_text(line))
+        parts.extend([plain_text(title, "bold"), grid, Text("")])
     return Group(*parts[:-1])
 
 
@@ -116,7 +117,7 @@ class HelpScreen(Screen[None]):
         with VerticalScroll(id="help-scroll"):
             for title, body in help_sections(self.protocol, self.data_dir):
                 yield Static(title, classes="help-title")
-                yield Static(body, classes="help-body")
+                yield Static(plain(body) if isinstance(body, str) else body, classes="help-body")
         yield KeyFooter()
 
     def on_mount(self) -> None:

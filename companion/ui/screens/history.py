@@ -24,6 +24,7 @@ from companion.core.sessions import Session
 from companion.queries import history_end, load_history
 from companion.store import Store
 from companion.ui.messages import OpenCheckin
+from companion.ui.plain import plain, plain_text
 from companion.ui.widgets.chart import Band, RecoveryChart, SessionSeries
 from companion.ui.widgets.key_footer import KeyFooter
 
@@ -79,9 +80,9 @@ def day_cells(
         (c.bruising + (" " + "/".join(flags) if flags else "")) if c else "-",
         water,
         f"{len(listed)}/{checklist_total}" if listed else "-",
-        Text(alerts, style="bold") if alerts else "",
+        plain_text(alerts, "bold") if alerts else "",
         exercise_cell(row, exercises),
-        took_cell(intakes),
+        plain_text(took_cell(intakes)),
     )
 
 
@@ -96,7 +97,7 @@ def session_cells(session: Session) -> Cells:
         Text(session.intensity, style="bold"),
         "",
         "",
-        Text(areas, style="italic"),
+        plain_text(areas, "italic"),
         "",
         "",
     )
@@ -250,8 +251,10 @@ class HistoryScreen(Screen[None]):
         plural = "s" if days != 1 else ""
         adherence_text = f"\n{self._adherence}" if self._adherence else ""
         status.update(
-            f"{days} day{plural}{loading}, newest first. Enter on a day shows or edits its check-in."
-            f"{adherence_text}"
+            plain(
+                f"{days} day{plural}{loading}, newest first. Enter on a day shows or edits its check-in."
+                f"{adherence_text}"
+            )
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

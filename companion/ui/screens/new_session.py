@@ -18,6 +18,7 @@ from companion.core.restrictions import recorded_session_lines
 from companion.core.sessions import Session, new_session
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
+from companion.ui.plain import PlainInput, plain
 from companion.ui.screens.field_errors import clear_field_errors, notify_not_saved, show_field_error
 from companion.ui.widgets.key_footer import KeyFooter
 
@@ -63,12 +64,12 @@ class NewSessionScreen(Screen[None]):
             yield Static("Record a needling session", classes="form-title")
             with Horizontal(classes="field"):
                 yield Label(LABELS["when"], classes="field-label")
-                yield Input("now", id="when", compact=True, classes="wide")
+                yield PlainInput("now", id="when", compact=True, classes="wide")
             yield Label("now, a time today such as 16:30, or 2026-11-21T16:30", classes="hint under")
             yield Label("", id="when-error", classes="field-error")
             with Horizontal(classes="field"):
                 yield Label(LABELS["areas"], classes="field-label")
-                yield Input(
+                yield PlainInput(
                     placeholder="e.g. upper trapezius, neck", id="areas", compact=True, classes="wide"
                 )
             yield Label("comma separated", classes="hint under")
@@ -89,7 +90,7 @@ class NewSessionScreen(Screen[None]):
             yield Label("", id="intensity-error", classes="field-error")
             with Horizontal(classes="field"):
                 yield Label(LABELS["note"], classes="field-label")
-                yield Input(placeholder="optional", id="note", compact=True, classes="wide")
+                yield PlainInput(placeholder="optional", id="note", compact=True, classes="wide")
             yield Label("", id="note-error", classes="field-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save session", id="save", variant="primary", compact=True)
@@ -136,7 +137,7 @@ class NewSessionScreen(Screen[None]):
             return
         self._saved = session
         result = self.query_one("#session-result", Static)
-        result.update(confirmation(self.protocol, session))
+        result.update(plain(confirmation(self.protocol, session)))
         result.display = True
         result.scroll_visible()
         self.query_one("#save", Button).disabled = True

@@ -33,6 +33,7 @@ from companion.core.protocol import Protocol
 from companion.core.questions import Question, new_question
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
+from companion.ui.plain import PlainInput, plain
 from companion.ui.screens.field_errors import clear_field_errors, notify_not_saved, show_field_error
 from companion.ui.widgets.key_footer import KeyFooter
 
@@ -138,7 +139,7 @@ class PlanScreen(Screen[None]):
     def _row(self, label: str, input_id: str, placeholder: str = "") -> ComposeResult:
         with Horizontal(classes="prow"):
             yield Label(label, classes="field-label")
-            yield Input(placeholder=placeholder, id=input_id, compact=True)
+            yield PlainInput(placeholder=placeholder, id=input_id, compact=True)
 
     def _error(self, error_id: str) -> Label:
         return Label("", id=f"{error_id}-error", classes="field-error")
@@ -159,13 +160,13 @@ class PlanScreen(Screen[None]):
                 yield self._error("ex-name")
                 with Horizontal(classes="prow"):
                     yield Label("Sets", classes="field-label")
-                    yield Input(id="ex-sets", compact=True, classes="num", max_length=3)
+                    yield PlainInput(id="ex-sets", compact=True, classes="num", max_length=3)
                     yield Label("Reps", classes="small-label")
-                    yield Input(id="ex-reps", compact=True, classes="num", max_length=3)
+                    yield PlainInput(id="ex-reps", compact=True, classes="num", max_length=3)
                     yield Label("Minutes", classes="small-label")
-                    yield Input(id="ex-minutes", compact=True, classes="num", max_length=5)
+                    yield PlainInput(id="ex-minutes", compact=True, classes="num", max_length=5)
                     yield Label("Times a day", classes="small-label")
-                    yield Input("1", id="ex-per-day", compact=True, classes="num", max_length=2)
+                    yield PlainInput("1", id="ex-per-day", compact=True, classes="num", max_length=2)
                 yield self._error("ex-dose")
                 yield from self._row("Note", "ex-note", "optional, how your physio showed it")
                 yield self._error("ex-note")
@@ -220,14 +221,14 @@ class PlanScreen(Screen[None]):
             message = exc.message if isinstance(exc, InputError) else str(exc)
             self.notify(f"Your plan could not be read: {message}", severity="error", timeout=10)
             return
-        self._fill("appt-list", [Option(appointment_prompt(a, now), id=a.id) for a in appointments])
-        self._fill("ex-list", [Option(exercise_prompt(e), id=e.id) for e in exercises])
+        self._fill("appt-list", [Option(plain(appointment_prompt(a, now)), id=a.id) for a in appointments])
+        self._fill("ex-list", [Option(plain(exercise_prompt(e)), id=e.id) for e in exercises])
         ordered = [q for q in questions if not q.done] + [q for q in questions if q.done]
-        self._fill("q-list", [Option(question_prompt(q, now), id=q.id) for q in ordered])
+        self._fill("q-list", [Option(plain(question_prompt(q, now)), id=q.id) for q in ordered])
         took = []
         for intake in reversed(recent):
             during = check_intake(self.protocol, sessions, intake).during_restriction
-            took.append(Option(intake_prompt(intake, during, now), id=intake.id))
+            took.append(Option(plain(intake_prompt(intake, during, now)), id=intake.id))
         self._fill("took-list", took)
         open_questions = sum(1 for q in questions if not q.done)
         tabs = self.query_one(TabbedContent)

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from companion.core.alerts import Alert
+from companion.ui.plain import plain
 
 
 class UrgentModal(ModalScreen[None]):
@@ -24,10 +25,10 @@ class UrgentModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="urgent-box"):
-            yield Static(f"URGENT: {self.alert.title}", id="urgent-title")
-            yield Static(self.alert.message, id="urgent-message")
+            yield Static(plain(f"URGENT: {self.alert.title}"), id="urgent-title")
+            yield Static(plain(self.alert.message), id="urgent-message")
             if self.alert.beyond_sources:
-                yield Static(f"Where this comes from: {self.alert.beyond_sources}", id="urgent-source")
+                yield Static(plain(f"Where this comes from: {self.alert.beyond_sources}"), id="urgent-source")
             yield Button("I understand", id="acknowledge", variant="error")
 
     def on_mount(self) -> None:

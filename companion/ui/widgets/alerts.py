@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from companion.core.alerts import Alert
 from companion.core.protocol import Protocol
+from companion.ui.plain import plain
 from companion.ui.widgets.clinic import clinic_name
 
 
@@ -50,9 +51,9 @@ class AlertList(Vertical):
         for alert in self._alerts:
             level = "-urgent" if alert.urgent else "-contact"
             clinic = clinic_name(self.protocol, self.protocol.red_flag(alert.id)) if self.protocol else ""
-            yield Static(alert_line(alert, clinic), classes=f"alert {level}")
+            yield Static(plain(alert_line(alert, clinic)), classes=f"alert {level}")
             if alert.beyond_sources:
-                yield Static(f"Where this comes from: {alert.beyond_sources}", classes="source")
+                yield Static(plain(f"Where this comes from: {alert.beyond_sources}"), classes="source")
 
     async def show(self, alerts: list[Alert]) -> None:
         """Replace the alerts shown (only when they changed)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 
 from companion.core.protocol import Restriction
+from companion.ui.plain import plain
 from companion.ui.widgets.paragraphs import Paragraph, Paragraphs
 
 
@@ -16,16 +17,16 @@ def caution_paragraphs(restriction: Restriction, *, active: bool, clinic: str) -
     """Title, what to avoid (with sources), who said so, and each source's view when they disagree."""
     r = restriction
     state = "" if active else " (no longer needed for this session)"
-    lines: list[Paragraph] = [(0, Content.assemble((r.title, "bold"), state))]
+    lines: list[Paragraph] = [(0, Content.assemble(plain(r.title, "bold"), state))]
     if clinic:
         source = f" ({sources_text(r.sources)})" if r.sources else ""
-        lines.append((2, Content.styled(f"{r.avoid}{source}", "$foreground-muted")))
-        lines.append((2, Content.styled(f"As instructed by {clinic}", "italic $foreground-muted")))
+        lines.append((2, plain(f"{r.avoid}{source}", "$foreground-muted")))
+        lines.append((2, plain(f"As instructed by {clinic}", "italic $foreground-muted")))
     else:
-        lines.append((2, Content.styled(f"{r.avoid} ({sources_text(r.sources)})", "$foreground-muted")))
+        lines.append((2, plain(f"{r.avoid} ({sources_text(r.sources)})", "$foreground-muted")))
     if r.disagreement is not None:
-        lines.append((2, Content.styled(r.disagreement.summary, "$warning")))
-        lines.extend((4, Content(f"{view.source}: {view.says}")) for view in r.disagreement.views)
+        lines.append((2, plain(r.disagreement.summary, "$warning")))
+        lines.extend((4, plain(f"{view.source}: {view.says}")) for view in r.disagreement.views)
     return lines
 
 

@@ -10,6 +10,7 @@ from textual.widget import Widget
 
 from companion.core import timefmt
 from companion.core.protocol import Restriction
+from companion.ui.plain import plain
 
 TITLE_CELLS = 28
 TIME_CELLS = 14  # "100:00:00 left"
@@ -99,7 +100,7 @@ class RestrictionCard(Widget):
         title_cells = min(TITLE_CELLS, max(12, width - fixed - MIN_BAR_CELLS))
         bar_cells = max(MIN_BAR_CELLS, width - fixed - title_cells)
         filled, empty = progress_bar(fraction, bar_cells)
-        title = Content.styled(self.restriction.title, MUTED if done else "bold")
+        title = plain(self.restriction.title, MUTED if done else "bold")
         return Content.assemble(
             title.truncate(title_cells - 1, ellipsis=True).truncate(title_cells, pad=True),
             (time_text.rjust(TIME_CELLS), "$success" if done else ""),
@@ -114,5 +115,5 @@ class RestrictionCard(Widget):
         row = self.row(self.content_size.width)
         if not self.clinic:
             return row
-        clinic = Content.styled(f"  as instructed by {self.clinic}", f"italic {MUTED}")
+        clinic = plain(f"  as instructed by {self.clinic}", f"italic {MUTED}")
         return Content("\n").join([row, clinic])

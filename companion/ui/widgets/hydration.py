@@ -7,6 +7,7 @@ from textual.events import Click
 from textual.reactive import reactive
 
 from companion.ui.messages import AddWater
+from companion.ui.plain import plain
 from companion.ui.widgets.paragraphs import Paragraph, Paragraphs
 
 FULL, EMPTY = "■", "□"
@@ -24,7 +25,7 @@ def water_paragraphs(glasses: int, goal: int, extra_note: str) -> list[Paragraph
         (0, Content.assemble((glass_row(glasses, goal), f"bold {colour}"), f"   {glasses} of {goal}"))
     ]
     if extra_note:
-        lines.append((0, Content.styled(extra_note, "$warning")))
+        lines.append((0, plain(extra_note, "$warning")))
     return lines
 
 
