@@ -20,6 +20,8 @@ from companion.store import Store
 from companion.ui.app import CompanionApp, create_app
 
 BERLIN = "Europe/Berlin"
+TODAY = dt.date(2026, 11, 22)
+"""The frozen day of the `frozen` fixture."""
 
 
 def at(*args: int) -> pendulum.DateTime:
