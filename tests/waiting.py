@@ -8,6 +8,7 @@ what it waited for (and what the condition last raised, if it raised).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import Any
@@ -63,3 +64,29 @@ def wait_until(condition: Condition, timeout: float = DEADLINE, *, what: str) ->
         if time.monotonic() > deadline:
             raise _timed_out(what, timeout, error)
         time.sleep(POLL)
+
+
+async def drained(pilot: Any, *, timeout: float = DEADLINE) -> None:
+    """Before asserting that something did NOT happen: wait until the app and every widget of
+    the current screen have handled each message already queued for them (a callback is
+    queued behind them on each, and all must have run). Not a pause of some length: a
+    barrier. What those messages set off in turn is not covered; prefer waiting for a
+    positive sign where there is one."""
+    app = pilot.app
+    pumps = [app, *app.screen.walk_children(with_self=True)]
+    left = len(pumps)
+    done = asyncio.Event()
+
+    def one_done() -> None:
+        nonlocal left
+        left -= 1
+        if left == 0:
+            done.set()
+
+    for pump in pumps:
+        if not pump.call_later(one_done):  # closing: nothing more will be handled there
+            one_done()
+    try:
+        await asyncio.wait_for(done.wait(), timeout)
+    except TimeoutError:
+        raise AssertionError(f"waited {timeout:g} s for the app to handle its queued messages") from None
