@@ -1,4 +1,5 @@
-"""Shared fixtures: no test touches the real data dir; the local zone is pinned."""
+"""Shared fixtures: no test touches the real data dir; the local zone is pinned; the clock
+can be frozen at the moment the subprocess tests start at."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pendulum
 import pytest
 
 from companion.store import Store
+from tests.launch import TEST_NOW
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +33,24 @@ def berlin() -> Iterator[str]:
     pendulum.set_local_timezone(pendulum.timezone("Europe/Berlin"))
     yield "Europe/Berlin"
     pendulum.set_local_timezone()
+
+
+@pytest.fixture
+def clock_at_test_now() -> Iterator[pendulum.DateTime]:
+    """This process's clock frozen at TEST_NOW, where the subprocess tests' clocks start."""
+    with pendulum.travel_to(TEST_NOW, freeze=True):
+        yield TEST_NOW
+
+
+@contextmanager
+def moved_to(moment: pendulum.DateTime) -> Iterator[None]:
+    """Inside `clock_at_test_now`: the frozen clock at `moment`, then back at TEST_NOW (a
+    nested `with pendulum.travel_to` would end at the real time)."""
+    pendulum.travel_to(moment, freeze=True)
+    try:
+        yield
+    finally:
+        pendulum.travel_to(TEST_NOW, freeze=True)
 
 
 @pytest.fixture
