@@ -15,7 +15,7 @@ import pendulum
 import pytest
 
 from companion.store import Store
-from tests.launch import TEST_NOW
+from tests.launch import TEST_NOW, TEST_NOW_ENV
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +63,10 @@ def store(data_dir: Path) -> Store:
     return Store(data_dir)
 
 
-COMPANION = [sys.executable, "-m", "companion"]
+LAUNCHER = [sys.executable, str(Path(__file__).with_name("launch.py"))]
+"""`companion` with its clock starting at a given moment (tests/launch.py)."""
+PYTHON_M = [sys.executable, "-m", "companion"]
+INSTALLED_SCRIPT = Path(sys.executable).parent / "companion"
 
 
 def run_cli(
@@ -72,12 +75,19 @@ def run_cli(
     tz: str = "Europe/Berlin",
     env: dict[str, str] | None = None,
     input: str | None = None,
+    now: pendulum.DateTime = TEST_NOW,
+    program: list[str] = LAUNCHER,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI in a subprocess on a temp data dir."""
+    """Run the real CLI in a subprocess on a temp data dir, its clock starting at `now`
+    (Sun 22 Nov 2026 10:00 Berlin unless a test says otherwise) and running on from there."""
     full_env = {**os.environ, "TZ": tz, "COMPANION_DATA_DIR": str(data_dir), **(env or {})}
     full_env.pop("PYTHONPATH", None)
+    if program is LAUNCHER:
+        full_env[TEST_NOW_ENV] = now.isoformat()
+    else:
+        full_env.pop(TEST_NOW_ENV, None)  # the program runs at the real time
     # Run from outside the checkout so the *installed* package (and its assets) is used.
     cwd = tempfile.gettempdir()
     return subprocess.run(
-        [*COMPANION, *args], capture_output=True, text=True, env=full_env, timeout=60, input=input, cwd=cwd
+        [*program, *args], capture_output=True, text=True, env=full_env, timeout=60, input=input, cwd=cwd
     )
