@@ -28,6 +28,9 @@ def travel_from_env() -> None:
     """Move this process's clock to COMPANION_TEST_NOW, if it is set; time runs on from there."""
     moment = os.environ.get(TEST_NOW_ENV)
     if moment:
+        # time-machine imports pytest, for its plugin, when it can: half its import time,
+        # in every CLI call of the suite. A child process has no use for it.
+        sys.modules.setdefault("pytest", None)  # type: ignore[arg-type]
         start = pendulum.parse(moment)
         assert isinstance(start, pendulum.DateTime), f"{TEST_NOW_ENV} must be a moment: {moment!r}"
         pendulum.travel_to(start, freeze=False)
