@@ -17,6 +17,7 @@ from textual.widgets import Input
 from companion.store import Store
 from companion.ui.app import CompanionApp
 from companion.ui.screens.checkin_form import CheckinScreen
+from companion.ui.screens.checklist import ChecklistScreen
 from companion.ui.screens.goal import GoalModal
 from companion.ui.screens.new_session import NewSessionScreen
 from companion.ui.screens.plan import PlanScreen
@@ -113,3 +114,14 @@ async def test_typing_into_a_reopened_check_in_replaces_the_saved_soreness(
     async with app.run_test(size=SIZE) as pilot:
         burst(app, "c5")
         await reaches(pilot, app, "soreness", "5")  # the saved 8 is selected, as on focus: not '85'
+
+
+async def test_space_typed_ahead_into_the_checklist_ticks_its_first_item(
+    make_app, store: Store, frozen
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        burst(app, "l ")
+        await wait_for(pilot, lambda: store.checklist_day(TODAY).done, what="an item ticked and saved")
+        assert isinstance(app.screen, ChecklistScreen)
+    assert store.checklist_day(TODAY).done == frozenset({"rest"})
