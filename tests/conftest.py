@@ -1,4 +1,5 @@
-"""Shared fixtures: no test touches the real data dir; the local zone is pinned."""
+"""Shared fixtures: no test touches the real data dir; the local zone is pinned; the clock
+can be frozen at the moment the subprocess tests start at."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pendulum
 import pytest
 
 from companion.store import Store
+from tests.launch import TEST_NOW, TEST_NOW_ENV
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +36,24 @@ def berlin() -> Iterator[str]:
 
 
 @pytest.fixture
+def clock_at_test_now() -> Iterator[pendulum.DateTime]:
+    """This process's clock frozen at TEST_NOW, where the subprocess tests' clocks start."""
+    with pendulum.travel_to(TEST_NOW, freeze=True):
+        yield TEST_NOW
+
+
+@contextmanager
+def moved_to(moment: pendulum.DateTime) -> Iterator[None]:
+    """Inside `clock_at_test_now`: the frozen clock at `moment`, then back at TEST_NOW (a
+    nested `with pendulum.travel_to` would end at the real time)."""
+    pendulum.travel_to(moment, freeze=True)
+    try:
+        yield
+    finally:
+        pendulum.travel_to(TEST_NOW, freeze=True)
+
+
+@pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
@@ -42,7 +63,10 @@ def store(data_dir: Path) -> Store:
     return Store(data_dir)
 
 
-COMPANION = [sys.executable, "-m", "companion"]
+LAUNCHER = [sys.executable, str(Path(__file__).with_name("launch.py"))]
+"""`companion` with its clock starting at a given moment (tests/launch.py)."""
+PYTHON_M = [sys.executable, "-m", "companion"]
+INSTALLED_SCRIPT = Path(sys.executable).parent / "companion"
 
 
 def run_cli(
@@ -51,12 +75,19 @@ def run_cli(
     tz: str = "Europe/Berlin",
     env: dict[str, str] | None = None,
     input: str | None = None,
+    now: pendulum.DateTime = TEST_NOW,
+    program: list[str] = LAUNCHER,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI in a subprocess on a temp data dir."""
+    """Run the real CLI in a subprocess on a temp data dir, its clock starting at `now`
+    (Sun 22 Nov 2026 10:00 Berlin unless a test says otherwise) and running on from there."""
     full_env = {**os.environ, "TZ": tz, "COMPANION_DATA_DIR": str(data_dir), **(env or {})}
     full_env.pop("PYTHONPATH", None)
+    if program is LAUNCHER:
+        full_env[TEST_NOW_ENV] = now.isoformat()
+    else:
+        full_env.pop(TEST_NOW_ENV, None)  # the program runs at the real time
     # Run from outside the checkout so the *installed* package (and its assets) is used.
     cwd = tempfile.gettempdir()
     return subprocess.run(
-        [*COMPANION, *args], capture_output=True, text=True, env=full_env, timeout=60, input=input, cwd=cwd
+        [*program, *args], capture_output=True, text=True, env=full_env, timeout=60, input=input, cwd=cwd
     )

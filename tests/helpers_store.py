@@ -2,18 +2,23 @@
 
 Run as a script it is the *child* of the fault tests (started with ``sys.executable``):
 
-    python helpers_store.py tick DATA_DIR COUNT [START_FILE]
-        tick one glass of water for today COUNT times (0: until killed), printing
-        ``tick <glasses>`` after each write has returned; with START_FILE, wait for
-        that file to exist first (so two children really run at the same time).
+    python helpers_store.py tick DATA_DIR COUNT [--wait]
+        tick one glass of water for today COUNT times, printing ``tick <glasses>``
+        after each write has returned; with --wait, print ``ready`` and wait for a
+        line on stdin first (so two children really run at the same time).
     python helpers_store.py mixed DATA_DIR FIRST_DAY START_INDEX
-        until killed, for the days FIRST_DAY + START_INDEX, + 1, ...: tick a glass of
-        water on that day, then save its check-in, printing ``tick <day> <glasses>``
-        and ``checkin <day> <id>`` after each write.
+        for the days FIRST_DAY + START_INDEX, + 1, ...: tick a glass of water on that
+        day, then save its check-in. Before each write it prints what it begins
+        (``begin tick <day>``, ``begin checkin <day> <id>``), after it the
+        acknowledgement (``tick <day> <glasses>``, ``checkin <day> <id>``), and then
+        waits for a line on stdin before the next write: the test decides when to
+        kill, and the child never runs ahead of it.
     python helpers_store.py session DATA_DIR
         add one session, print ``session <id>``.
 
-Every line is flushed at once: a printed line is an acknowledged, finished write.
+Every line is flushed at once: an acknowledgement is a finished write. With
+COMPANION_TEST_NOW in the environment the child's clock starts at that moment
+(tests/launch.py); the product never reads it.
 """
 
 from __future__ import annotations
@@ -22,7 +27,6 @@ import datetime as dt
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,11 @@ from companion.core.hydration import HydrationDay
 from companion.core.ids import new_id
 from companion.core.sessions import Session
 from companion.store import Store
+
+if __package__:
+    from tests.launch import TEST_NOW, TEST_NOW_ENV, travel_from_env
+else:  # run as a script by the fault tests: this folder is first on sys.path
+    from launch import TEST_NOW, TEST_NOW_ENV, travel_from_env  # type: ignore[no-redef]
 
 HERE = Path(__file__).resolve()
 CHECKLIST_IDS = ("rest", "hydrate", "gentle-movement", "stretch", "soothe", "monitor")
@@ -100,8 +109,10 @@ def snapshot(data_dir: Path) -> dict[str, bytes]:
 
 
 def child_env(**extra: str) -> dict[str, str]:
+    """The child's environment: Berlin, no crash hook, its clock started at the tests' moment."""
     env = {k: v for k, v in os.environ.items() if k != "COMPANION_CRASH_AT"}
     env["TZ"] = "Europe/Berlin"
+    env[TEST_NOW_ENV] = TEST_NOW.isoformat()
     env.update(extra)
     return env
 
@@ -120,20 +131,23 @@ def _tick(store: Store) -> None:
     _say(f"tick {updated.glasses}")
 
 
+def _next() -> None:
+    """Wait for the test's go-ahead (a line on stdin); stop when it closes stdin."""
+    if not sys.stdin.readline():
+        raise SystemExit(0)
+
+
 def main(argv: list[str]) -> int:
+    travel_from_env()
     mode, data_dir = argv[0], Path(argv[1])
     store = Store(data_dir)
     if mode == "tick":
         count = int(argv[2])
-        if len(argv) > 3:
-            start = Path(argv[3])
+        if "--wait" in argv[3:]:
             _say("ready")
-            while not start.exists():
-                time.sleep(0.001)
-        done = 0
-        while count == 0 or done < count:
+            _next()
+        for _ in range(count):
             _tick(store)
-            done += 1
         return 0
     if mode == "mixed":
         first = dt.date.fromisoformat(argv[2])
@@ -141,11 +155,15 @@ def main(argv: list[str]) -> int:
         _say("ready")
         while True:
             day = first + dt.timedelta(days=index)
+            _say(f"begin tick {day.isoformat()}")
             updated = store.update_hydration(day, lambda h: h.add(1))
             _say(f"tick {day.isoformat()} {updated.glasses}")
+            _next()
             checkin = CheckIn(new_id(), day, pendulum.now(), soreness=index % 11, fatigue=3)
+            _say(f"begin checkin {day.isoformat()} {checkin.id}")
             store.save_checkin(checkin)
             _say(f"checkin {day.isoformat()} {checkin.id}")
+            _next()
             index += 1
     if mode == "session":
         session = Session(new_id(), pendulum.now().subtract(hours=1))

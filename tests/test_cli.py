@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import INSTALLED_SCRIPT, PYTHON_M, run_cli
 
 
 def ok(*args: str, data_dir: Path, **kw) -> subprocess.CompletedProcess[str]:
@@ -289,10 +290,26 @@ def test_core_imports_neither_textual_nor_tinydb() -> None:
 
 
 def test_python_dash_m_and_usage_errors(data_dir: Path) -> None:
-    result = run_cli("--help", data_dir=data_dir)
+    result = run_cli("--help", data_dir=data_dir, program=PYTHON_M)
     assert result.returncode == 0 and "checkin" in result.stdout
-    bogus = run_cli("frobnicate", data_dir=data_dir)
+    bogus = run_cli("frobnicate", data_dir=data_dir, program=PYTHON_M)
     assert bogus.returncode == 2 and "invalid choice" in bogus.stderr
+
+
+@pytest.mark.skipif(not INSTALLED_SCRIPT.exists(), reason=f"{INSTALLED_SCRIPT} is not installed")
+def test_the_installed_script_at_the_real_time(data_dir: Path) -> None:
+    """The console script itself, no launcher, no clock travel: times relative to its own run
+    (nothing here depends on the day or the hour it runs at)."""
+    program = [str(INSTALLED_SCRIPT)]
+    added = run_cli("session", "add", "--at", "now", "--area", "neck", data_dir=data_dir, program=program)
+    assert added.returncode == 0, added.stderr
+    result = run_cli("status", "--json", data_dir=data_dir, program=program)
+    assert result.returncode == 0, result.stderr
+    status = json.loads(result.stdout)
+    started = dt.datetime.fromisoformat(status["session"]["started_at"])
+    alcohol = next(r for r in status["restrictions"] if r["id"] == "alcohol")
+    assert dt.datetime.fromisoformat(alcohol["ends_at"]) - started == dt.timedelta(hours=24)
+    assert 24 * 3600 - 600 < alcohol["remaining_seconds"] <= 24 * 3600  # a moment after "now"
 
 
 @pytest.mark.parametrize(

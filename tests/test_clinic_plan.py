@@ -27,6 +27,7 @@ from companion.core.restrictions import restriction_states
 from companion.core.sessions import Session
 from companion.core.status import build_status
 from tests.conftest import run_cli
+from tests.launch import TEST_NOW
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "assets" / "clinic-example.toml"
 TZ = "Europe/Berlin"
@@ -290,7 +291,7 @@ def test_remind_prints_one_line_and_falls_back_without_a_desktop(data_dir: Path)
         "appointment",
         "add",
         "--at",
-        (pendulum.now(TZ).add(hours=2)).format("YYYY-MM-DDTHH:mm"),
+        TEST_NOW.in_tz(TZ).add(hours=2).format("YYYY-MM-DDTHH:mm"),  # the CLI's clock starts there
         data_dir=data_dir,
     )
     out = ok("remind", "--notify", data_dir=data_dir, env={"DBUS_SESSION_BUS_ADDRESS": ""}).stdout

@@ -20,7 +20,11 @@ from companion.core.sessions import Session
 from companion.store import Store, StoreError, atomic_storage
 from companion.store import store as store_module
 from companion.store.backups import KEEP_BACKUPS
+from tests.conftest import moved_to
 from tests.helpers_store import assert_all_parse, seed, store_files
+
+# Every test runs with the clock frozen at a fixed moment (moved on where a test says so).
+pytestmark = pytest.mark.usefixtures("clock_at_test_now")
 
 BERLIN = "Europe/Berlin"
 
@@ -41,7 +45,7 @@ def mode(path: Path) -> int:
 
 
 def test_round_trip_of_every_kind_of_record(berlin: str, data_dir: Path) -> None:
-    with pendulum.travel_to(at(2026, 11, 22), freeze=True):
+    with moved_to(at(2026, 11, 22)):
         store = Store(data_dir)
         records = seed(store, dt.date(2026, 10, 1), 50)
         other = Store(data_dir)
@@ -69,7 +73,7 @@ def test_importing_twice_adds_nothing(berlin: str, data_dir: Path) -> None:
 
 
 def test_one_file_per_month_and_a_tick_rewrites_only_its_month(berlin: str, data_dir: Path) -> None:
-    with pendulum.travel_to(at(2026, 11, 22), freeze=True):
+    with moved_to(at(2026, 11, 22)):
         store = Store(data_dir)
         seed(store, dt.date(2025, 11, 1), 380)
         assert len(store.month_keys()) == 13
@@ -89,11 +93,11 @@ def test_folder_700_and_every_file_600_including_backups(berlin: str, tmp_path: 
         data_dir = tmp_path / "data"
         data_dir.mkdir(mode=0o755)
         os.chmod(data_dir, 0o755)
-        with pendulum.travel_to(at(2026, 11, 20), freeze=True):
+        with moved_to(at(2026, 11, 20)):
             store = Store(data_dir)
             seed(store, dt.date(2026, 9, 1), 60)
             tick(store)
-        with pendulum.travel_to(at(2026, 11, 21), freeze=True):
+        with moved_to(at(2026, 11, 21)):
             store = Store(data_dir)
             tick(store)
             store.add_session(Session(new_id(), pendulum.now().subtract(hours=1)))
@@ -125,7 +129,7 @@ def test_first_write_of_a_day_backs_up_and_only_seven_are_kept(berlin: str, data
     states: dict[str, int] = {}
     for offset in range(10):
         day = dt.date(2026, 11, 1) + dt.timedelta(days=offset)
-        with pendulum.travel_to(at(day.year, day.month, day.day), freeze=True):
+        with moved_to(at(day.year, day.month, day.day)):
             store = Store(data_dir)
             if offset == 0:
                 seed(store, dt.date(2026, 10, 1), 31)
@@ -150,11 +154,11 @@ def test_first_write_of_a_day_backs_up_and_only_seven_are_kept(berlin: str, data
 
 
 def test_a_damaged_file_is_not_copied_into_the_backup(berlin: str, data_dir: Path) -> None:
-    with pendulum.travel_to(at(2026, 11, 1), freeze=True):
+    with moved_to(at(2026, 11, 1)):
         store = Store(data_dir)
         seed(store, dt.date(2026, 9, 1), 45)
     (data_dir / "days" / "2026-09.json").write_bytes(b'{"checkins": {"2026')
-    with pendulum.travel_to(at(2026, 11, 2), freeze=True):
+    with moved_to(at(2026, 11, 2)):
         Store(data_dir).update_hydration(dt.date(2026, 11, 2), lambda h: h.add(1))
     backup = data_dir / "backups" / "2026-11-02"
     assert (backup / "days" / "2026-10.json").is_file()
@@ -167,7 +171,7 @@ def test_a_damaged_file_is_not_copied_into_the_backup(berlin: str, data_dir: Pat
 def test_reads_come_from_memory_until_another_process_writes(
     berlin: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with pendulum.travel_to(at(2026, 11, 22), freeze=True):
+    with moved_to(at(2026, 11, 22)):
         seed(Store(data_dir), dt.date(2026, 10, 1), 50)
         parsed: list[Path] = []
         real = atomic_storage.read_with_identity
@@ -319,12 +323,12 @@ def test_an_older_schema_without_a_migration_is_refused(
 
 
 def test_unchanged_files_share_the_previous_backup_never_the_live_file(berlin: str, data_dir: Path) -> None:
-    with pendulum.travel_to(at(2026, 11, 20), freeze=True):
+    with moved_to(at(2026, 11, 20)):
         store = Store(data_dir)
         seed(store, dt.date(2026, 8, 1), 100)
         tick(store)
     for day in (21, 22):
-        with pendulum.travel_to(at(2026, 11, day), freeze=True):
+        with moved_to(at(2026, 11, day)):
             tick(Store(data_dir))
     b21, b22 = data_dir / "backups" / "2026-11-21", data_dir / "backups" / "2026-11-22"
     same = b22 / "days" / "2026-09.json"

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pendulum
@@ -24,6 +25,7 @@ from companion.core.ids import new_id
 from companion.core.sessions import Session
 from companion.store import Store, StoreError, atomic_storage
 from companion.store.atomic_storage import CRASH_ENV
+from tests.conftest import moved_to
 from tests.helpers_store import (
     HERE,
     assert_all_parse,
@@ -34,6 +36,10 @@ from tests.helpers_store import (
 )
 
 CHILD = [sys.executable, str(HERE)]
+
+
+# This process's clock stands where the children's clocks start (tests/launch.py).
+pytestmark = pytest.mark.usefixtures("clock_at_test_now")
 
 
 def today() -> dt.date:
@@ -66,51 +72,136 @@ def year_store(berlin: str, data_dir: Path) -> Store:
 # ---------------------------------------------------------------------- kill -9
 
 
+KILLS_MID_WRITE = 25
+"""Kills that must land after a child began a write and before it acknowledged it."""
+ACKNOWLEDGED = 25
+"""Acknowledged ticks, and acknowledged check-ins, that must then be found whole."""
+KILL_LOOP_CEILING = 300.0
+"""Seconds: a wall-clock ceiling far above what the loop needs (a few seconds), even loaded."""
+
+
+@dataclass
+class KillLoop:
+    """What the kill loop saw: acknowledged writes, and the writes a kill interrupted."""
+
+    ticks: dict[str, int] = field(default_factory=dict)
+    checkins: dict[str, str] = field(default_factory=dict)
+    interrupted_ticks: list[str] = field(default_factory=list)
+    interrupted_checkins: dict[str, str] = field(default_factory=dict)
+    kills: int = 0
+    caught_in_the_file_write: int = 0
+    """Kills after which a writer's temporary file was left: they landed inside the atomic write."""
+
+    def enough(self) -> bool:
+        mid_write = len(self.interrupted_ticks) + len(self.interrupted_checkins)
+        return min(len(self.ticks), len(self.checkins)) >= ACKNOWLEDGED and mid_write >= KILLS_MID_WRITE
+
+    def __str__(self) -> str:
+        return (
+            f"{self.kills} kills, {len(self.interrupted_ticks)} + {len(self.interrupted_checkins)} of them "
+            f"mid-write ({self.caught_in_the_file_write} inside the file write), "
+            f"{len(self.ticks)} ticks and {len(self.checkins)} check-ins acknowledged"
+        )
+
+
+def kill_one_writer(data_dir: Path, first_day: dt.date, index: int, target: int, seen: KillLoop) -> int:
+    """Start a writer on day `first_day + index`, let it go write by write, and SIGKILL it the
+    moment it announces its `target`-th write. Returns the index of the next unused day."""
+    proc = subprocess.Popen(
+        [*CHILD, "mixed", str(data_dir), first_day.isoformat(), str(index)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=child_env(),
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    assert proc.stdout.readline() == "ready\n"
+    begun = 0
+    last_day = first_day + dt.timedelta(days=index)
+    while True:
+        line = proc.stdout.readline()
+        assert line, f"the writer stopped by itself (exit {proc.wait()})"
+        kind, *rest = line.split()
+        if kind == "begin":
+            begun += 1
+            last_day = dt.date.fromisoformat(rest[1])
+            if begun == target:
+                proc.send_signal(signal.SIGKILL)  # at once: the write is under way
+                in_flight = rest
+                break
+        else:
+            _acknowledged(seen, kind, rest)
+            proc.stdin.write("next\n")
+            proc.stdin.flush()
+    after = proc.stdout.read().split("\n")
+    assert proc.wait() == -signal.SIGKILL
+    seen.kills += 1
+    if temp_files(data_dir) or list(data_dir.rglob(".*partial*")):
+        seen.caught_in_the_file_write += 1
+    acknowledged = [line.split() for line in after if line]
+    for line in acknowledged:
+        _acknowledged(seen, line[0], line[1:])
+    if not acknowledged:  # killed after the write began and before it was acknowledged
+        if in_flight[0] == "tick":
+            seen.interrupted_ticks.append(in_flight[1])
+        else:
+            seen.interrupted_checkins[in_flight[1]] = in_flight[2]
+    # The next writer starts the day after the one in flight, which stays as the kill left it.
+    return (last_day - first_day).days + 1
+
+
+def _acknowledged(seen: KillLoop, kind: str, rest: list[str]) -> None:
+    if kind == "tick":
+        seen.ticks[rest[0]] = int(rest[1])
+    elif kind == "checkin":
+        seen.checkins[rest[0]] = rest[1]
+    else:
+        raise AssertionError(f"the writer said {kind} {rest}")
+
+
 @pytest.mark.slow
 def test_sigkill_in_a_loop_never_loses_an_acknowledged_write(year_store: Store, data_dir: Path) -> None:
+    """Writers are killed until enough kills landed mid-write and enough writes were acknowledged.
+
+    Each writer announces a write before it starts it and acknowledges it once the store
+    returned, then waits for the test before the next one; the test kills it the moment it
+    announces the write chosen for it. A kill counts as mid-write when no acknowledgement
+    of that write came: it landed inside the store's write (or in the instant between the
+    write's return and its acknowledgement). A kill that still left a writer's temporary
+    file is counted too, as proof that kills land inside the file write itself. The number
+    of kills, not their timing, decides when the loop ends; a wall-clock ceiling fails it.
+    """
     rng = random.Random(20261122)
     first_day = today() - dt.timedelta(days=400)
-    # Start without today's backup so some kills land in the middle of taking it.
+    # Start without today's backup so the first kill lands in the middle of taking it.
     shutil.rmtree(data_dir / "backups")
-    seeded = {h.date.isoformat(): h.glasses for h in year_store.all_days().hydration}
-    acked_ticks: dict[str, int] = {}
-    acked_checkins: dict[str, str] = {}
-    index = 0
-    for _ in range(25):
-        proc = subprocess.Popen(
-            [*CHILD, "mixed", str(data_dir), first_day.isoformat(), str(index)],
-            stdout=subprocess.PIPE,
-            text=True,
-            env=child_env(),
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline() == "ready\n"
-        time.sleep(rng.uniform(0.0, 0.05))
-        proc.send_signal(signal.SIGKILL)
-        lines = proc.stdout.read().splitlines()
-        assert proc.wait() == -signal.SIGKILL
-        for line in lines:
-            kind, day, value = line.split()
-            if kind == "tick":
-                acked_ticks[day] = int(value)
-            else:
-                acked_checkins[day] = value
-        # The day after the last acknowledged one may hold a write that finished
-        # without its acknowledgement: the next child starts one day later.
-        last_index = (dt.date.fromisoformat(lines[-1].split()[1]) - first_day).days if lines else index - 1
-        index = last_index + 2
-    assert len(acked_ticks) > 25 and len(acked_checkins) > 25  # the kills did land amid writes
+    seeded_glasses = {h.date.isoformat(): h.glasses for h in year_store.all_days().hydration}
+    seeded_checkins = {c.date.isoformat(): c.id for c in year_store.all_days().checkins}
+    seen = KillLoop()
+    index, target = 0, 1
+    deadline = time.monotonic() + KILL_LOOP_CEILING
+    while not seen.enough():
+        assert time.monotonic() < deadline, f"after {KILL_LOOP_CEILING:g} s, only {seen}"
+        assert index < 395, f"the seeded days ran out, with only {seen}"
+        index = kill_one_writer(data_dir, first_day, index, target, seen)
+        target = rng.randint(1, 8)
 
     store = Store(data_dir)
     read_everything(store)
     assert store.take_notices() == []
     assert damaged_files(data_dir) == []
     assert_all_parse(data_dir)
-    for day, glasses in acked_ticks.items():
-        assert glasses == seeded.get(day, 0) + 1
+    for day, glasses in seen.ticks.items():
+        assert glasses == seeded_glasses.get(day, 0) + 1
         assert store.hydration_day(dt.date.fromisoformat(day)).glasses == glasses
-    for day, checkin_id in acked_checkins.items():
+    for day, checkin_id in seen.checkins.items():
         assert store.checkin_for(dt.date.fromisoformat(day)).id == checkin_id
+    # an interrupted write is there entirely or not at all
+    for day in seen.interrupted_ticks:
+        before = seeded_glasses.get(day, 0)
+        assert store.hydration_day(dt.date.fromisoformat(day)).glasses in (before, before + 1)
+    for day, checkin_id in seen.interrupted_checkins.items():
+        assert store.checkin_for(dt.date.fromisoformat(day)).id in (seeded_checkins[day], checkin_id)
     assert len(store.sessions()) == len(year_store.sessions())
     # the next write cleans up after the killed writers and still works
     before = store.hydration_day(today()).glasses
@@ -189,19 +280,25 @@ def test_a_crash_while_taking_the_daily_backup(year_store: Store, data_dir: Path
 
 
 @pytest.mark.slow
-def test_two_processes_ticking_25_times_each_store_50(berlin: str, data_dir: Path, tmp_path: Path) -> None:
+def test_two_processes_ticking_25_times_each_store_50(berlin: str, data_dir: Path) -> None:
     seed(Store(data_dir), today() - dt.timedelta(days=60), 60)
-    go = tmp_path / "go"
     procs = [
         subprocess.Popen(
-            [*CHILD, "tick", str(data_dir), "25", str(go)], stdout=subprocess.PIPE, text=True, env=child_env()
+            [*CHILD, "tick", str(data_dir), "25", "--wait"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=child_env(),
         )
         for _ in range(2)
     ]
     for proc in procs:
         assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
-    go.touch()  # both are running: start them together
-    outputs = [proc.communicate(timeout=60)[0] for proc in procs]
+    for proc in procs:  # both are running: start them together
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    outputs = [proc.communicate(timeout=120)[0] for proc in procs]
     assert [proc.returncode for proc in procs] == [0, 0]
     acked = sorted(int(line.split()[1]) for out in outputs for line in out.splitlines())
     assert acked == list(range(1, 51))  # every tick saw the other's ticks
@@ -232,11 +329,11 @@ def test_stock_tinydb_would_read_a_zero_length_file_as_empty(tmp_path: Path) -> 
 def test_damage_is_moved_aside_and_the_backup_restored(
     berlin: str, data_dir: Path, kind: str, which: str
 ) -> None:
-    with pendulum.travel_to(pendulum.datetime(2026, 11, 20, 9, tz="Europe/Berlin"), freeze=True):
+    with moved_to(pendulum.datetime(2026, 11, 20, 9, tz="Europe/Berlin")):
         store = Store(data_dir)
         seed(store, dt.date(2026, 10, 1), 50)
         store.save_checkin(CheckIn(new_id(), dt.date(2026, 11, 20), pendulum.now(), 2, 2))
-    with pendulum.travel_to(pendulum.datetime(2026, 11, 21, 9, tz="Europe/Berlin"), freeze=True):
+    with moved_to(pendulum.datetime(2026, 11, 21, 9, tz="Europe/Berlin")):
         store = Store(data_dir)
         store.update_hydration(dt.date(2026, 11, 21), lambda h: h.add(1))  # backup of the 20th's state
         store.update_hydration(dt.date(2026, 11, 21), lambda h: h.add(1))  # after the backup
@@ -273,7 +370,7 @@ def test_damage_is_moved_aside_and_the_backup_restored(
 def test_a_file_created_after_the_days_backup_joins_it_and_can_be_restored_that_day(
     berlin: str, data_dir: Path
 ) -> None:
-    with pendulum.travel_to(pendulum.datetime(2026, 11, 21, 9, tz="Europe/Berlin"), freeze=True):
+    with moved_to(pendulum.datetime(2026, 11, 21, 9, tz="Europe/Berlin")):
         store = Store(data_dir)
         seed(store, dt.date(2026, 10, 1), 40)
         store.update_hydration(dt.date(2026, 11, 21), lambda h: h.add(1))
@@ -434,6 +531,9 @@ READ_ONLY_CHILD = """
 import sys
 from pathlib import Path
 import pendulum
+sys.path.insert(0, sys.argv[2])
+from launch import travel_from_env  # the clock at the tests' moment
+travel_from_env()
 from companion.store import Store, StoreError
 store = Store(Path(sys.argv[1]))
 try:
@@ -449,7 +549,7 @@ print("saved")
 def test_a_really_read_only_folder(berlin: str, data_dir: Path) -> None:
     """chmod 500 on the data folder and its days folder, for a writer chmod really stops."""
     _, before = _prepared(data_dir)
-    command = [sys.executable, "-c", READ_ONLY_CHILD, str(data_dir)]
+    command = [sys.executable, "-c", READ_ONLY_CHILD, str(data_dir), str(HERE.parent)]
     if os.geteuid() == 0:
         # root passes permission checks through capabilities: the child drops them
         if shutil.which("setpriv") is None:

@@ -6,9 +6,10 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pendulum import DateTime
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -81,6 +82,10 @@ class CompanionApp(App[int]):
         self._reminded: set[tuple[str, str]] = set()
         self._last_water_nudge: DateTime | None = None
         self._initial_status: Status | None = None
+        self._opening: Screen[object] | None = None
+        """The screen being built (after its key was pressed, until it is mounted and focused)."""
+        self._held_input: list[events.Key | events.Paste] = []
+        """What the patient typed while that screen was being built, in order, for that screen."""
 
     # ------------------------------------------------------------------ start
 
@@ -269,13 +274,56 @@ class CompanionApp(App[int]):
         (pressing its key again must not throw away what the patient typed there)."""
         if isinstance(self.screen, kind):
             return
-        self.run_worker(self._replace_top(make()), exclusive=True, group="navigation")
+        self._open(make(), over_today=True)
 
-    async def _replace_top(self, screen: Screen[None]) -> None:
-        # Each pop is awaited: a screen's id must be free before a new one takes it.
-        while len(self.screen_stack) > 1:
-            await self.pop_screen()
-        await self.push_screen(screen)
+    def _open(
+        self,
+        screen: Screen[Any],
+        *,
+        over_today: bool = False,
+        callback: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Show `screen` (over Today, or over what is shown). Building it takes a moment (more on
+        a busy machine): keys typed meanwhile wait for it instead of acting on the screen below
+        (a quick 'c 5' must not lose the 5; 'p wine' must not tick a glass of water)."""
+        self._opening = screen
+        self.run_worker(self._show(screen, over_today, callback), exclusive=True, group="navigation")
+
+    async def _show(
+        self, screen: Screen[Any], over_today: bool, callback: Callable[[Any], None] | None
+    ) -> None:
+        try:
+            if over_today:
+                # Each pop is awaited: a screen's id must be free before a new one takes it.
+                while len(self.screen_stack) > 1:
+                    await self.pop_screen()
+            await self.push_screen(screen, callback)  # mounted, its first box focused
+        finally:
+            # Also when cancelled by a newer screen's key: that one's worker releases the keys.
+            if self._opening is screen:
+                self._opening = None
+                self.call_later(self._release_held_input)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.Paste) and (
+            self._opening is not None or (self._held_input and not event.is_forwarded)
+        ):
+            # Typed after the key that opens the screen: for that screen. A key already on
+            # its way through the screen below (it comes back here unhandled, to the app's
+            # keys) is held too: it was typed after the opening key, which went the same way.
+            if isinstance(event, events.Key):  # a fresh event: the screen's focus decides its way
+                self._held_input.append(events.Key(event.key, event.character))
+            else:
+                self._held_input.append(events.Paste(event.text))
+            event.stop()
+            return
+        await super().on_event(event)
+
+    async def _release_held_input(self) -> None:
+        """Hand what was typed to the screen now shown, in order; a key that opens yet another
+        screen holds the rest for that one."""
+        while self._held_input and self._opening is None:
+            await super().on_event(self._held_input.pop(0))
 
     def action_dashboard(self) -> None:
         while len(self.screen_stack) > 1:
@@ -291,7 +339,7 @@ class CompanionApp(App[int]):
     def on_open_checkin(self, message: OpenCheckin) -> None:
         from companion.ui.screens.checkin_form import CheckinScreen
 
-        self.push_screen(CheckinScreen(self.store, self.protocol, message.day or clock.today()))
+        self._open(CheckinScreen(self.store, self.protocol, message.day or clock.today()))
 
     def action_checklist(self) -> None:
         from companion.ui.screens.checklist import ChecklistScreen
@@ -342,7 +390,7 @@ class CompanionApp(App[int]):
         from companion.ui.screens.goal import GoalModal
 
         current = self.status.hydration.goal if self.status else self.protocol.hydration.default_goal
-        self.push_screen(GoalModal(current), self._set_goal)
+        self._open(GoalModal(current), callback=self._set_goal)
 
     def _set_goal(self, goal: int | None) -> None:
         if goal is None:

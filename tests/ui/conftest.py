@@ -1,4 +1,5 @@
-"""Fixtures for the app tests: a tmp store, Berlin time, frozen clocks, no blinking."""
+"""Fixtures for the app tests: a tmp store, Berlin time, frozen clocks, no blinking, the
+notifications the app raised, and waits for a screen to be shown."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from pathlib import Path
 
 import pendulum
 import pytest
-from textual.widgets import Input
+from textual.command import CommandList
+from textual.message import Message
+from textual.notifications import Notification, Notify
+from textual.screen import Screen
+from textual.widgets import Input, Static
 
 from companion.core import clock
 from companion.core.appointments import Appointment
@@ -18,8 +23,11 @@ from companion.core.protocol import Protocol, default_protocol
 from companion.core.sessions import Session
 from companion.store import Store
 from companion.ui.app import CompanionApp, create_app
+from tests.waiting import drained, wait_for
 
 BERLIN = "Europe/Berlin"
+TODAY = dt.date(2026, 11, 22)
+"""The frozen day of the `frozen` fixture."""
 
 
 def at(*args: int) -> pendulum.DateTime:
@@ -106,10 +114,74 @@ def no_blink(app: CompanionApp) -> None:
         widget.cursor_blink = False
 
 
-def notifications(app: CompanionApp) -> list[str]:
-    return [n.message for n in app._notifications]
+class Notes:
+    """Every notification the app raised, read from the `Notify` messages `App.notify` posts.
+
+    Pass `message_hook=notes.hook` to `run_test`; a toast that has timed out (the frozen
+    clock jumps) is still here.
+    """
+
+    def __init__(self) -> None:
+        self.shown: list[Notification] = []
+
+    def hook(self, message: Message) -> None:
+        if isinstance(message, Notify):
+            self.shown.append(message.notification)
+
+    @property
+    def messages(self) -> list[str]:
+        return [n.message for n in self.shown]
+
+    def containing(self, text: str) -> list[Notification]:
+        return [n for n in self.shown if text in n.message]
+
+    async def arrived(self, pilot, text: str) -> Notification:  # type: ignore[no-untyped-def]
+        """Wait for a notification saying `text`; the first one that does."""
+        await wait_for(pilot, lambda: self.containing(text), what=f"a notification saying {text!r}")
+        return self.containing(text)[0]
+
+    async def settled(self, pilot) -> list[str]:  # type: ignore[no-untyped-def]
+        """Every notification asked for so far has arrived (App.notify posts to the app's own
+        queue, which `drained` empties): for asserting one did NOT come."""
+        await drained(pilot)
+        return self.messages
+
+
+@pytest.fixture
+def notes() -> Notes:
+    return Notes()
+
+
+def showing(app: CompanionApp, kind: type[Screen[object]]) -> bool:
+    """The screen of `kind` is the one shown, built and mounted."""
+    return isinstance(app.screen, kind) and app.screen.is_mounted
+
+
+async def shown(pilot, kind: type[Screen[object]]) -> Screen[object]:  # type: ignore[no-untyped-def]
+    await wait_for(pilot, lambda: showing(pilot.app, kind), what=f"the {kind.__name__} to be shown")
+    return pilot.app.screen
 
 
 def seeded_appointment(at_time, note: str = "") -> Appointment:
     """A stored follow-up (seeding bypasses the 'not in the past' check, which uses real time)."""
     return Appointment(new_id(), at_time, note)
+
+
+def first_command(app) -> str:  # type: ignore[no-untyped-def]
+    """The command palette's first hit, as plain text."""
+    hits = app.screen.query_one(CommandList)
+    return str(hits.get_option_at_index(0).prompt) if hits.option_count else ""
+
+
+def history_complete(app) -> bool:  # type: ignore[no-untyped-def]
+    status = str(app.screen.query_one("#history-status", Static).render())
+    return "newest first" in status and "loading" not in status.lower()
+
+
+async def history_loaded(pilot) -> Screen[object]:  # type: ignore[no-untyped-def]
+    """The history screen shown, its loading worker finished."""
+    from companion.ui.screens.history import HistoryScreen
+
+    screen = await shown(pilot, HistoryScreen)
+    await wait_for(pilot, lambda: history_complete(pilot.app), what="the whole history loaded")
+    return screen

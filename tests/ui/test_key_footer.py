@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 
 from companion.store import Store
+from companion.ui.screens.help import HelpScreen
 from companion.ui.screens.plan import PlanScreen
 from companion.ui.widgets.key_footer import FooterEntry, KeyLine, place
-from tests.ui.conftest import add_session, at
+from tests.ui.conftest import add_session, at, shown
+from tests.waiting import wait_for
 
 
 def entry(key: str, description: str, essential: bool = False) -> FooterEntry:
@@ -72,15 +74,16 @@ async def test_the_plan_screen_at_80_columns_still_shows_help_and_quit(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")
-        await pilot.pause()
-        assert isinstance(app.screen, PlanScreen)
+        plan = await shown(pilot, PlanScreen)
         await pilot.press("tab", "tab")
-        await pilot.pause()
-        line = app.screen.query_one(KeyLine)
-        shown = line.render().plain
-        assert shown.rstrip().endswith("? Help q Quit")
-        assert len(shown.rstrip()) <= 80
-        help_at = shown.index("? Help")
+        add = plan.query_one("#appt-add")
+        await wait_for(pilot, lambda: plan.focused is add, what="the focus on the Add button")
+        await wait_for(
+            pilot, lambda: plan.query_one(KeyLine).render().plain.startswith("^s Add"), what="the plan's keys"
+        )
+        keys = plan.query_one(KeyLine).render().plain
+        assert keys.rstrip().endswith("? Help q Quit")
+        assert len(keys.rstrip()) <= 80
+        help_at = keys.index("? Help")
         await pilot.click(KeyLine, offset=(help_at, 0))
-        await pilot.pause()
-        assert type(app.screen).__name__ == "HelpScreen"
+        await shown(pilot, HelpScreen)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pendulum
 import pytest
+from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, SelectionList, Static
 
 from companion.core import clock
@@ -21,9 +22,20 @@ from companion.ui.screens.dashboard import DashboardScreen
 from companion.ui.screens.plan import PlanScreen
 from companion.ui.widgets.caution import CautionCard
 from companion.ui.widgets.countdown import RestrictionCard
-from tests.ui.conftest import BERLIN, add_checkin, add_session, at, notifications, seeded_appointment
+from tests.ui.conftest import (
+    BERLIN,
+    TODAY,
+    add_checkin,
+    add_session,
+    at,
+    first_command,
+    history_loaded,
+    seeded_appointment,
+    showing,
+    shown,
+)
+from tests.waiting import wait_for
 
-TODAY = dt.date(2026, 11, 22)
 SIZE = (100, 40)
 CLINIC_FILE = Path(__file__).resolve().parents[2] / "assets" / "clinic-example.toml"
 
@@ -43,6 +55,17 @@ def options(app: CompanionApp, selector: str) -> list[str]:
     return [str(widget.get_option_at_index(i).prompt) for i in range(widget.option_count)]
 
 
+async def plan_shown(pilot, tab: str) -> PlanScreen:  # type: ignore[no-untyped-def]
+    """The plan is shown on `tab`, its first box focused."""
+    app = pilot.app
+    await wait_for(
+        pilot,
+        lambda: showing(app, PlanScreen) and app.screen.active_tab == tab,  # type: ignore[attr-defined]
+        what=f"the plan on its {tab!r} tab",
+    )
+    return app.screen  # type: ignore[no-any-return]
+
+
 # ---------------------------------------------------------------- the clinic's own protocol
 
 
@@ -50,21 +73,24 @@ async def test_clinic_items_say_as_instructed_by_the_clinic(store: Store, frozen
     add_session(store, at(2026, 11, 22, 8, 0))
     app, _protocol = clinic_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.query_one("#card-sauna"), what="the countdowns")
         alcohol = app.screen.query_one("#card-alcohol", RestrictionCard)
         assert "as instructed by Riverside Physiotherapy" in alcohol.render().plain
         assert app.screen.query_one("#card-sauna", RestrictionCard).clinic == "Riverside Physiotherapy"
         assert "as instructed" not in app.screen.query_one("#card-caffeine", RestrictionCard).render().plain
         assert all(not card.clinic for card in app.screen.query(CautionCard))  # untimed: guidance only
         await pilot.press("l")
-        await pilot.pause()
+        await shown(pilot, ChecklistScreen)
         items = app.screen.query_one("#items", SelectionList)
         prompts = [str(items.get_option_at_index(i).prompt) for i in range(items.option_count)]
         assert "Cool the treated area (as instructed by Riverside Physiotherapy)" in prompts
         assert not any("nourish" in p.lower() for p in prompts)
         items.highlighted = prompts.index("Cool the treated area (as instructed by Riverside Physiotherapy)")
-        await pilot.pause()
-        assert "As instructed by Riverside Physiotherapy" in text_of(app, "#item-detail")
+        await wait_for(
+            pilot,
+            lambda: "As instructed by Riverside Physiotherapy" in text_of(app, "#item-detail"),
+            what="the clinic's item explained",
+        )
 
 
 async def test_clinic_red_flag_alert_names_the_clinic_and_its_phone(store: Store, frozen) -> None:
@@ -73,9 +99,12 @@ async def test_clinic_red_flag_alert_names_the_clinic_and_its_phone(store: Store
         add_checkin(store, dt.date(2026, 11, 17) + dt.timedelta(days=offset), 5, 2)
     app, _protocol = clinic_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        banner = " ".join(str(w.render()) for w in app.screen.query("#alerts .alert"))
-        assert "+44 20 7946 0000" in banner
+
+        def alert_text() -> str:
+            return " ".join(str(w.render()) for w in app.screen.query("#alerts .alert"))
+
+        await wait_for(pilot, lambda: "+44 20 7946 0000" in alert_text(), what="the clinic's phone")
+        banner = alert_text()
         assert "as instructed by Riverside Physiotherapy" in banner
 
 
@@ -87,23 +116,21 @@ async def test_appointment_in_another_zone_shows_local_time_and_counts_down(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await shown(pilot, DashboardScreen)
         assert "press p" in text_of(app, "#next-appointment")
         await pilot.press("p")
-        await pilot.pause()
-        assert isinstance(app.screen, PlanScreen)
-        assert app.screen.focused is app.screen.query_one("#appt-when")
+        plan = await plan_shown(pilot, "appointments")
+        assert plan.focused is plan.query_one("#appt-when")
         await pilot.press(*"2026-11-28T09:00-05:00", "tab", *"Dr Lee", "enter")
-        await pilot.pause()
-        assert options(app, "#appt-list") == ["Sat 28 Nov 15:00 (in 6 d 5 h)  Dr Lee"]
+        expected = ["Sat 28 Nov 15:00 (in 6 d 5 h)  Dr Lee"]
+        await wait_for(pilot, lambda: options(app, "#appt-list") == expected, what="the follow-up listed")
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, DashboardScreen)
+        await shown(pilot, DashboardScreen)
         assert text_of(app, "#next-appointment") == "Next follow-up: Sat 28 Nov 15:00, in 6 d 5 h (Dr Lee)"
         with pendulum.travel_to(at(2026, 11, 27, 17, 34), freeze=True):
             app.screen.show_appointment()  # type: ignore[attr-defined]
-            await pilot.pause()
-            assert text_of(app, "#next-appointment") == "Next follow-up: Sat 15:00, in 21 h 26 min (Dr Lee)"
+            line = "Next follow-up: Sat 15:00, in 21 h 26 min (Dr Lee)"
+            await wait_for(pilot, lambda: text_of(app, "#next-appointment") == line, what=line)
     [saved] = store.appointments()
     assert saved.at == pendulum.datetime(2026, 11, 28, 14, 0, tz="UTC")
 
@@ -112,16 +139,16 @@ async def test_a_past_or_garbled_follow_up_is_refused_in_place(make_app, store: 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
-        await pilot.pause()
+        await plan_shown(pilot, "appointments")
         await pilot.press(*"next tuesday", "enter")
-        await pilot.pause()
-        error = app.screen.query_one("#appt-when-error", Static)
-        assert error.display and str(error.render()).startswith("When:")
+        await wait_for(pilot, lambda: app.screen.query_one("#appt-when-error").display, what="the error")
+        assert text_of(app, "#appt-when-error").startswith("When:")
         assert app.screen.query_one("#appt-when", Input).value == "next tuesday"
         app.screen.query_one("#appt-when", Input).value = "09:00"
         await pilot.press("enter")
-        await pilot.pause()
-        assert "already passed" in str(app.screen.query_one("#appt-when-error", Static).render())
+        await wait_for(
+            pilot, lambda: "already passed" in text_of(app, "#appt-when-error"), what="'already passed'"
+        )
     assert store.appointments() == []
 
 
@@ -130,27 +157,29 @@ async def test_removing_a_follow_up(make_app, store: Store, frozen) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
-        await pilot.pause()
-        app.screen.query_one("#appt-list", OptionList).focus()
+        plan = await plan_shown(pilot, "appointments")
+        listed = plan.query_one("#appt-list", OptionList)
+        listed.focus()
+        await wait_for(pilot, lambda: plan.focused is listed, what="the list focused")
         await pilot.press("delete")
-        await pilot.pause()
-        assert options(app, "#appt-list") == ["No follow-up booked yet."]
+        await wait_for(
+            pilot, lambda: options(app, "#appt-list") == ["No follow-up booked yet."], what="an empty list"
+        )
     assert store.appointments() == []
 
 
-async def test_a_failed_save_keeps_what_was_typed(make_app, store: Store, frozen, monkeypatch) -> None:
+async def test_a_failed_save_keeps_what_was_typed(make_app, store: Store, frozen, monkeypatch, notes) -> None:
     def broken(_appointment: object) -> None:
         raise StoreError("the disk is full")
 
     monkeypatch.setattr(store, "add_appointment", broken)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await pilot.press("p")
-        await pilot.pause()
+        await plan_shown(pilot, "appointments")
         await pilot.press(*"2026-11-28T09:00", "ctrl+s")
-        await pilot.pause()
+        await notes.arrived(pilot, "the disk is full")
         assert app.screen.query_one("#appt-when", Input).value == "2026-11-28T09:00"
-        assert any("the disk is full" in n for n in notifications(app))
 
 
 # ---------------------------------------------------------------- home exercises
@@ -162,20 +191,19 @@ async def test_adding_an_exercise_and_ticking_it_in_the_checklist_persists(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app.action_plan("exercises")
-        await pilot.pause()
-        assert app.screen.focused is app.screen.query_one("#ex-name")
+        plan = await plan_shown(pilot, "exercises")
+        assert plan.focused is plan.query_one("#ex-name")
         await pilot.press(*"chin tucks", "tab", "3", "tab", "1", "0", "tab", "tab", "backspace", "2", "enter")
-        await pilot.pause()
-        assert options(app, "#ex-list") == ["chin tucks: 3 x 10, twice a day"]
+        added = ["chin tucks: 3 x 10, twice a day"]
+        await wait_for(pilot, lambda: options(app, "#ex-list") == added, what="the exercise listed")
         await pilot.press("escape", "l")
-        await pilot.pause()
-        assert isinstance(app.screen, ChecklistScreen)
+        await shown(pilot, ChecklistScreen)
         items = app.screen.query_one("#items", SelectionList)
         prompts = [str(items.get_option_at_index(i).prompt) for i in range(items.option_count)]
         assert prompts[-2:] == ["Exercise chin tucks, 1 of 2", "Exercise chin tucks, 2 of 2"]
         items.highlighted = items.option_count - 2
         await pilot.press("space")
-        await pilot.pause()
+        await wait_for(pilot, lambda: store.checklist_day(TODAY).done, what="the round ticked and saved")
         assert "round 1 of 2" in text_of(app, "#item-detail")
     [exercise] = store.exercises()
     assert store.checklist_day(TODAY).done == frozenset({exercise.tick_ids()[0]})
@@ -185,12 +213,12 @@ async def test_an_invalid_dose_is_named(make_app, store: Store, frozen) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app.action_plan("exercises")
-        await pilot.pause()
+        plan = await plan_shown(pilot, "exercises")
         await pilot.press(*"shoulder rolls", "tab", "3", "enter")
-        await pilot.pause()
-        error = str(app.screen.query_one("#ex-dose-error", Static).render())
-        assert error == "Reps: give the repetitions too when you give Sets"
-        assert app.screen.focused is app.screen.query_one("#ex-reps")
+        await wait_for(pilot, lambda: text_of(app, "#ex-dose-error"), what="the error under the dose")
+        assert text_of(app, "#ex-dose-error") == "Reps: give the repetitions too when you give Sets"
+        reps = plan.query_one("#ex-reps")
+        await wait_for(pilot, lambda: plan.focused is reps, what="the focus on Reps")
     assert store.exercises() == []
 
 
@@ -202,14 +230,19 @@ async def test_a_question_added_then_marked_asked(make_app, store: Store, frozen
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app.action_plan("questions")
-        await pilot.pause()
+        plan = await plan_shown(pilot, "questions")
         await pilot.press(*"How long should I ice it?", "enter")
-        await pilot.pause()
-        assert options(app, "#q-list") == ["? Can I go swimming?", "? How long should I ice it?"]
-        app.screen.query_one("#q-list", OptionList).focus()
+        both = ["? Can I go swimming?", "? How long should I ice it?"]
+        await wait_for(pilot, lambda: options(app, "#q-list") == both, what="the question listed")
+        listed = plan.query_one("#q-list", OptionList)
+        listed.focus()
+        await wait_for(pilot, lambda: plan.focused is listed, what="the list focused")
         await pilot.press("down", "enter")
-        await pilot.pause()
-        assert options(app, "#q-list")[-1].startswith("✓ How long should I ice it?")
+        await wait_for(
+            pilot,
+            lambda: options(app, "#q-list")[-1].startswith("✓ How long should I ice it?"),
+            what="the question marked asked",
+        )
     done = {q.text: q.done for q in store.questions()}
     assert done == {"Can I go swimming?": False, "How long should I ice it?": True}
 
@@ -217,32 +250,34 @@ async def test_a_question_added_then_marked_asked(make_app, store: Store, frozen
 # ---------------------------------------------------------------- what I took
 
 
-async def test_coffee_during_the_caffeine_pause_says_the_time_left(make_app, store: Store, frozen) -> None:
+async def test_coffee_during_the_caffeine_pause_says_the_time_left(
+    make_app, store: Store, frozen, notes
+) -> None:
     add_session(store, at(2026, 11, 22, 8, 0))
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         app.action_plan("took")
-        await pilot.pause()
+        await plan_shown(pilot, "took")
         await pilot.press(*"coffee", "tab", "tab", *"1 cup", "enter")
-        await pilot.pause()
-        [note] = [n for n in app._notifications if n.message.startswith("Noted coffee")]
+        note = await notes.arrived(pilot, "Noted coffee")
+        assert note.message.startswith("Noted coffee")
         assert note.severity == "warning"
         assert "still had 22 h left, until Mon 08:00" in note.message
-        assert "during a pause" in options(app, "#took-list")[0]
+        await wait_for(pilot, lambda: "during a pause" in options(app, "#took-list")[0], what="the list")
         assert app.screen.query_one("#took-what", Input).value == ""
     [intake] = store.all_intake()
     assert (intake.what, intake.amount, intake.restriction_id) == ("coffee", "1 cup", "caffeine")
 
 
-async def test_paracetamol_is_just_noted(make_app, store: Store, frozen) -> None:
+async def test_paracetamol_is_just_noted(make_app, store: Store, frozen, notes) -> None:
     add_session(store, at(2026, 11, 22, 8, 0))
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         app.action_plan("took")
-        await pilot.pause()
+        await plan_shown(pilot, "took")
         await pilot.press(*"paracetamol", "tab", *"09:30", "enter")
-        await pilot.pause()
-        [note] = [n for n in app._notifications if n.message.startswith("Noted paracetamol")]
+        note = await notes.arrived(pilot, "Noted paracetamol")
+        assert note.message.startswith("Noted paracetamol")
         assert note.severity == "information"
     assert store.all_intake()[0].at == at(2026, 11, 22, 9, 30)
 
@@ -251,10 +286,9 @@ async def test_intake_in_the_future_is_refused_next_to_when(make_app, store: Sto
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app.action_plan("took")
-        await pilot.pause()
+        await plan_shown(pilot, "took")
         await pilot.press(*"wine", "tab", *"23:00", "enter")
-        await pilot.pause()
-        assert "future" in str(app.screen.query_one("#took-when-error", Static).render())
+        await wait_for(pilot, lambda: "future" in text_of(app, "#took-when-error"), what="the error")
         assert app.screen.query_one("#took-what", Input).value == "wine"
     assert store.all_intake() == []
 
@@ -262,90 +296,74 @@ async def test_intake_in_the_future_is_refused_next_to_when(make_app, store: Sto
 # ---------------------------------------------------------------- reminders
 
 
-def record_notes(app: CompanionApp) -> list[str]:
-    """Every notification raised (toasts expire as the frozen clock jumps minutes ahead)."""
-    seen: list[str] = []
-    original = app.notify
-
-    def notify(message: str, **kw: object) -> None:
-        seen.append(message)
-        original(message, **kw)  # type: ignore[arg-type]
-
-    app.notify = notify  # type: ignore[method-assign]
-    return seen
-
-
 def move_to(moment: pendulum.DateTime) -> None:
     """Move the frozen clock inside the test's travel_to (nesting would travel back to real time)."""
     pendulum.travel_to(moment, freeze=True)
 
 
-async def test_evening_check_in_nudge_is_shown_once(make_app, store: Store) -> None:
+async def test_evening_check_in_nudge_is_shown_once(make_app, store: Store, notes) -> None:
     add_session(store, at(2026, 11, 22, 8, 0))
     app = make_app()
-    seen = record_notes(app)
     with pendulum.travel_to(at(2026, 11, 22, 17, 59), freeze=True):
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            assert not any("check-in" in n for n in seen)
+        async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
+            await notes.arrived(pilot, "glass of water")  # the reminders at start have run
+            assert not any("check-in" in n for n in await notes.settled(pilot))
             move_to(at(2026, 11, 22, 18, 0))
             assert [r.kind for r in app.check_reminders()] == ["checkin"]
             move_to(at(2026, 11, 22, 18, 1))
             assert app.check_reminders() == []
-            nudges = [n for n in seen if "check-in is still missing" in n]
+            nudges = [n for n in await notes.settled(pilot) if "check-in is still missing" in n]
             assert nudges == ["Today's check-in is still missing: press c when you have a minute."]
             add_checkin(store, TODAY, 3, 2)
             move_to(at(2026, 11, 23, 19, 0))  # the next evening: due again, once
             assert [r.kind for r in app.check_reminders()] == ["checkin"]
 
 
-async def test_evening_check_in_nudge_at_start_counts_as_shown(make_app, store: Store) -> None:
+async def test_evening_check_in_nudge_at_start_counts_as_shown(make_app, store: Store, notes) -> None:
     add_session(store, at(2026, 11, 22, 8, 0))
     app = make_app()
     with pendulum.travel_to(at(2026, 11, 22, 19, 0), freeze=True):
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            assert sum("check-in is still missing" in n for n in notifications(app)) == 1
+        async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
+            await notes.arrived(pilot, "check-in is still missing")
+            assert sum("check-in is still missing" in n for n in await notes.settled(pilot)) == 1
             move_to(at(2026, 11, 22, 20, 0))
             assert app.check_reminders() == []
 
 
-async def test_water_nudge_at_most_every_90_minutes(make_app, store: Store) -> None:
+async def test_water_nudge_at_most_every_90_minutes(make_app, store: Store, notes) -> None:
     add_session(store, at(2026, 11, 22, 8, 0))
     app = make_app()
-    seen = record_notes(app)
     start = at(2026, 11, 22, 11, 0)
     with pendulum.travel_to(start, freeze=True):
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            assert sum("glass of water" in n for n in seen) == 1  # at start
+        async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
+            await notes.arrived(pilot, "glass of water")
+            assert sum("glass of water" in n for n in await notes.settled(pilot)) == 1  # at start
             kinds = []
             for minute in (30, 89, 91, 120, 185):
                 move_to(start.add(minutes=minute))
                 kinds.append([r.kind for r in app.check_reminders()].count("water"))
             assert kinds == [0, 0, 1, 0, 1]  # then 12:31 and 14:05
-            assert sum("glass of water" in n for n in seen) == 3
+            assert sum("glass of water" in n for n in await notes.settled(pilot)) == 3
             move_to(at(2026, 11, 22, 22, 30))  # not at night
             assert [r.kind for r in app.check_reminders()] == ["checkin"]
 
 
 async def test_appointment_near_is_announced_once_and_ended_restrictions_not_twice(
-    make_app, store: Store
+    make_app, store: Store, notes
 ) -> None:
     add_session(store, at(2026, 11, 21, 10, 30))
     store.add_appointment(seeded_appointment(at(2026, 11, 23, 9, 0), "Dr Lee"))
     app = make_app()
-    seen = record_notes(app)
     with pendulum.travel_to(at(2026, 11, 22, 10, 29, 58), freeze=True):
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            shown = list(seen)
-            assert any(n.startswith("Follow-up appointment Mon 09:00, in 22 h") for n in shown)
-            assert any("pause ends at Sun 10:30" in n for n in shown)
+        async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
+            follow_up = await notes.arrived(pilot, "Follow-up appointment Mon 09:00")
+            assert follow_up.message.startswith("Follow-up appointment Mon 09:00, in 22 h")
+            await notes.arrived(pilot, "pause ends at Sun 10:30")
             move_to(at(2026, 11, 22, 10, 31))
             app.tick()
-            await pilot.pause()
+            await notes.arrived(pilot, "Alcohol is fine again from now.")
             assert app.check_reminders() == []
+            seen = await notes.settled(pilot)
             ends = [n for n in seen if "Alcohol is fine again from now." in n]
             assert len(ends) == 1  # the app's own notice, once
             assert not any("fine again since" in n for n in seen)  # not the reminder's as well
@@ -356,15 +374,14 @@ async def test_plan_in_footer_and_palette(make_app, store: Store, frozen, key: s
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await shown(pilot, CommandPalette)
         await pilot.press(*"log what i took")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: first_command(app).startswith("Log what I took"), what="the command")
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, PlanScreen) and app.screen.active_tab == "took"
+        took = await plan_shown(pilot, "took")
         await pilot.press("escape", key)
-        await pilot.pause()
-        assert isinstance(app.screen, PlanScreen) and app.screen.active_tab == "appointments"
+        await wait_for(pilot, lambda: app.screen is not took, what="a new plan")
+        await plan_shown(pilot, "appointments")
     assert any(b.key == "p" and b.show for b in app.BINDINGS if hasattr(b, "key"))  # type: ignore[union-attr]
 
 
@@ -373,7 +390,7 @@ async def test_exercises_and_appointments_survive_a_restart(make_app, store: Sto
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app.action_plan("exercises")
-        await pilot.pause()
+        await plan_shown(pilot, "exercises")
         assert options(app, "#ex-list") == ["wall angels: 8 reps, once a day"]
 
 
@@ -394,8 +411,7 @@ async def test_history_shows_what_was_taken_and_exercise_rounds(make_app, store:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("h")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await history_loaded(pilot)
         table = app.screen.query_one("#days", DataTable)
         row = dict(zip([str(c.label) for c in table.columns.values()], table.get_row_at(0), strict=True))
         assert str(row["Took"]) == "coffee, ibuprofen"

@@ -8,6 +8,8 @@ from pathlib import Path
 import pendulum
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Tabs
 
 from companion.core import clock
 from companion.core.clinic import effective_protocol
@@ -16,7 +18,24 @@ from companion.core.intake import new_intake
 from companion.core.questions import Question
 from companion.store import Store
 from companion.ui.app import create_app
-from tests.ui.conftest import BERLIN, add_checkin, add_session, at, no_blink, seeded_appointment
+from companion.ui.screens.checkin_form import CheckinScreen
+from companion.ui.screens.checklist import ChecklistScreen
+from companion.ui.screens.dashboard import DashboardScreen
+from companion.ui.screens.help import HelpScreen
+from companion.ui.screens.history import HistoryScreen
+from companion.ui.screens.new_session import NewSessionScreen
+from companion.ui.screens.plan import PlanScreen
+from tests.ui.conftest import (
+    BERLIN,
+    add_checkin,
+    add_session,
+    at,
+    history_complete,
+    no_blink,
+    seeded_appointment,
+    showing,
+)
+from tests.waiting import drained, wait_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 NOW = at(2026, 11, 22, 10, 0)
@@ -55,19 +74,36 @@ def seed_plan(store: Store) -> None:
     store.add_intake(new_intake("coffee", at(2026, 11, 22, 9, 0), "1 cup"))
 
 
-def press_then(*keys: str):  # type: ignore[no-untyped-def]
+def press_then(*keys: str, shows: type[Screen[object]] = DashboardScreen, ready=None):  # type: ignore[no-untyped-def]
+    """Press `keys`, wait until the screen of kind `shows` is shown and `ready(app)` holds,
+    then take away what would differ from run to run (blinking, toasts)."""
+
     async def run_before(pilot: Pilot) -> None:
-        for key in keys:
-            await pilot.press(key)
-            await pilot.pause()
-        if "h" in keys:
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        no_blink(pilot.app)  # type: ignore[arg-type]
-        pilot.app.clear_notifications()
-        await pilot.pause()
+        app = pilot.app
+        if keys:
+            await pilot.press(*keys)  # keys typed while a screen opens are held for it
+        await wait_for(
+            pilot,
+            lambda: showing(app, shows) and (ready is None or ready(app)),  # type: ignore[arg-type]
+            what=f"{shows.__name__} ready after {keys}",
+        )
+        app.check_reminders()  # any reminder due is sent now (once), not after the screenshot
+        no_blink(app)  # type: ignore[arg-type]
+        await drained(pilot)  # every notification asked for has arrived
+        app.clear_notifications()
 
     return run_before
+
+
+def checklist_on_second_item(app) -> bool:  # type: ignore[no-untyped-def]
+    return app.screen.query_one("#items").highlighted == 1
+
+
+def plan_tab(tab: str, tabs_focused: bool = False):  # type: ignore[no-untyped-def]
+    def ready(app) -> bool:  # type: ignore[no-untyped-def]
+        return app.screen.active_tab == tab and (not tabs_focused or isinstance(app.screen.focused, Tabs))
+
+    return ready
 
 
 @pytest.fixture
@@ -90,45 +126,65 @@ def test_dashboard_with_active_session_and_alert(snap_compare, make_app, store, 
 @pytest.mark.parametrize("size", SIZES)
 def test_check_in_form(snap_compare, make_app, store, frozen_now, size) -> None:
     seed_active_session(store)
-    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("c"))
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("c", shows=CheckinScreen))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_checklist(snap_compare, make_app, store, frozen_now, size) -> None:
     seed_active_session(store)
     store.update_checklist(NOW.date(), lambda d: d.with_item("rest", True).with_item("hydrate", True))
-    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("l", "down"))
+    assert snap_compare(
+        make_app(),
+        terminal_size=size,
+        run_before=press_then("l", "down", shows=ChecklistScreen, ready=checklist_on_second_item),
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_history_with_data(snap_compare, make_app, store, frozen_now, size) -> None:
     seed_history(store)
-    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("h"))
+    assert snap_compare(
+        make_app(),
+        terminal_size=size,
+        run_before=press_then("h", shows=HistoryScreen, ready=history_complete),
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_new_session(snap_compare, make_app, store, frozen_now, size) -> None:
-    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("s"))
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("s", shows=NewSessionScreen))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_help(snap_compare, make_app, store, frozen_now, size) -> None:
     store.data_dir = Path("/home/patient/.local/share/companion")  # the tmp path changes each run
-    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("question_mark"))
+    assert snap_compare(
+        make_app(), terminal_size=size, run_before=press_then("question_mark", shows=HelpScreen)
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_plan_with_data(snap_compare, make_app, store, frozen_now, size) -> None:
     add_session(store, at(2026, 11, 21, 16, 30))
     seed_plan(store)
-    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("p"))
+    assert snap_compare(
+        make_app(),
+        terminal_size=size,
+        run_before=press_then("p", shows=PlanScreen, ready=plan_tab("appointments")),
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_plan_what_i_took(snap_compare, make_app, store, frozen_now, size) -> None:
     add_session(store, at(2026, 11, 21, 16, 30))
     seed_plan(store)
-    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("p", "shift+tab", "left"))
+    assert snap_compare(
+        make_app(),
+        terminal_size=size,
+        run_before=press_then(
+            "p", "shift+tab", "left", shows=PlanScreen, ready=plan_tab("took", tabs_focused=True)
+        ),
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -55,6 +55,8 @@ class CheckinScreen(Screen[None]):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "app.dashboard", "Back"),
     ]
+    AUTO_FOCUS = "#soreness"
+    """Focused as the form is composed, so the first key typed is never lost."""
 
     def __init__(self, store: Store, protocol: Protocol, day: dt.date | None = None) -> None:
         super().__init__(id="checkin")
@@ -113,7 +115,8 @@ class CheckinScreen(Screen[None]):
             self.notify(str(exc), title="Could not read this day", severity="error")
         if self.existing is not None:
             self.prefill(self.existing)
-        self.query_one("#soreness", Input).focus()
+            # Focused before the values came: select the saved one, so typing replaces it.
+            self.query_one("#soreness", Input).select_all()
 
     def prefill(self, checkin: CheckIn) -> None:
         for key in ("soreness", "fatigue", "stiffness"):

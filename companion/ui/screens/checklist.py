@@ -64,6 +64,8 @@ def exercise_detail(exercise: Exercise, round_no: int) -> str:
 
 class ChecklistScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.dashboard", "Back")]
+    AUTO_FOCUS = "#items"
+    """Focused as the screen is composed, so the first key typed is never lost."""
 
     def __init__(self, store: Store, protocol: Protocol, day: dt.date | None = None) -> None:
         super().__init__(id="checklist")
@@ -109,7 +111,6 @@ class ChecklistScreen(Screen[None]):
             Selection(plain(exercise_prompt(ex, n)), tick, tick in done) for ex, n, tick in self.rounds
         )
         items.highlighted = 0
-        items.focus()
         self.show_detail(0)
 
     def _clinic(self, item: ChecklistItem) -> str:

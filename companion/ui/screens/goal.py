@@ -19,6 +19,8 @@ class GoalModal(ModalScreen[int | None]):
     """Returns the new goal, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#goal-input"
+    """Focused as the screen is composed, so the first key typed is never lost."""
 
     def __init__(self, current: int) -> None:
         super().__init__(id="goal")
@@ -35,7 +37,6 @@ class GoalModal(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         self.query_one("#goal-error").display = False
-        self.query_one(Input).focus()
 
     def submit(self) -> None:
         try:

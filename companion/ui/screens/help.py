@@ -106,6 +106,8 @@ def restrictions_text(protocol: Protocol) -> RenderableType:
 
 class HelpScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.dashboard", "Back")]
+    AUTO_FOCUS = "#help-scroll"
+    """Focused as the screen is composed, so the first key typed is never lost."""
 
     def __init__(self, protocol: Protocol, data_dir: Path) -> None:
         super().__init__(id="help")
@@ -119,6 +121,3 @@ class HelpScreen(Screen[None]):
                 yield Static(title, classes="help-title")
                 yield Static(plain(body) if isinstance(body, str) else body, classes="help-body")
         yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#help-scroll").focus()

@@ -172,6 +172,8 @@ class HistoryScreen(Screen[None]):
         Binding("enter", "open_day", "See / edit day", show=True),
         Binding("escape", "app.dashboard", "Back"),
     ]
+    AUTO_FOCUS = "#days"
+    """Focused as the screen is composed, so the first key typed is never lost."""
 
     def __init__(self, store: Store, protocol: Protocol) -> None:
         super().__init__(id="history")
@@ -198,7 +200,6 @@ class HistoryScreen(Screen[None]):
         chart.band = self.band
         table = self.query_one("#days", DataTable)
         table.add_columns(*COLUMNS)
-        table.focus()
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False)

@@ -50,6 +50,8 @@ class NewSessionScreen(Screen[None]):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "app.dashboard", "Back"),
     ]
+    AUTO_FOCUS = "#when"
+    """Focused as the screen is composed, so the first key typed is never lost."""
 
     def __init__(self, store: Store, protocol: Protocol) -> None:
         super().__init__(id="new-session")
@@ -101,7 +103,6 @@ class NewSessionScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#session-result").display = False
         clear_field_errors(self)
-        self.query_one("#when", Input).focus()
 
     def show_error(self, error: InputError) -> None:
         key = CORE_FIELDS.get(error.field, "when")

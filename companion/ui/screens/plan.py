@@ -133,6 +133,8 @@ class PlanScreen(Screen[None]):
         self.store = store
         self.protocol = protocol
         self.initial_tab = tab if tab in TABS else "appointments"
+        # The open tab's first box is focused as the screen is composed: no first key is lost.
+        self.AUTO_FOCUS = f"#{FIRST_INPUT[self.initial_tab]}"
 
     # ------------------------------------------------------------------ layout
 
@@ -203,7 +205,6 @@ class PlanScreen(Screen[None]):
         self.query_one("#took-what", Input).suggester = SuggestFromList(list(SUBSTANCES))
         self.clear_errors()
         self.refresh_lists()
-        self.call_after_refresh(self.focus_form, self.initial_tab)
 
     # ------------------------------------------------------------------ lists
 

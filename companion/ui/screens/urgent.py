@@ -18,6 +18,7 @@ class UrgentModal(ModalScreen[None]):
     """Escape does not close it: only "I understand" does."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "noop", show=False, priority=True)]
+    AUTO_FOCUS = "#acknowledge"
 
     def __init__(self, alert: Alert) -> None:
         super().__init__(id="urgent")
@@ -30,9 +31,6 @@ class UrgentModal(ModalScreen[None]):
             if self.alert.beyond_sources:
                 yield Static(plain(f"Where this comes from: {self.alert.beyond_sources}"), id="urgent-source")
             yield Button("I understand", id="acknowledge", variant="error")
-
-    def on_mount(self) -> None:
-        self.query_one("#acknowledge", Button).focus()
 
     def action_noop(self) -> None:
         self.notify("Please read this and press 'I understand'.", severity="warning", timeout=3)

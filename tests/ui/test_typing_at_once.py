@@ -1,0 +1,127 @@
+"""A patient who types the moment a form opens loses no key.
+
+Every form screen is opened and typed into at once: in the same burst as the key that
+opens it (the way a quick typist, or a busy machine, has keys queued before the screen is
+built), and the instant the screen becomes the current one. Every key must reach the
+form's first box, and none may act on the screen below ('w' ticks water there, 'h' opens
+the history).
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+from textual.css.query import NoMatches
+from textual.widgets import Input
+
+from companion.store import Store
+from companion.ui.app import CompanionApp
+from companion.ui.screens.checkin_form import CheckinScreen
+from companion.ui.screens.checklist import ChecklistScreen
+from companion.ui.screens.goal import GoalModal
+from companion.ui.screens.new_session import NewSessionScreen
+from companion.ui.screens.plan import PlanScreen
+from tests.ui.conftest import TODAY, add_checkin
+from tests.waiting import wait_for
+
+SIZE = (100, 40)
+
+# (how it opens, the screen, the box that must get the keys, what the patient types)
+FORMS = [
+    pytest.param("c", CheckinScreen, "soreness", "10", id="check-in"),
+    pytest.param("s", NewSessionScreen, "when", "08:30", id="new-session"),
+    pytest.param("g", GoalModal, "goal-input", "10", id="goal-dialog"),
+    pytest.param("p", PlanScreen, "appt-when", "2026-11-28T09:00", id="plan"),
+    pytest.param("plan('appointments')", PlanScreen, "appt-when", "wed 09:00", id="plan-follow-ups"),
+    pytest.param("plan('exercises')", PlanScreen, "ex-name", "wall walks", id="plan-exercises"),
+    pytest.param("plan('questions')", PlanScreen, "q-text", "why wait?", id="plan-questions"),
+    pytest.param("plan('took')", PlanScreen, "took-what", "wine", id="plan-took"),
+]
+
+
+KEY_NAMES = {" ": "space", ":": "colon", "?": "question_mark", "-": "minus"}
+
+
+def burst(app: CompanionApp, keys: str) -> None:
+    """Send keys the way a terminal delivers a quick burst: all queued before any is handled
+    (Pilot's `press` waits for the app to go idle after each key, so it cannot type ahead)."""
+    for char in keys:
+        app.post_message(events.Key(KEY_NAMES.get(char, char), char))
+
+
+async def open_form(app: CompanionApp, pilot, opener: str, typed_ahead: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Press the screen's key, or run its action as the command palette does."""
+    if len(opener) == 1:
+        burst(app, opener + typed_ahead)
+    else:
+        await app.run_action(opener)
+        burst(app, typed_ahead)
+
+
+async def reaches(pilot, app: CompanionApp, box: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the box holds all of `text`; on failure say what it holds."""
+
+    def value() -> str:
+        return app.screen.query_one(f"#{box}", Input).value
+
+    try:
+        await wait_for(pilot, lambda: value() == text, what=f"{text!r} to reach #{box}")
+    except AssertionError as exc:
+        try:
+            shown = f"#{box} holds {value()!r} on {type(app.screen).__name__}"
+        except NoMatches:
+            shown = f"the screen is {type(app.screen).__name__}"
+        raise AssertionError(f"{exc}: {shown}") from None
+
+
+@pytest.mark.parametrize(("opener", "kind", "box", "text"), FORMS)
+async def test_keys_typed_ahead_with_the_key_that_opens_a_form_all_reach_its_first_box(
+    make_app, store: Store, frozen, opener: str, kind: type, box: str, text: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(app, pilot, opener, typed_ahead=text)
+        await reaches(pilot, app, box, text)
+        assert isinstance(app.screen, kind)
+    assert store.hydration_day(TODAY).glasses == 0  # no 'w' fell through to the water key
+
+
+@pytest.mark.parametrize(("opener", "kind", "box", "text"), FORMS)
+async def test_keys_typed_the_moment_a_form_becomes_the_screen_all_reach_its_first_box(
+    make_app, store: Store, frozen, opener: str, kind: type, box: str, text: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        typed: list[object] = []
+
+        def type_at_once(screen: object) -> None:
+            if isinstance(screen, kind) and not typed:
+                typed.append(screen)
+                burst(app, text)  # before the screen has even been built
+
+        app.screen_change_signal.subscribe(app, type_at_once, immediate=True)
+        await open_form(app, pilot, opener)
+        await reaches(pilot, app, box, text)
+        assert typed == [app.screen]
+    assert store.hydration_day(TODAY).glasses == 0
+
+
+async def test_typing_into_a_reopened_check_in_replaces_the_saved_soreness(
+    make_app, store: Store, frozen
+) -> None:
+    add_checkin(store, TODAY, 8, 3)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        burst(app, "c5")
+        await reaches(pilot, app, "soreness", "5")  # the saved 8 is selected, as on focus: not '85'
+
+
+async def test_space_typed_ahead_into_the_checklist_ticks_its_first_item(
+    make_app, store: Store, frozen
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        burst(app, "l ")
+        await wait_for(pilot, lambda: store.checklist_day(TODAY).done, what="an item ticked and saved")
+        assert isinstance(app.screen, ChecklistScreen)
+    assert store.checklist_day(TODAY).done == frozenset({"rest"})
