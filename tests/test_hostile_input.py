@@ -39,7 +39,8 @@ from companion.core.protocol import Clinic, default_protocol
 from companion.core.questions import new_question, question_from_record
 from companion.core.sessions import Session, new_session, session_from_record
 from companion.core.text import check_note, check_text, json_escaped, printable, shown
-from tests.conftest import COMPANION, run_cli
+from tests.conftest import LAUNCHER, run_cli
+from tests.launch import TEST_NOW, TEST_NOW_ENV
 
 # Each kind of character a terminal obeys (or a reader is misled by), in a text.
 HOSTILE = {
@@ -71,8 +72,9 @@ def run_bytes(
     """The real CLI, with raw bytes kept (arguments may be bytes that are not UTF-8)."""
     full_env = {**os.environ, "TZ": "Europe/Berlin", "COMPANION_DATA_DIR": str(data_dir), **(env or {})}
     full_env.pop("PYTHONPATH", None)
+    full_env[TEST_NOW_ENV] = TEST_NOW.isoformat()
     return subprocess.run(
-        [*COMPANION, *args], capture_output=True, env=full_env, timeout=60, cwd=tempfile.gettempdir()
+        [*LAUNCHER, *args], capture_output=True, env=full_env, timeout=60, cwd=tempfile.gettempdir()
     )
 
 

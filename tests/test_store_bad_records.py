@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from companion.store import Store
 from companion.ui.app import create_app
 from companion.ui.screens.dashboard import DashboardScreen
 from tests.conftest import run_cli
+from tests.waiting import wait_for
 
 DAYS = "days/2026-10.json"
 META = "companion.json"
@@ -233,13 +233,6 @@ def test_when_the_bad_record_cannot_be_set_aside_it_is_left_out_and_kept(
 # ---------------------------------------------------------------------- the app
 
 
-async def wait_until(pilot: Any, condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await pilot.pause()
-
-
 async def test_the_app_starts_with_a_bad_record_and_says_so(data_dir: Path) -> None:
     seed(data_dir)
     damage(data_dir, "soreness-abc")
@@ -256,16 +249,22 @@ async def test_the_app_starts_with_a_bad_record_and_says_so(data_dir: Path) -> N
             store = Store(data_dir)
             app = create_app(store, default_protocol(), ZoneInfo("Europe/Berlin", "setting"))
             async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
-                await wait_until(pilot, lambda: sum("could not be read" in m for m in seen) == 2)
+                await wait_for(
+                    pilot, lambda: sum("could not be read" in m for m in seen) == 2, what="the notices"
+                )
                 assert isinstance(app.screen, DashboardScreen) and app.is_running
                 # another process writes a bad record while the app is open
                 damage(data_dir, "null-timestamp")
                 app.poll_store()
-                await wait_until(pilot, lambda: sum("could not be read" in m for m in seen) == 3)
+                await wait_for(
+                    pilot, lambda: sum("could not be read" in m for m in seen) == 3, what="the notices"
+                )
                 assert app.is_running
                 await pilot.press("w")
-                await wait_until(
-                    pilot, lambda: Store(data_dir).hydration_day(dt.date(2026, 10, 20)).glasses == 1
+                await wait_for(
+                    pilot,
+                    lambda: Store(data_dir).hydration_day(dt.date(2026, 10, 20)).glasses == 1,
+                    what="the glass saved",
                 )
     finally:
         pendulum.set_local_timezone()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import time
 from collections.abc import Callable
 
 import pytest
@@ -31,6 +30,7 @@ from companion.ui.screens.history import HistoryScreen
 from companion.ui.screens.plan import PlanScreen
 from companion.ui.screens.urgent import UrgentModal
 from tests.ui.conftest import BERLIN, add_checkin, add_session, at
+from tests.waiting import wait_for
 
 TODAY = dt.date(2026, 11, 22)
 SIZE = (120, 40)
@@ -41,13 +41,10 @@ MARKUP = "[/] [bold]b[/bold] [link=http://x]y"
 TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
-async def until(pilot: Pilot[int], condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait for ``condition`` (checked between frames), failing after ``timeout`` seconds."""
-    deadline = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > deadline:
-            raise AssertionError("the app did not get there in time")
-        await pilot.pause(0.02)
+async def until(
+    pilot: Pilot[int], condition: Callable[[], object], what: str = "the app to get there"
+) -> None:
+    await wait_for(pilot, condition, what=what)
 
 
 def screen_shows(app: CompanionApp) -> str:
