@@ -145,7 +145,7 @@ def checkin(ctx: Context, args: argparse.Namespace) -> int:
     verb = "replaced" if replaced else "saved"
     print(f"Check-in {verb} for {render.day_label(entry.date)}: {render.checkin_summary(entry)}")
     if alerts:
-        print("\n".join(render.alert_lines(alerts)))
+        print("\n".join(render.alert_lines(alerts, ctx.protocol)))
     else:
         print("Nothing in it calls for contacting your physiotherapist.")
     return EXIT_OK
@@ -512,13 +512,7 @@ def remind(ctx: Context, args: argparse.Namespace) -> int:
     due = due_reminders(snapshot, coming)
     line = one_line(due)
     if args.json:
-        print_json(
-            {
-                "now": clock.iso(snapshot.now),
-                "due": [{"kind": r.kind, "text": r.text} for r in due],
-                "line": line,
-            }
-        )
+        print_json({"now": clock.iso(snapshot.now), "due": [r.to_json() for r in due], "line": line})
         return EXIT_OK
     if args.notify and due:
         from companion.cli.notify import send_notification

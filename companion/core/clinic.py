@@ -24,6 +24,12 @@ why = "..."
 
 Items the clinic sets or changes carry ``origin = "clinic"`` so the app can say "as
 instructed by <clinic>". Nothing is applied unless the whole file is valid.
+
+The red flags are a safety net a clinic may tune but never take down: it may change
+the thresholds and wording of the ``contact-clinician`` flags and add flags of its
+own, but not remove a flag or lower its level, and the urgent sign keeps its meaning
+and message (a clinic may add a ``note`` to it, such as the local emergency number).
+A file that tries is refused whole, naming the flag.
 """
 
 from __future__ import annotations
@@ -33,7 +39,14 @@ import tomllib
 from typing import Any
 
 from companion.core.errors import ProtocolError
-from companion.core.protocol import Clinic, Protocol, default_protocol, guidance_data, parse_protocol
+from companion.core.protocol import (
+    ALERT_LEVELS,
+    Clinic,
+    Protocol,
+    default_protocol,
+    guidance_data,
+    parse_protocol,
+)
 
 SECTIONS: dict[str, str] = {
     "restriction": "restriction",
@@ -42,6 +55,48 @@ SECTIONS: dict[str, str] = {
     "red_flag": "red flag",
 }
 TOP_LEVEL = {"schema", "clinic", "remove", "meta", "hydration", *SECTIONS}
+URGENT_FLAG = "urgent-breathing"
+URGENT_FLAG_MAY_SET = frozenset({"id", "note"})
+"""What a clinic may give for the urgent sign: a note added to its message, nothing else."""
+
+
+def _level_rank(level: object) -> int:
+    return ALERT_LEVELS.index(level) if isinstance(level, str) and level in ALERT_LEVELS else -1
+
+
+def _guard_red_flags(base: dict[str, Any], clinic: dict[str, Any], name: str) -> None:
+    """Refuse a clinic file that would remove a red flag, lower one, or change the urgent sign."""
+    flags = {item.get("id"): item for item in base.get("red_flag", []) if isinstance(item, dict)}
+    removals = clinic.get("remove", {})
+    if isinstance(removals, dict) and isinstance(removals.get("red_flag"), list):
+        for flag_id in removals["red_flag"]:
+            if flag_id in flags:
+                raise ProtocolError(
+                    f"{name}, [remove], field 'red_flag': the red flag '{flag_id}' cannot be removed "
+                    "(a clinic may change the thresholds and wording of a flag, never take a warning "
+                    "sign away)"
+                )
+    items = clinic.get("red_flag", [])
+    if not isinstance(items, list):
+        return  # refused with its own message by the merge
+    for item in items:
+        if not isinstance(item, dict) or item.get("id") not in flags:
+            continue
+        flag_id = item["id"]
+        base_level = flags[flag_id].get("level")
+        if flag_id == URGENT_FLAG:
+            changed = sorted(set(item) - URGENT_FLAG_MAY_SET)
+            if changed:
+                raise ProtocolError(
+                    f"{name}, red flag '{flag_id}', field '{changed[0]}': the urgent sign keeps its "
+                    "meaning, level and message; a clinic may only add a note to it (for example "
+                    'note = "In the UK, call 999.")'
+                )
+        if "level" in item and 0 <= _level_rank(item["level"]) < _level_rank(base_level):
+            raise ProtocolError(
+                f"{name}, red flag '{flag_id}', field 'level': cannot be lowered from "
+                f"{base_level} to {item['level']}"
+            )
 
 
 def parse_clinic_text(text: str, name: str = "clinic file") -> dict[str, Any]:
@@ -74,6 +129,7 @@ def merge_clinic(base: dict[str, Any], clinic: dict[str, Any], name: str = "clin
     unknown = set(clinic) - TOP_LEVEL
     if unknown:
         raise ProtocolError(f"{name}: unknown section(s) {sorted(unknown)}; allowed: {sorted(TOP_LEVEL)}")
+    _guard_red_flags(base, clinic, name)
     merged = copy.deepcopy(base)
     for key in ("meta", "hydration"):
         if key in clinic:

@@ -341,7 +341,7 @@ async def test_appointment_near_is_announced_once_and_ended_restrictions_not_twi
             await pilot.pause()
             shown = list(seen)
             assert any(n.startswith("Follow-up appointment Mon 09:00, in 22 h") for n in shown)
-            assert any("pause ends at Sun 10:30" in n for n in shown)
+            assert any("pauses end at Sun 10:30" in n for n in shown)  # ending together: one notice
             move_to(at(2026, 11, 22, 10, 31))
             app.tick()
             await pilot.pause()
