@@ -59,7 +59,9 @@ class Cli:
 
 @pytest.fixture
 def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(tmp_path / "data", capsys)
+    runner = Cli(tmp_path / "data", capsys)
+    runner.ok("config", "--timezone", TZ)  # not the machine's zone, whatever it is
+    return runner
 
 
 # ------------------------------------------------------------------ 1. a clinic cannot silence a red flag
@@ -142,3 +144,202 @@ def test_a_stored_clinic_file_that_silences_a_flag_is_not_used(cli: Cli) -> None
     code, out, err = cli.run("checkin", "--soreness", "1", "--fatigue", "1", "--breathing-trouble")
     assert code == 0 and "URGENT" in out
     assert "urgent-breathing" in err and "general guidance" in err
+
+
+# ------------------------------------------------------------------ 5. stale alerts
+
+
+def test_a_check_in_before_the_latest_session_raises_no_current_alerts(cli: Cli) -> None:
+    cli.now = at(2026, 11, 18, 9, 0)
+    cli.ok("session", "add", "--at", "2026-11-16T10:00")
+    for day, sore in (("2026-11-16", 6), ("2026-11-17", 4)):
+        cli.ok("checkin", "--soreness", str(sore), "--fatigue", "1", "--date", day)
+    cli.now = at(2026, 11, 18, 20, 0)
+    worse = cli.json("checkin", "--soreness", "6", "--fatigue", "1")
+    assert [a["id"] for a in worse["alerts"]] == ["worsening"]
+    cli.now = at(2026, 11, 19, 9, 0)  # the next morning, before a new session
+    status = cli.json("status")
+    assert [a["id"] for a in status["alerts"]] == ["worsening"]
+    assert status["alerts_from_checkin"] == "2026-11-18"
+    assert "from your check-in on Wed 18 Nov" in cli.ok("status")
+    cli.ok("session", "add", "--at", "2026-11-19T08:30")
+    status = cli.json("status")
+    assert status["alerts"] == [] and status["alerts_from_checkin"] is None
+    assert "getting worse" not in cli.ok("status")
+    assert all(d["kind"] != "alert" for d in cli.json("remind")["due"])
+    # ... while the history and the report keep them
+    rows = cli.json("history", "--days", "5")
+    assert {r["date"]: r["alerts"] for r in rows}["2026-11-18"] == ["worsening"]
+    report = " ".join(cli.ok("export", "--format", "md").split())
+    assert "2026-11-18 (day 2): **Symptoms getting worse.**" in report
+
+
+def test_a_check_in_before_the_first_session_raises_no_current_alerts_once_one_is_recorded(cli: Cli) -> None:
+    cli.ok("checkin", "--soreness", "9", "--fatigue", "1")  # no session yet: severe pain still counts
+    assert [a["id"] for a in cli.json("status")["alerts"]] == ["severe-pain"]
+    cli.now = at(2026, 11, 22, 11, 0)
+    cli.ok("session", "add", "--at", "2026-11-22T10:30")
+    assert cli.json("status")["alerts"] == []
+
+
+# ------------------------------------------------------------------ 4. remind leads with the current alert
+
+
+def test_remind_leads_with_an_urgent_alert_every_time(cli: Cli) -> None:
+    cli.now = at(2026, 11, 22, 9, 0)
+    cli.ok("session", "add", "--at", "2026-11-22T08:00")
+    cli.ok("checkin", "--soreness", "2", "--fatigue", "1", "--breathing-trouble")
+    for hour in (10, 11, 23):
+        cli.now = at(2026, 11, 22, hour, 0)
+        data = cli.json("remind")
+        first = data["due"][0]
+        assert (first["kind"], first["id"], first["level"]) == ("alert", "urgent-breathing", "urgent")
+        assert data["line"].startswith(
+            "URGENT: Shortness of breath or chest pain: seek urgent medical care now"
+        )
+        assert cli.ok("remind").startswith("URGENT:")
+
+
+def test_remind_keeps_a_contact_alert_until_the_next_check_in(cli: Cli) -> None:
+    cli.now = at(2026, 11, 22, 9, 0)
+    cli.ok("config", "--clinic-name", "Leaside Physio", "--clinic-phone", "+1 416 555 0100")
+    cli.ok("session", "add", "--at", "2026-11-22T08:00")
+    cli.ok("checkin", "--soreness", "8", "--fatigue", "1")
+    cli.now = at(2026, 11, 23, 8, 0)  # the next morning: still there, saying from when
+    line = cli.json("remind")["line"]
+    assert line.startswith(
+        "Sharp or severe pain (from your check-in on Sun 22 Nov): contact your physiotherapist"
+    )
+    assert "today" in line and "+1 416 555 0100" in line
+    cli.ok("checkin", "--soreness", "3", "--fatigue", "1")
+    assert all(d["kind"] != "alert" for d in cli.json("remind")["due"])
+
+
+def test_remind_with_nothing_due(cli: Cli) -> None:
+    assert cli.json("remind") == {
+        "now": "2026-11-22T10:00:00+01:00",
+        "due": [],
+        "line": "Nothing due right now.",
+    }
+
+
+# ------------------------------------------------------------------ 11. today, the fallback, and who to call
+
+
+def test_contact_alerts_say_today_and_what_to_do_if_the_clinic_cannot_be_reached(cli: Cli) -> None:
+    cli.ok("session", "add", "--at", "2026-11-22T08:00")
+    out = cli.ok("checkin", "--soreness", "8", "--fatigue", "1")
+    assert "Contact your physiotherapist today" in out
+    assert "If you cannot reach the clinic and things are getting worse, contact your own doctor" in out
+    assert "beyond the three after-care articles" in out
+    urgent_only = cli.ok("checkin", "--soreness", "1", "--fatigue", "1", "--breathing-trouble")
+    assert "emergency" in urgent_only and "If you cannot reach the clinic" not in urgent_only
+
+
+def test_the_clinic_s_name_and_phone_given_once_go_with_every_alert(cli: Cli) -> None:
+    cli.ok("session", "add", "--at", "2026-11-22T08:00")
+    before = cli.json("checkin", "--soreness", "8", "--fatigue", "1")
+    assert "+44" not in before["alerts"][0]["message"]
+    shown = cli.json("config", "--clinic-name", "Riverside Physio", "--clinic-phone", "+44 20 7946 0000")
+    assert (shown["clinic_name"], shown["clinic_phone"]) == ("Riverside Physio", "+44 20 7946 0000")
+    after = cli.json("checkin", "--soreness", "8", "--fatigue", "1")
+    assert after["alerts"][0]["message"].endswith("(Riverside Physio: +44 20 7946 0000)")
+    assert "+44 20 7946 0000" in cli.json("status")["alerts"][0]["message"]
+    cli.ok("config", "--forget-clinic")
+    assert "+44" not in cli.json("status")["alerts"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (("--clinic-phone", "call me"), "--clinic-phone"),
+        (("--clinic-phone", "12"), "--clinic-phone"),
+        (("--clinic-name", "Evil\x1b]0;x\x07"), "--clinic-name"),
+        (("--clinic-name", "x" * 81), "--clinic-name"),
+    ],
+)
+def test_a_bad_clinic_name_or_phone_is_refused_naming_the_field(
+    cli: Cli, args: tuple[str, str], field: str
+) -> None:
+    code, _out, err = cli.run("config", *args)
+    assert code == 2 and field in err
+    assert cli.json("config")["clinic_name"] is None
+
+
+def test_a_clinic_file_s_own_contact_wins_and_yours_fills_what_it_leaves_out(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.ok("config", "--clinic-name", "My physio", "--clinic-phone", "0123 456")
+    named_only = tmp_path / "named.toml"
+    named_only.write_text("schema = 1\n[clinic]\nname = 'Riverside Physiotherapy'\n")
+    cli.ok("protocol", "import", str(named_only))
+    assert cli.json("config")["alerts_name"] == "Riverside Physiotherapy: 0123 456"
+    full = tmp_path / "full.toml"
+    full.write_text("schema = 1\n[clinic]\nname = 'Riverside Physiotherapy'\nphone = '+44 20 7946 0000'\n")
+    cli.ok("protocol", "import", str(full))
+    assert cli.json("config")["alerts_name"] == "Riverside Physiotherapy: +44 20 7946 0000"
+
+
+# ------------------------------------------------------------------ 12. a clinic file keeps the past
+
+ALCOHOL_72 = (
+    "schema = 1\n[clinic]\nname = 'Riverside'\n"
+    "[[restriction]]\nid = 'alcohol'\nhours = { standard = 72, intense = 96 }\n"
+)
+
+
+def _alcohol_end(states: list[dict[str, object]]) -> object:
+    return next(s["ends_at"] for s in states if s["id"] == "alcohol")
+
+
+def test_a_clinic_file_applies_from_the_session_it_came_with(cli: Cli, tmp_path: Path) -> None:
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text(ALCOHOL_72)
+    cli.now = at(2026, 11, 1, 18, 0)
+    cli.ok("session", "add", "--at", "2026-11-01T16:30")
+    cli.now = at(2026, 11, 21, 18, 0)
+    cli.ok("session", "add", "--at", "2026-11-21T16:30")
+    cli.now = at(2026, 11, 22, 10, 0)
+    out = cli.ok("protocol", "import", str(clinic))
+    assert "applies from your session of Sat 21 Nov 2026 16:30 onwards" in out
+    assert _alcohol_end(cli.json("status")["restrictions"]) == "2026-11-24T16:30:00+01:00"  # 72 h
+    report = " ".join(cli.ok("export", "--format", "md").split())
+    assert "Alcohol: ended Mon 2 Nov 16:30" in report  # the old session keeps its 24 h
+    ics = cli.ok("export", "--format", "ics")
+    assert "DTSTART;TZID=Europe/Berlin:20261102T163000" in ics  # old session: 24 h
+    assert "DTSTART;TZID=Europe/Berlin:20261124T163000" in ics  # the clinic's 72 h
+    assert "DTSTART;TZID=Europe/Berlin:20261104T163000" not in ics
+    # a later session keeps the clinic's rule too
+    cli.now = at(2026, 11, 28, 10, 0)
+    cli.ok("session", "add", "--at", "2026-11-28T09:00")
+    assert _alcohol_end(cli.json("status")["restrictions"]) == "2026-12-01T09:00:00+01:00"
+    # going back to the guidance applies from the latest session, not to the clinic's ones before
+    out = cli.ok("protocol", "reset")
+    assert "applies from your session of Sat 28 Nov 2026 09:00" in out
+    assert _alcohol_end(cli.json("status")["restrictions"]) == "2026-11-29T09:00:00+01:00"
+    report = " ".join(cli.ok("export", "--format", "md").split())
+    assert "Alcohol: ended Tue 16:30 (2026-11-24T16:30:00+01:00)" in report  # the clinic's, kept
+    assert "Alcohol: ended Mon 2 Nov 16:30" in report
+
+
+def test_an_old_session_s_alerts_keep_its_own_thresholds(cli: Cli, tmp_path: Path) -> None:
+    cli.now = at(2026, 11, 1, 9, 0)
+    cli.ok("session", "add", "--at", "2026-11-01T08:00")
+    cli.now = at(2026, 11, 5, 20, 0)  # 4 days after: sore past 72 h under the guidance
+    cli.ok("checkin", "--soreness", "3", "--fatigue", "1")
+    cli.now = at(2026, 11, 21, 18, 0)
+    cli.ok("session", "add", "--at", "2026-11-21T16:30")
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text("schema = 1\n[[red_flag]]\nid = 'long-soreness'\nafter_hours = 120\n")
+    cli.ok("protocol", "import", str(clinic))
+    rows = {r["date"]: r["alerts"] for r in cli.json("history", "--days", "30")}
+    assert rows["2026-11-05"] == ["long-soreness"]
+
+
+def test_importing_twice_for_the_same_session_keeps_one_entry(cli: Cli, tmp_path: Path) -> None:
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text(ALCOHOL_72)
+    cli.ok("session", "add", "--at", "2026-11-21T16:30")
+    for _ in range(3):
+        cli.ok("protocol", "import", str(clinic))
+    assert len(Store(cli.data_dir).clinic_entries()) == 1

@@ -290,6 +290,7 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
     elif args.system_timezone:
         ctx.store.update_settings(timezone=None)
         ctx.zone = clock.apply_zone(None)
+    _config_clinic(ctx, args)
     settings = ctx.store.settings()
     info = {
         "data_dir": str(ctx.store.data_dir),
@@ -297,6 +298,9 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
         "timezone_source": ctx.zone.source,
         "default_goal": settings.default_goal,
         "theme": settings.theme,
+        "clinic_name": settings.clinic_name,
+        "clinic_phone": settings.clinic_phone,
+        "alerts_name": ctx.protocol.contact or None,
     }
     if args.json:
         print_json(info)
@@ -305,10 +309,43 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
             **info,
             "default_goal": f"{settings.default_goal} glasses a day",
             "theme": settings.theme or "default",
+            "clinic_name": settings.clinic_name or "not given (--clinic-name)",
+            "clinic_phone": settings.clinic_phone or "not given (--clinic-phone)",
+            "alerts_name": _who_alerts_name(ctx),
         }
         rows = [[key.replace("_", " "), str(value)] for key, value in shown.items()]
         print("\n".join(render.table(rows, indent="")))
     return EXIT_OK
+
+
+def _config_clinic(ctx: Context, args: argparse.Namespace) -> None:
+    """Who to call, given once: every alert then carries the number."""
+    from companion.cli.context import load_protocol
+    from companion.core.contact import validate_clinic_name, validate_clinic_phone
+
+    given = args.clinic_name is not None or args.clinic_phone is not None
+    if args.forget_clinic and given:
+        raise UsageError("companion config: give either --forget-clinic or --clinic-name/--clinic-phone")
+    if args.forget_clinic:
+        ctx.store.update_settings(clinic_name=None, clinic_phone=None)
+    elif given:
+        changes = {}
+        if args.clinic_name is not None:
+            changes["clinic_name"] = validate_clinic_name(args.clinic_name)
+        if args.clinic_phone is not None:
+            changes["clinic_phone"] = validate_clinic_phone(args.clinic_phone)
+        ctx.store.update_settings(**changes)
+    if args.forget_clinic or given:
+        ctx.protocol = load_protocol(ctx.store)
+
+
+def _who_alerts_name(ctx: Context) -> str:
+    contact = ctx.protocol.contact
+    if not contact:
+        return "nobody yet: give your clinic's name and phone with --clinic-name and --clinic-phone"
+    if ctx.protocol.clinic is not None:
+        return f"{contact} (the clinic file's [clinic] comes first; what it leaves out is yours)"
+    return contact
 
 
 # --------------------------------------------------------------------------- the clinician's plan
@@ -323,8 +360,10 @@ def protocol_import(ctx: Context, args: argparse.Namespace) -> int:
         protocol = validate_clinic_text(text, path.name)
     except ProtocolError as exc:
         raise InputError("FILE", str(exc)) from None
+    from companion.cli.context import load_protocol
+
     ctx.store.set_clinic_text(text, path.name)
-    ctx.protocol = protocol
+    ctx.protocol = load_protocol(ctx.store)
     changed = sum(
         1
         for item in (*protocol.restrictions, *protocol.checklist, *protocol.red_flags)
@@ -332,7 +371,18 @@ def protocol_import(ctx: Context, args: argparse.Namespace) -> int:
     )
     clinic = protocol.clinic.contact_line() if protocol.clinic else "no clinic name given"
     print(f"Clinic protocol from {path.name} is now in effect ({clinic}; {changed} items set by the clinic).")
+    print(_applies_from(ctx))
     return EXIT_OK
+
+
+def _applies_from(ctx: Context) -> str:
+    """From which session a protocol change applies (earlier ones keep theirs)."""
+    applies = ctx.protocol.applies_from
+    if applies is None:
+        return "It applies to every session recorded."
+    start = next((s for s in ctx.store.sessions() if s.started_at.timestamp() == applies), None)
+    when = timefmt.dated(start.started_at) if start else "the latest one"
+    return f"It applies from your session of {when} onwards; earlier sessions keep the rules they had."
 
 
 def protocol_show(ctx: Context, args: argparse.Namespace) -> int:
@@ -391,9 +441,14 @@ def protocol_show(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def protocol_reset(ctx: Context, args: argparse.Namespace) -> int:
-    had = ctx.store.clinic_text() is not None
+    from companion.cli.context import load_protocol
+
+    if ctx.store.clinic_text() is None:
+        print("No clinic protocol was in effect: nothing to reset.")
+        return EXIT_OK
     ctx.store.set_clinic_text(None)
-    print("Back to the general guidance." if had else "No clinic protocol was in effect: nothing to reset.")
+    ctx.protocol = load_protocol(ctx.store)
+    print(f"Back to the general guidance. {_applies_from(ctx)}")
     return EXIT_OK
 
 

@@ -88,12 +88,12 @@ def alert_lines(alerts: Sequence[Alert], protocol: Protocol) -> list[str]:
 
 
 def note_lines(states: Sequence[RestrictionState]) -> list[str]:
-    """The notes of the restrictions listed (a prescribed medicine is not stopped without
+    """The notes of the restrictions still on (a prescribed medicine is not stopped without
     asking the doctor), each with where it comes from."""
     return [
         f"{state.restriction.title}: {state.restriction.labelled_note}"
         for state in states
-        if state.restriction.note
+        if state.restriction.note and state.active
     ]
 
 
