@@ -343,3 +343,129 @@ def test_importing_twice_for_the_same_session_keeps_one_entry(cli: Cli, tmp_path
     for _ in range(3):
         cli.ok("protocol", "import", str(clinic))
     assert len(Store(cli.data_dir).clinic_entries()) == 1
+
+
+# ------------------------------------------------------------------ 8 and 9. what `took` understands
+
+
+@pytest.mark.parametrize(
+    ("what", "under"),
+    [
+        ("decaf coffee", []),
+        ("Decaffeinated espresso", []),
+        ("non-alcoholic beer", []),
+        ("alcohol-free wine", []),
+        ("Heineken 0.0%", []),
+        ("ginger ale", []),
+        ("diet coke", ["caffeine"]),
+        ("Coke Zero", ["caffeine"]),
+        ("cola zero", ["caffeine"]),
+        ("caffeine-free diet coke", []),
+        ("tylenol", []),
+        ("Panadol extra", []),
+        ("acetaminophen 500 mg", []),
+        ("aspirin 75mg daily", ["anti-inflammatories"]),
+        ("rum and coke", ["caffeine", "alcohol"]),
+        ("red_wine", ["alcohol"]),
+    ],
+)
+def test_took_understands_negations_brands_and_mixes(cli: Cli, what: str, under: list[str]) -> None:
+    cli.ok("session", "add", "--at", "2026-11-22T08:00")
+    logged = cli.json("took", what)
+    assert logged["what"] == what  # the patient's words, as typed
+    assert logged["restrictions"] == under
+    assert logged["during_restriction"] is bool(under)
+    assert what in logged["message"]
+
+
+def test_paracetamol_and_decaf_are_known_and_under_no_pause(cli: Cli) -> None:
+    cli.ok("session", "add", "--at", "2026-11-22T08:00")
+    for what in ("tylenol", "decaf coffee"):
+        message = cli.json("took", what)["message"]
+        assert "under none of the after-care pauses" in message and "does not know" not in message
+
+
+def test_took_an_anti_inflammatory_during_the_pause_says_a_prescribed_one_is_not_stopped_alone(
+    cli: Cli,
+) -> None:
+    cli.ok("session", "add", "--at", "2026-11-22T08:00")
+    out = cli.ok("took", "aspirin 75mg daily")
+    assert "22 h left" in out  # the pause time left ...
+    assert "prescribed" in out and "asking that doctor" in out  # ... and the prescribed-medicine note
+    assert "beyond the three after-care articles" in out
+    assert "prescribed" not in cli.ok("took", "coffee")
+    status = cli.json("status")
+    pause = next(r for r in status["restrictions"] if r["id"] == "anti-inflammatories")
+    assert "prescribed" in pause["note"] and "beyond the three after-care articles" in pause["note"]
+    assert "prescribed" in cli.ok("status")
+
+
+def test_a_clinic_file_may_add_names_and_negations(tmp_path: Path) -> None:
+    p = effective_protocol(
+        "schema = 1\n[[substance]]\nrestriction = 'anti-inflammatories'\nnames = ['Ibuleve gel']\n"
+        "[[negation]]\nrestriction = 'caffeine'\nwords = ['barley cup']\n"
+        "[[substance]]\nrestriction = 'caffeine'\nnames = ['barley cup']\n"
+    )
+    assert p.substances.classify("ibuleve gel 5%").restrictions == ("anti-inflammatories",)
+    assert p.substances.classify("barley cup").restrictions == ()
+    assert p.substances.classify("decaf latte").restrictions == ()  # the shipped words still count
+    with pytest.raises(ProtocolError) as err:
+        effective_protocol(
+            "schema = 1\n[[substance]]\nrestriction = 'sleep'\nnames = ['melatonin']\n", "c.toml"
+        )
+    assert "c.toml, substance[0], field 'restriction'" in str(err.value)
+
+
+def test_the_substances_are_data_shipped_beside_the_guidance() -> None:
+    from companion.core.substances import substances_path
+
+    assert substances_path().name == "substances.toml" and substances_path().parent.name == "assets"
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    assert '"assets" = "companion/assets"' in pyproject  # the whole folder goes into the wheel
+
+
+# ------------------------------------------------------------------ 10. companion's own thresholds, labelled
+
+
+def test_protocol_show_labels_companion_s_thresholds_and_the_urgent_sign(cli: Cli) -> None:
+    shown = cli.json("protocol", "show")
+    flags = {f["id"]: f for f in shown["red_flags"]}
+    assert flags["urgent-breathing"]["from"] == "beyond the articles"
+    assert flags["urgent-breathing"]["beyond_the_articles"]
+    for flag_id, number in (("long-soreness", "2"), ("severe-pain", "8"), ("long-fatigue", "5")):
+        assert number in flags[flag_id]["threshold"]
+        assert flags[flag_id]["threshold_is"] == "companion's own threshold, not the articles'"
+        assert flags[flag_id]["from"].startswith("articles ")
+    assert "2 points" in flags["worsening"]["threshold"] and flags["worsening"]["min_rise"] == 2
+    assert flags["heavy-bruising"]["threshold"] is None  # no number of companion's there
+    assert "Farrar" in shown["thresholds_note"]
+    caffeine = next(r for r in shown["restrictions"] if r["id"] == "caffeine")
+    assert "strong tea, energy drinks, cola" in caffeine["companions_own"]
+    text = " ".join(cli.ok("protocol", "show").split())
+    assert "Shortness of breath or chest pain urgent beyond the articles" in text
+    assert "companion's own threshold, not the articles'" in text
+    assert "Soreness lasting more than 72 hours: soreness 2 or more" in text
+    assert "Caffeine: The examples beyond coffee" in text and "Farrar" in text
+
+
+def test_a_clinic_s_threshold_is_labelled_as_the_clinic_s(cli: Cli, tmp_path: Path) -> None:
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text(
+        "schema = 1\n[clinic]\nname = 'Riverside'\n[[red_flag]]\nid = 'long-soreness'\nafter_hours = 96\n"
+    )
+    cli.ok("protocol", "import", str(clinic))
+    flags = {f["id"]: f for f in cli.json("protocol", "show")["red_flags"]}
+    assert flags["long-soreness"]["threshold_is"] == "set by the clinic"
+    assert "96 hours" in flags["long-soreness"]["threshold"]
+    assert flags["long-soreness"]["from"] == "articles 002, changed by Riverside"
+
+
+def test_the_report_shows_each_rule_with_companion_s_numbers_labelled(cli: Cli) -> None:
+    report = " ".join(cli.ok("export", "--format", "md").split())
+    section = report[report.index("## How companion judges a check-in") :]
+    assert "**Shortness of breath or chest pain** (beyond the articles)" in section
+    assert (
+        "**Sharp or severe pain** (articles 000, 001, 002): sharp pain ticked, or soreness 8 or more "
+        "on the 0-10 scale (companion's own threshold, not the articles')"
+    ) in section
+    assert "Farrar" in section

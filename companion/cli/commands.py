@@ -386,6 +386,8 @@ def _applies_from(ctx: Context) -> str:
 
 
 def protocol_show(ctx: Context, args: argparse.Namespace) -> int:
+    from companion.core.protocol import OWN_THRESHOLD
+
     p = ctx.protocol
     origin = f"clinic ({p.clinic.name})" if p.clinic else "clinic"
 
@@ -401,6 +403,8 @@ def protocol_show(ctx: Context, args: argparse.Namespace) -> int:
                 "hours": dict(r.hours) if r.hours else None,
                 "sources": list(r.sources),
                 "from": where(r.origin),
+                "companions_own": r.own_choice or None,
+                "note": r.labelled_note or None,
             }
             for r in p.restrictions
         ],
@@ -415,10 +419,24 @@ def protocol_show(ctx: Context, args: argparse.Namespace) -> int:
                 "title": f.title,
                 "after_hours": f.after_hours,
                 "sources": list(f.sources),
-                "from": where(f.origin),
+                "from": f.where_from(p.clinic),
+                "beyond_the_articles": f.beyond_sources or None,
+                "threshold": f.threshold or None,
+                "threshold_is": (
+                    None
+                    if not f.threshold
+                    else "set by the clinic"
+                    if f.origin == "clinic"
+                    else OWN_THRESHOLD
+                ),
+                "min_soreness": f.min_soreness,
+                "min_fatigue": f.min_fatigue,
+                "min_rise": f.min_rise,
             }
             for f in p.red_flags
         ],
+        "thresholds_note": p.thresholds_note,
+        "when_to_get_help": p.get_help.line,
     }
     if args.json:
         print_json(data)
@@ -426,16 +444,34 @@ def protocol_show(ctx: Context, args: argparse.Namespace) -> int:
     lines = [f"Protocol in effect: {p.name}"]
     if p.clinic:
         lines.append(f"Clinic: {p.clinic.contact_line()} (its instructions override the general guidance)")
+    if p.earlier:
+        lines.append("Earlier sessions keep the protocol that was in effect for them.")
     rows = [["Restriction", "Standard", "Intense", "From"]]
     for r in p.restrictions:
         std = f"{r.hours['standard']:g} h" if r.hours else "untimed"
         intense = f"{r.hours['intense']:g} h" if r.hours else "untimed"
         rows.append([r.title, std, intense, where(r.origin)])
     lines += ["", *render.table(rows, indent="")]
+    for r in p.restrictions:
+        for text in (r.own_choice, r.labelled_note):
+            if text:
+                lines += render.wrapped(f"{r.title}: {text}", "  ")
     rows = [["Checklist item", "From"]] + [[c.title, where(c.origin)] for c in p.checklist]
     lines += ["", *render.table(rows, indent="")]
-    rows = [["Red flag", "Level", "From"]] + [[f.title, f.level, where(f.origin)] for f in p.red_flags]
+    rows = [["Red flag", "Level", "From"]]
+    rows += [[f.title, f.level, f.where_from(p.clinic)] for f in p.red_flags]
     lines += ["", *render.table(rows, indent="")]
+    for f in p.red_flags:
+        if f.beyond_sources:
+            lines += render.wrapped(f"{f.title}: beyond the articles. {f.beyond_sources}", "  ")
+    lines += ["", *render.wrapped(f"What companion checks (each number is {OWN_THRESHOLD}):")]
+    for f in p.red_flags:
+        if f.threshold:
+            by = (
+                f" (as {p.clinic.name if p.clinic else 'your clinic'} set it)" if f.origin == "clinic" else ""
+            )
+            lines += render.wrapped(f"- {f.title}: {f.threshold}{by}.", "  ")
+    lines += render.wrapped(p.thresholds_note)
     print("\n".join(lines))
     return EXIT_OK
 
@@ -580,7 +616,7 @@ def remind(ctx: Context, args: argparse.Namespace) -> int:
 
 def took(ctx: Context, args: argparse.Namespace) -> int:
     at = clock.parse_when(args.at, "--at") if args.at is not None else None
-    entry = new_intake(args.what, at, args.amount)
+    entry = new_intake(args.what, at, args.amount, ctx.protocol.substances)
     ctx.store.add_intake(entry)
     check = check_intake(ctx.protocol, ctx.store.sessions(), entry)
     if args.json:

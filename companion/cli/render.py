@@ -118,7 +118,7 @@ def status_text(status: Status, protocol: Protocol) -> str:
         lines.append(f"Session   {session_line(status.session, now)}")
         lines.append("")
         lines.extend(table(restriction_rows(status.restrictions, now)))
-        lines.extend("  " + line for note in note_lines(status.restrictions) for line in _wrapped(note, "  "))
+        lines.extend("  " + line for note in note_lines(status.restrictions) for line in wrapped(note, "  "))
     lines.append("")
     extra = "  (drink more than usual today)" if status.extra_water else ""
     lines.append(f"Water     {water_line(status.hydration)}{extra}")
@@ -139,12 +139,13 @@ def status_text(status: Status, protocol: Protocol) -> str:
     elif status.latest_checkin is not None:
         lines.append("Alerts    none from your latest check-in")
     lines.append("")
-    lines.extend(_wrapped(f"{protocol.get_help.title}: {protocol.get_help.line}"))
+    lines.extend(wrapped(f"{protocol.get_help.title}: {protocol.get_help.line}"))
     lines.append("companion is a reminder, not a clinician: your physiotherapist's word comes first.")
     return "\n".join(lines)
 
 
-def _wrapped(text: str, indent: str = "") -> list[str]:
+def wrapped(text: str, indent: str = "") -> list[str]:
+    """Text wrapped at 80 columns, later lines indented."""
     import textwrap
 
     return textwrap.wrap(text, width=80, subsequent_indent=indent) or [""]

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import copy
 import tomllib
+from dataclasses import replace
 from typing import Any
 
 from companion.core.errors import ProtocolError
@@ -54,7 +55,7 @@ SECTIONS: dict[str, str] = {
     "reaction": "reaction",
     "red_flag": "red flag",
 }
-TOP_LEVEL = {"schema", "clinic", "remove", "meta", "hydration", *SECTIONS}
+TOP_LEVEL = {"schema", "clinic", "remove", "meta", "hydration", "substance", "negation", *SECTIONS}
 URGENT_FLAG = "urgent-breathing"
 URGENT_FLAG_MAY_SET = frozenset({"id", "note"})
 """What a clinic may give for the urgent sign: a note added to its message, nothing else."""
@@ -183,9 +184,12 @@ def effective_protocol(clinic_text: str | None, name: str = "clinic file") -> Pr
     clinic = _clinic_info(data, name)
     merged = merge_clinic(base, data, name)
     try:
-        return parse_protocol(merged, clinic)
+        protocol = parse_protocol(merged, clinic)
     except ProtocolError as exc:
         raise ProtocolError(f"{name}: {exc}") from None
+    known = {r.id for r in protocol.restrictions}
+    substances = default_protocol().substances.with_entries(data, known, name)
+    return replace(protocol, substances=substances)
 
 
 def validate_clinic_text(text: str, name: str = "clinic file") -> Protocol:

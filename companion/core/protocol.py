@@ -10,7 +10,7 @@ import copy
 import tomllib
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from pendulum import DateTime
 
 from companion.core.errors import ProtocolError
+from companion.core.substances import SubstanceTable, shipped_substances
 
 INTENSITIES: tuple[str, ...] = ("standard", "intense")
 ALERT_LEVELS: tuple[str, ...] = ("contact-clinician", "urgent")
@@ -140,6 +141,21 @@ class RedFlag:
         """False for a sign that is beyond the three after-care articles."""
         return bool(self.sources) and not self.beyond_sources
 
+    def where_from(self, clinic: Clinic | None) -> str:
+        """Where the sign comes from, in a few words: 'articles 002', 'beyond the articles',
+        'clinic (Riverside Physiotherapy)'."""
+        clinic_name = clinic.name if clinic is not None else "your clinic"
+        if self.beyond_sources:
+            return "beyond the articles" + (f" (note from {clinic_name})" if self.note else "")
+        if self.origin == "clinic" and not self.sources:
+            return f"clinic ({clinic_name})"
+        changed = f", changed by {clinic_name}" if self.origin == "clinic" else ""
+        return f"articles {', '.join(self.sources)}{changed}"
+
+
+OWN_THRESHOLD = "companion's own threshold, not the articles'"
+"""How a red flag's `threshold` is labelled wherever it is shown."""
+
 
 @dataclass(frozen=True)
 class HydrationGuidance:
@@ -201,6 +217,8 @@ class Protocol:
     """Who to call, when it differs from `clinic`: the clinic file's [clinic] completed
     by what the patient gave with `companion config` (see core.contact)."""
     _flags_by_id: Mapping[str, RedFlag] = field(default_factory=dict, compare=False, repr=False)
+    substances: SubstanceTable = field(default=SubstanceTable((), ()), compare=False, repr=False)
+    """What `took` understands (assets/substances.toml, and a clinic's additions)."""
     applies_from: float | None = None
     """The start (a timestamp) of the first session this protocol applies to: a clinic file
     applies from the session it came with onwards. None: every session."""
@@ -557,4 +575,6 @@ def guidance_data() -> dict[str, Any]:
 @cache
 def default_protocol() -> Protocol:
     """The shipped guidance, loaded once per process."""
-    return parse_protocol(_guidance_parsed())  # parsing reads the data, never changes it
+    protocol = parse_protocol(_guidance_parsed())  # parsing reads the data, never changes it
+    known = frozenset(r.id for r in protocol.restrictions)
+    return replace(protocol, substances=shipped_substances(known))

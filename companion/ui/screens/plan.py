@@ -28,7 +28,7 @@ from companion.core import clock, timefmt
 from companion.core.appointments import Appointment, new_appointment, upcoming
 from companion.core.errors import InputError
 from companion.core.exercises import Exercise, new_exercise
-from companion.core.intake import SUBSTANCES, Intake, check_intake, new_intake
+from companion.core.intake import Intake, check_intake, new_intake
 from companion.core.protocol import Protocol
 from companion.core.questions import Question, new_question
 from companion.store import Store, StoreError
@@ -99,7 +99,7 @@ def question_prompt(question: Question, now: DateTime) -> str:
 def intake_prompt(intake: Intake, during: bool, now: DateTime) -> str:
     amount = f" ({intake.amount})" if intake.amount else ""
     pause = "  during a pause" if during else ""
-    return f"{timefmt.clock_time(intake.at, now)}  {intake.what.replace('-', ' ')}{amount}{pause}"
+    return f"{timefmt.clock_time(intake.at, now)}  {intake.what}{amount}{pause}"
 
 
 class PlanScreen(Screen[None]):
@@ -199,7 +199,9 @@ class PlanScreen(Screen[None]):
         }
         for list_id, title in titles.items():
             self.query_one(f"#{list_id}", OptionList).border_title = title
-        self.query_one("#took-what", Input).suggester = SuggestFromList(list(SUBSTANCES))
+        self.query_one("#took-what", Input).suggester = SuggestFromList(
+            self.protocol.substances.suggestions()
+        )
         self.clear_errors()
         self.refresh_lists()
         self.call_after_refresh(self.focus_form, self.initial_tab)
@@ -361,7 +363,9 @@ class PlanScreen(Screen[None]):
     def save_intake(self) -> bool:
         when_text = self._value("took-when").strip()
         at = None if not when_text else clock.parse_when(when_text, "When")
-        intake = new_intake(self._value("took-what"), at, self._value("took-amount"))
+        intake = new_intake(
+            self._value("took-what"), at, self._value("took-amount"), self.protocol.substances
+        )
         self.store.add_intake(intake)
         self._clear("took-what", "took-when", "took-amount")
         check = check_intake(self.protocol, self.store.sessions(), intake)
