@@ -56,6 +56,8 @@ class Alert:
     """What to do, in a few words ('contact your physiotherapist today')."""
     contact: str = ""
     """Who to call ('Riverside Physiotherapy: +44 20 7946 0000'), for a contact-clinician alert."""
+    advice: str = ""
+    """The message without who to call (shown once under several alerts)."""
 
     @property
     def urgent(self) -> bool:
@@ -80,6 +82,7 @@ def _alert(protocol: Protocol, flag: RedFlag, contact: str = "") -> Alert:
         beyond_sources=flag.beyond_sources,
         action=help_.urgent_action if flag.urgent else help_.contact_action,
         contact=reach,
+        advice=flag.message,
     )
 
 

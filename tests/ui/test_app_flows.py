@@ -193,7 +193,7 @@ async def test_check_in_on_day_four_flags_long_soreness(make_app, store: Store, 
         assert "Saved the check-in for Sun 22 Nov, at 10:00." in text_of(app, "#result-text")
         # the alerts are under the check-in, once; the notice only points there
         assert not any("72 hours" in n for n in notifications(app))
-        assert any("read the note under it" in n for n in notifications(app))
+        assert any("What to do is at the top of the form" in n for n in notifications(app))
         await pilot.press("escape")
         await pilot.pause()
         banner = " ".join(str(w.render()) for w in app.screen.query("#alerts .alert"))

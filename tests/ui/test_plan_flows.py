@@ -75,8 +75,9 @@ async def test_clinic_red_flag_alert_names_the_clinic_and_its_phone(store: Store
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         banner = " ".join(str(w.render()) for w in app.screen.query("#alerts .alert"))
-        assert "+44 20 7946 0000" in banner
         assert "as instructed by Riverside Physiotherapy" in banner
+        reach = " ".join(str(w.render()) for w in app.screen.query("#alerts .reach"))
+        assert reach == "Call Riverside Physiotherapy: +44 20 7946 0000"  # once, under the alerts
 
 
 # ---------------------------------------------------------------- follow-up appointments

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pendulum
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 
 from companion.core import clock
@@ -16,6 +19,9 @@ from companion.core.intake import new_intake
 from companion.core.questions import Question
 from companion.store import Store
 from companion.ui.app import create_app
+from companion.ui.screens.checkin_form import CheckinScreen
+from companion.ui.screens.form_guard import UnsavedChangesModal
+from companion.ui.screens.get_help import GetHelpScreen
 from tests.ui.conftest import BERLIN, add_checkin, add_session, at, no_blink, seeded_appointment
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -140,3 +146,70 @@ def test_dashboard_with_clinic_protocol_and_follow_up(snap_compare, store, froze
     store.add_appointment(seeded_appointment(at(2026, 11, 23, 7, 26), "Dr Lee"))
     app = create_app(store, protocol, clock.ZoneInfo(BERLIN, "setting"))
     assert snap_compare(app, terminal_size=size, run_before=press_then())
+
+
+def seed_day_four(store: Store) -> None:
+    add_session(store, at(2026, 11, 18, 10, 0), areas=("upper trapezius",))
+    for day, sore in ((19, 6), (20, 3), (21, 3)):
+        add_checkin(store, dt.date(2026, 11, day), sore, 2)
+    store.update_settings(clinic_name="Leaside Physio", clinic_phone="+1 416 555 0100")
+
+
+def then_until(keys: tuple[str, ...], done: Callable[[App[object]], bool]):  # type: ignore[no-untyped-def]
+    """Press the keys, then wait (with a deadline) until `done(app)`, and take the picture."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await pilot.press(*keys)
+        deadline = time.monotonic() + 10
+        while not done(pilot.app):
+            assert time.monotonic() < deadline, f"the screen never got there: {keys}"
+            await pilot.pause(0.01)
+        await pilot.pause()
+        no_blink(pilot.app)  # type: ignore[arg-type]
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_when_to_get_help(snap_compare, make_app, store, frozen_now, size) -> None:
+    add_session(store, at(2026, 11, 20, 16, 30))  # over a day ago: no water nudge in the picture
+    shown = then_until(("exclamation_mark",), lambda app: isinstance(app.screen, GetHelpScreen))
+    assert snap_compare(make_app(), terminal_size=size, run_before=shown)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_check_in_saved_with_alerts(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_day_four(store)
+
+    def saved(app: App[object]) -> bool:
+        return isinstance(app.screen, CheckinScreen) and len(app.screen.query("#result-alerts .alert")) == 3
+
+    async def run_before(pilot: Pilot) -> None:
+        await then_until(("c",), lambda app: isinstance(app.screen, CheckinScreen) and app.screen.focused)(
+            pilot
+        )
+        await then_until(("6", "tab", "6", "ctrl+s"), saved)(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_leaving_an_unsaved_check_in_asks(snap_compare, make_app, store, frozen_now, size) -> None:
+    add_session(store, at(2026, 11, 20, 16, 30))
+
+    async def run_before(pilot: Pilot) -> None:
+        await then_until(("c",), lambda app: isinstance(app.screen, CheckinScreen) and app.screen.focused)(
+            pilot
+        )
+        await then_until(("4", "escape"), lambda app: isinstance(app.screen, UnsavedChangesModal))(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard_with_alerts_from_yesterday(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_day_four(store)
+    add_checkin(store, dt.date(2026, 11, 21), 6, 6, recorded=at(2026, 11, 21, 20, 0))
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then())

@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from companion.core import clock, timefmt
@@ -21,6 +20,7 @@ from companion.queries import alerts_for_checkin
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.screens.field_errors import clear_field_errors, notify_not_saved, show_field_error
+from companion.ui.screens.form_guard import GuardedForm
 from companion.ui.screens.urgent import UrgentModal
 from companion.ui.widgets.alerts import AlertList
 from companion.ui.widgets.key_footer import KeyFooter
@@ -47,8 +47,10 @@ def day_title(day: dt.date, today: dt.date) -> str:
     return f"{name} ({'yesterday' if days == 1 else f'{days} days ago'})"
 
 
-class CheckinScreen(Screen[None]):
+class CheckinScreen(GuardedForm):
     """Keyboard-first: Tab moves on, Enter in a box or ctrl+s saves."""
+
+    FORM_NAME = "your check-in"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -65,6 +67,11 @@ class CheckinScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="checkin-form", classes="form"):
+            # What a save raised goes first: after saving, the form scrolls to the top, so the
+            # alerts are on screen whatever the terminal's size.
+            with Vertical(id="result"):
+                yield Static("", id="result-text")
+                yield AlertList(protocol=self.protocol, id="result-alerts")
             yield Static("", id="form-title", classes="form-title")
             for key in ("soreness", "fatigue", "stiffness"):
                 with Horizontal(classes="field"):
@@ -96,9 +103,6 @@ class CheckinScreen(Screen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Save check-in", id="save", variant="primary", compact=True)
                 yield Label("  ctrl+s saves from anywhere; Esc goes back", classes="hint")
-            with Vertical(id="result"):
-                yield Static("", id="result-text")
-                yield AlertList(protocol=self.protocol, id="result-alerts")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -112,6 +116,7 @@ class CheckinScreen(Screen[None]):
             self.notify(str(exc), title="Could not read this day", severity="error")
         if self.existing is not None:
             self.prefill(self.existing)
+        self.mark_saved()
         self.query_one("#soreness", Input).focus()
 
     def prefill(self, checkin: CheckIn) -> None:
@@ -150,22 +155,32 @@ class CheckinScreen(Screen[None]):
         )
 
     def action_save(self) -> None:
+        self.save()
+
+    def save(self) -> list[Alert] | None:
+        """Save the check-in and show what it raised; None when nothing was saved."""
         self.clear_errors()
         try:
             checkin = self.read_form()
         except InputError as error:
             self.show_error(error)
-            return
+            return None
         try:
             self.store.save_checkin(checkin)
             alerts = self.judge(checkin)
         except StoreError as exc:
             notify_not_saved(self, "Your check-in", exc)
-            return
+            return None
         self.existing = checkin
         self.query_one("#save", Button).label = "Save changes"
+        self.mark_saved()
         self.post_message(DataChanged())
         self.call_later(self.show_result, checkin, alerts)
+        return alerts
+
+    def save_before_leaving(self) -> bool:
+        # Alerts keep the patient here, on screen, instead of vanishing with the form.
+        return self.save() == []
 
     def judge(self, checkin: CheckIn) -> list[Alert]:
         return alerts_for_checkin(self.store, self.protocol, checkin)
@@ -185,20 +200,20 @@ class CheckinScreen(Screen[None]):
         else:
             text.update(f"{saved} Nothing here is outside the usual course. Thank you for checking in.")
         await self.query_one("#result-alerts", AlertList).show(alerts)
+        self.query_one("#checkin-form").scroll_home(animate=False, immediate=True)
         urgent = [a for a in alerts if a.urgent]
         if urgent:
             # The dialog says it all; a notice on top would cover part of it.
             self.app.push_screen(UrgentModal(urgent[0]))
         elif alerts:
             self.notify(
-                "Check-in saved. Please read the note under it: what to do is there.",
+                "Check-in saved. What to do is at the top of the form.",
                 title="After this check-in",
                 severity="warning",
                 timeout=8,
             )
         else:
             self.notify("Check-in saved.", timeout=3)
-        result.scroll_visible()
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

@@ -11,7 +11,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import (
     Button,
@@ -34,6 +33,7 @@ from companion.core.questions import Question, new_question
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.screens.field_errors import clear_field_errors, notify_not_saved, show_field_error
+from companion.ui.screens.form_guard import GuardedForm
 from companion.ui.widgets.key_footer import KeyFooter
 
 TABS = ("appointments", "exercises", "questions", "took")
@@ -102,8 +102,10 @@ def intake_prompt(intake: Intake, during: bool, now: DateTime) -> str:
     return f"{timefmt.clock_time(intake.at, now)}  {intake.what}{amount}{pause}"
 
 
-class PlanScreen(Screen[None]):
+class PlanScreen(GuardedForm):
     """Keyboard-first: type, Enter adds; Tab moves to the list; Del removes, Enter marks asked."""
+
+    FORM_NAME = "what you typed in your plan"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Add", priority=True),
@@ -204,6 +206,7 @@ class PlanScreen(Screen[None]):
         )
         self.clear_errors()
         self.refresh_lists()
+        self.mark_saved()
         self.call_after_refresh(self.focus_form, self.initial_tab)
 
     # ------------------------------------------------------------------ lists
@@ -305,7 +308,8 @@ class PlanScreen(Screen[None]):
     def action_save(self) -> None:
         self.save(self.active_tab)
 
-    def save(self, tab: str) -> None:
+    def save(self, tab: str) -> bool:
+        """Add what the tab's form holds; False when it was refused."""
         self.clear_errors()
         try:
             done = {
@@ -316,13 +320,25 @@ class PlanScreen(Screen[None]):
             }[tab]()
         except InputError as error:
             self.show_error(tab, error)
-            return
+            return False
         except StoreError as exc:
             self._not_saved(exc)
-            return
+            return False
+        self.mark_saved(CORE_FIELDS[tab].values())
         if done:
             self.refresh_lists()
             self.post_message(DataChanged())
+        return True
+
+    def save_before_leaving(self) -> bool:
+        """Add what each tab with changes holds; a refusal stays on its tab, saying why."""
+        changed = self.changed_fields()
+        for tab in TABS:
+            if set(CORE_FIELDS[tab].values()) & changed and not self.save(tab):
+                self.query_one(TabbedContent).active = tab
+                self.save(tab)  # again, now its tab shows: the error lands on the visible field
+                return False
+        return True
 
     def save_appointment(self) -> bool:
         at = clock.parse_when(self._value("appt-when"), "When")
