@@ -498,7 +498,7 @@ class Store:
         """
         from companion.core.protocol_versions import ClinicEntry, entry_from_record
 
-        doc = self._meta().table("meta").get(doc_id=1) or {}
+        doc: dict[str, Any] = dict(self._meta().table("meta").get(doc_id=1) or {})
         raw = doc.get("clinic_protocols")
         entries: list[ClinicEntry] = []
         if isinstance(raw, list):
@@ -509,7 +509,9 @@ class Store:
                     self.notices.append(f"{exc}; that clinic protocol is left out.")
             return entries
         legacy = doc.get("clinic_protocol")
-        text = legacy.get("text") if isinstance(legacy, dict) else None
+        if not isinstance(legacy, dict):
+            return entries
+        text = legacy.get("text")
         if isinstance(text, str) and text.strip():
             # Kept by an older companion, for every session: it applies from the session
             # that was the latest when it was imported.

@@ -32,6 +32,7 @@ from companion.ui.widgets.countdown import RestrictionCard
 from companion.ui.widgets.get_help import GetHelpLine
 from companion.ui.widgets.key_footer import KeyLine
 from tests.ui.conftest import add_checkin, add_session, at
+from tests.ui.test_app_flows import as_text
 
 TODAY = dt.date(2026, 11, 22)
 SIZE = (100, 40)
@@ -185,8 +186,6 @@ async def test_help_opens_with_when_to_get_help_and_labels_companion_s_threshold
         assert fully_visible(app, app.screen.query(".help-title").first())
         assert "Seek urgent medical care now" in first_body.plain  # type: ignore[attr-defined]
         assert "How a check-in is judged" in titles
-        from tests.ui.test_app_flows import as_text
-
         bodies = " ".join(
             as_text(w.content)
             for w in app.screen.query(".help-body").results(Static)  # type: ignore[attr-defined]

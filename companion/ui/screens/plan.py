@@ -335,8 +335,7 @@ class PlanScreen(GuardedForm):
         changed = self.changed_fields()
         for tab in TABS:
             if set(CORE_FIELDS[tab].values()) & changed and not self.save(tab):
-                self.query_one(TabbedContent).active = tab
-                self.save(tab)  # again, now its tab shows: the error lands on the visible field
+                self.query_one(TabbedContent).active = tab  # where the refusal is said
                 return False
         return True
 
