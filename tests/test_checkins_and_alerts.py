@@ -118,31 +118,80 @@ def test_severe_bruising_and_breathing_trouble(session) -> None:
     assert alerts[1].level == "contact-clinician"
 
 
-def test_rising_soreness_more_than_24_hours_after_is_worsening(session) -> None:
-    first = checkin_at(after(session, 20), 3)
-    second = checkin_at(after(session, 26), 4)
-    assert ids(judge_checkin(P, second, [first], session)) == ["worsening"]
+def judge_sequence(session: Session, readings: list[tuple[float, int, int]], **flags) -> list[str]:
+    """Alerts of the last of (hours after the session, soreness, fatigue) readings, judged
+    against the ones before it."""
+    made = [checkin_at(after(session, h), s, f) for h, s, f in readings[:-1]]
+    h, s, f = readings[-1]
+    return ids(judge_checkin(P, checkin_at(after(session, h), s, f, **flags), made, session))
 
 
-def test_rising_within_the_first_day_is_normal_unless_it_had_started_to_fall(session) -> None:
-    a = checkin_at(after(session, 2), 3)
-    b = checkin_at(after(session, 6), 4)
-    assert ids(judge_checkin(P, b, [a], session)) == []
-    c = checkin_at(after(session, 10), 2)
-    d = checkin_at(after(session, 14), 3)
-    assert ids(judge_checkin(P, d, [a, b, c], session)) == ["worsening"]
+# ------------------------------------------------------------------ worsening (the contract's rule)
 
 
-def test_fatigue_rising_again_counts_as_worsening(session) -> None:
-    seq = [checkin_at(after(session, 26), 2, 4), checkin_at(after(session, 50), 1, 2)]
-    later = checkin_at(after(session, 60), 1, 3)
-    assert "worsening" in ids(judge_checkin(P, later, seq, session))
+def test_worsening_fires_on_a_relapse_6_4_6(session) -> None:
+    assert judge_sequence(session, [(10, 6, 1), (20, 4, 1), (30, 6, 1)]) == ["worsening"]
+    assert judge_sequence(session, [(20, 6, 1), (44, 4, 1), (56, 6, 1)]) == ["worsening"]
+    # the same relapse in tiredness (soreness steady)
+    assert judge_sequence(session, [(20, 1, 6), (30, 1, 4), (40, 1, 6)]) == ["worsening"]
+
+
+def test_worsening_does_not_fire_on_day_6_going_from_0_to_1(session) -> None:
+    assert judge_sequence(session, [(120, 0, 0), (144, 1, 0)]) == []
+
+
+def test_worsening_does_not_fire_on_the_usual_day_1_peak_after_an_intense_session(session) -> None:
+    # 4 a few hours after, 6 at 30 h: the soreness peaks within the usual 24-48 h
+    assert judge_sequence(session, [(4, 4, 2), (30, 6, 3)]) == []
+
+
+def test_a_flare_up_tick_alone_raises_nothing(session) -> None:
+    assert judge_sequence(session, [(26, 3, 2), (50, 3, 2)], flare_up=True) == []
+    assert ids(judge_checkin(P, checkin_at(after(session, 5), 2, 1, flare_up=True), [], session)) == []
+
+
+def test_worsening_boundary_a_rise_of_exactly_2_fires_and_of_1_does_not(session) -> None:
+    assert judge_sequence(session, [(10, 5, 0), (20, 3, 0), (30, 5, 0)]) == ["worsening"]
+    assert judge_sequence(session, [(10, 5, 0), (20, 3, 0), (30, 4, 0)]) == []
+    # past 48 h, against the check-in before
+    assert judge_sequence(session, [(30, 2, 0), (50, 4, 0)]) == ["worsening"]
+    assert judge_sequence(session, [(30, 2, 0), (50, 3, 0)]) == []
+
+
+def test_worsening_boundary_the_rise_must_reach_3(session) -> None:
+    assert judge_sequence(session, [(10, 3, 0), (20, 1, 0), (30, 3, 0)]) == ["worsening"]
+    assert judge_sequence(session, [(10, 2, 0), (20, 0, 0), (30, 2, 0)]) == []
+    assert judge_sequence(session, [(30, 1, 0), (50, 3, 0)]) == ["worsening"]
+    assert judge_sequence(session, [(30, 0, 0), (50, 2, 0)]) == []
+
+
+def test_worsening_boundary_at_exactly_48_hours_compares_with_the_lowest_only(session) -> None:
+    # 2 -> 4 at 48 h exactly is the usual course; a minute later it counts
+    assert judge_sequence(session, [(30, 2, 0), (48, 4, 0)]) == []
+    assert judge_sequence(session, [(30, 2, 0), (48 + 1 / 60, 4, 0)]) == ["worsening"]
+
+
+def test_worsening_counts_from_the_lowest_since_it_began_to_ease(session) -> None:
+    # 1 at first, a peak of 5, then 4: back to 5 is one point, not four above the start
+    assert judge_sequence(session, [(2, 1, 0), (20, 5, 0), (30, 4, 0), (40, 5, 0)]) == []
+    # easing slowly, then up two: 6, 3, 4 then 5 is two above the lowest
+    assert judge_sequence(session, [(10, 6, 0), (20, 3, 0), (30, 4, 0), (40, 5, 0)]) == ["worsening"]
+
+
+def test_worsening_needs_a_session(berlin) -> None:
+    earlier = checkin_at(pendulum.datetime(2026, 11, 18, 9, tz=TZ), 6)
+    middle = checkin_at(pendulum.datetime(2026, 11, 19, 9, tz=TZ), 3)
+    now = checkin_at(pendulum.datetime(2026, 11, 20, 9, tz=TZ), 6)
+    assert ids(judge_checkin(P, now, [earlier, middle], None)) == []
 
 
 def test_checkins_before_the_session_are_not_compared(session) -> None:
-    before = checkin_at(session.started_at.subtract(hours=30), 1)
-    now = checkin_at(after(session, 30), 3)
-    assert ids(judge_checkin(P, now, [before], session)) == []
+    before = [
+        checkin_at(session.started_at.subtract(hours=50), 6),
+        checkin_at(session.started_at.subtract(hours=30), 1),
+    ]
+    now = checkin_at(after(session, 50), 4)
+    assert ids(judge_checkin(P, now, before, session)) == []
 
 
 def test_no_session_still_flags_what_does_not_depend_on_it(berlin) -> None:

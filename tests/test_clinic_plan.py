@@ -281,7 +281,8 @@ def test_reminders_follow_the_guidance(berlin) -> None:
     texts = one_line(
         due_reminders(_status(ending, session, glasses=8), [Appointment("a", ending.add(hours=3))])
     )
-    assert "pause ends at" in texts and "Follow-up appointment" in texts
+    assert "pauses end at" in texts and "Follow-up appointment" in texts
+    assert texts.count("pauses end at") == 1  # ending together: one item
     night = pendulum.datetime(2026, 11, 23, 23, 30, tz=TZ)
     assert "water" not in [r.kind for r in due_reminders(_status(night, session, glasses=0), [])]
 

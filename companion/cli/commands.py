@@ -147,7 +147,7 @@ def checkin(ctx: Context, args: argparse.Namespace) -> int:
     verb = "replaced" if replaced else "saved"
     print(f"Check-in {verb} for {render.day_label(entry.date)}: {render.checkin_summary(entry)}")
     if alerts:
-        print("\n".join(render.alert_lines(alerts)))
+        print("\n".join(render.alert_lines(alerts, ctx.protocol)))
     else:
         print("Nothing in it calls for contacting your physiotherapist.")
     return EXIT_OK
@@ -329,6 +329,7 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
     elif args.system_timezone:
         ctx.store.update_settings(timezone=None)
         ctx.zone = clock.apply_zone(None)
+    _config_clinic(ctx, args)
     settings = ctx.store.settings()
     info = {
         "data_dir": str(ctx.store.data_dir),
@@ -336,6 +337,9 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
         "timezone_source": ctx.zone.source,
         "default_goal": settings.default_goal,
         "theme": settings.theme,
+        "clinic_name": settings.clinic_name,
+        "clinic_phone": settings.clinic_phone,
+        "alerts_name": ctx.protocol.contact or None,
     }
     if args.json:
         print_json(info)
@@ -344,10 +348,43 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
             **info,
             "default_goal": f"{settings.default_goal} glasses a day",
             "theme": settings.theme or "default",
+            "clinic_name": settings.clinic_name or "not given (--clinic-name)",
+            "clinic_phone": settings.clinic_phone or "not given (--clinic-phone)",
+            "alerts_name": _who_alerts_name(ctx),
         }
         rows = [[key.replace("_", " "), str(value)] for key, value in shown.items()]
         print("\n".join(render.table(rows, indent="")))
     return EXIT_OK
+
+
+def _config_clinic(ctx: Context, args: argparse.Namespace) -> None:
+    """Who to call, given once: every alert then carries the number."""
+    from companion.cli.context import load_protocol
+    from companion.core.contact import validate_clinic_name, validate_clinic_phone
+
+    given = args.clinic_name is not None or args.clinic_phone is not None
+    if args.forget_clinic and given:
+        raise UsageError("companion config: give either --forget-clinic or --clinic-name/--clinic-phone")
+    if args.forget_clinic:
+        ctx.store.update_settings(clinic_name=None, clinic_phone=None)
+    elif given:
+        changes = {}
+        if args.clinic_name is not None:
+            changes["clinic_name"] = validate_clinic_name(args.clinic_name)
+        if args.clinic_phone is not None:
+            changes["clinic_phone"] = validate_clinic_phone(args.clinic_phone)
+        ctx.store.update_settings(**changes)
+    if args.forget_clinic or given:
+        ctx.protocol = load_protocol(ctx.store)
+
+
+def _who_alerts_name(ctx: Context) -> str:
+    contact = ctx.protocol.contact
+    if not contact:
+        return "nobody yet: give your clinic's name and phone with --clinic-name and --clinic-phone"
+    if ctx.protocol.clinic is not None:
+        return f"{contact} (the clinic file's [clinic] comes first; what it leaves out is yours)"
+    return contact
 
 
 # --------------------------------------------------------------------------- the clinician's plan
@@ -362,8 +399,10 @@ def protocol_import(ctx: Context, args: argparse.Namespace) -> int:
         protocol = validate_clinic_text(text, path.name)
     except ProtocolError as exc:
         raise InputError("FILE", str(exc)) from None
+    from companion.cli.context import load_protocol
+
     ctx.store.set_clinic_text(text, path.name)
-    ctx.protocol = protocol
+    ctx.protocol = load_protocol(ctx.store)
     changed = sum(
         1
         for item in (*protocol.restrictions, *protocol.checklist, *protocol.red_flags)
@@ -371,10 +410,23 @@ def protocol_import(ctx: Context, args: argparse.Namespace) -> int:
     )
     clinic = protocol.clinic.contact_line() if protocol.clinic else "no clinic name given"
     print(f"Clinic protocol from {path.name} is now in effect ({clinic}; {changed} items set by the clinic).")
+    print(_applies_from(ctx))
     return EXIT_OK
 
 
+def _applies_from(ctx: Context) -> str:
+    """From which session a protocol change applies (earlier ones keep theirs)."""
+    applies = ctx.protocol.applies_from
+    if applies is None:
+        return "It applies to every session recorded."
+    start = next((s for s in ctx.store.sessions() if s.started_at.timestamp() == applies), None)
+    when = timefmt.dated(start.started_at) if start else "the latest one"
+    return f"It applies from your session of {when} onwards; earlier sessions keep the rules they had."
+
+
 def protocol_show(ctx: Context, args: argparse.Namespace) -> int:
+    from companion.core.protocol import OWN_THRESHOLD
+
     p = ctx.protocol
     origin = f"clinic ({p.clinic.name})" if p.clinic else "clinic"
 
@@ -390,6 +442,8 @@ def protocol_show(ctx: Context, args: argparse.Namespace) -> int:
                 "hours": dict(r.hours) if r.hours else None,
                 "sources": list(r.sources),
                 "from": where(r.origin),
+                "companions_own": r.own_choice or None,
+                "note": r.labelled_note or None,
             }
             for r in p.restrictions
         ],
@@ -404,10 +458,24 @@ def protocol_show(ctx: Context, args: argparse.Namespace) -> int:
                 "title": f.title,
                 "after_hours": f.after_hours,
                 "sources": list(f.sources),
-                "from": where(f.origin),
+                "from": f.where_from(p.clinic),
+                "beyond_the_articles": f.beyond_sources or None,
+                "threshold": f.threshold or None,
+                "threshold_is": (
+                    None
+                    if not f.threshold
+                    else "set by the clinic"
+                    if f.origin == "clinic"
+                    else OWN_THRESHOLD
+                ),
+                "min_soreness": f.min_soreness,
+                "min_fatigue": f.min_fatigue,
+                "min_rise": f.min_rise,
             }
             for f in p.red_flags
         ],
+        "thresholds_note": p.thresholds_note,
+        "when_to_get_help": p.get_help.line,
     }
     if args.json:
         print_json(data)
@@ -415,24 +483,47 @@ def protocol_show(ctx: Context, args: argparse.Namespace) -> int:
     lines = [f"Protocol in effect: {p.name}"]
     if p.clinic:
         lines.append(f"Clinic: {p.clinic.contact_line()} (its instructions override the general guidance)")
+    if p.earlier:
+        lines.append("Earlier sessions keep the protocol that was in effect for them.")
     rows = [["Restriction", "Standard", "Intense", "From"]]
     for r in p.restrictions:
         std = f"{r.hours['standard']:g} h" if r.hours else "untimed"
         intense = f"{r.hours['intense']:g} h" if r.hours else "untimed"
         rows.append([r.title, std, intense, where(r.origin)])
     lines += ["", *render.table(rows, indent="")]
+    for r in p.restrictions:
+        for text in (r.own_choice, r.labelled_note):
+            if text:
+                lines += render.wrapped(f"{r.title}: {text}", "  ")
     rows = [["Checklist item", "From"]] + [[c.title, where(c.origin)] for c in p.checklist]
     lines += ["", *render.table(rows, indent="")]
-    rows = [["Red flag", "Level", "From"]] + [[f.title, f.level, where(f.origin)] for f in p.red_flags]
+    rows = [["Red flag", "Level", "From"]]
+    rows += [[f.title, f.level, f.where_from(p.clinic)] for f in p.red_flags]
     lines += ["", *render.table(rows, indent="")]
+    for f in p.red_flags:
+        if f.beyond_sources:
+            lines += render.wrapped(f"{f.title}: beyond the articles. {f.beyond_sources}", "  ")
+    lines += ["", *render.wrapped(f"What companion checks (each number is {OWN_THRESHOLD}):")]
+    for f in p.red_flags:
+        if f.threshold:
+            by = (
+                f" (as {p.clinic.name if p.clinic else 'your clinic'} set it)" if f.origin == "clinic" else ""
+            )
+            lines += render.wrapped(f"- {f.title}: {f.threshold}{by}.", "  ")
+    lines += render.wrapped(p.thresholds_note)
     print("\n".join(lines))
     return EXIT_OK
 
 
 def protocol_reset(ctx: Context, args: argparse.Namespace) -> int:
-    had = ctx.store.clinic_text() is not None
+    from companion.cli.context import load_protocol
+
+    if ctx.store.clinic_text() is None:
+        print("No clinic protocol was in effect: nothing to reset.")
+        return EXIT_OK
     ctx.store.set_clinic_text(None)
-    print("Back to the general guidance." if had else "No clinic protocol was in effect: nothing to reset.")
+    ctx.protocol = load_protocol(ctx.store)
+    print(f"Back to the general guidance. {_applies_from(ctx)}")
     return EXIT_OK
 
 
@@ -551,13 +642,7 @@ def remind(ctx: Context, args: argparse.Namespace) -> int:
     due = due_reminders(snapshot, coming)
     line = one_line(due)
     if args.json:
-        print_json(
-            {
-                "now": clock.iso(snapshot.now),
-                "due": [{"kind": r.kind, "text": r.text} for r in due],
-                "line": line,
-            }
-        )
+        print_json({"now": clock.iso(snapshot.now), "due": [r.to_json() for r in due], "line": line})
         return EXIT_OK
     if args.notify and due:
         from companion.cli.notify import send_notification
@@ -570,7 +655,7 @@ def remind(ctx: Context, args: argparse.Namespace) -> int:
 
 def took(ctx: Context, args: argparse.Namespace) -> int:
     at = clock.parse_when(args.at, "--at") if args.at is not None else None
-    entry = new_intake(args.what, at, args.amount)
+    entry = new_intake(args.what, at, args.amount, ctx.protocol.substances)
     ctx.store.add_intake(entry)
     check = check_intake(ctx.protocol, ctx.store.sessions(), entry)
     if args.json:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from companion.core import clock
+from companion.core.contact import with_contact
 from companion.core.errors import ProtocolError
 from companion.core.protocol import Protocol, default_protocol
 from companion.store import Store
@@ -25,16 +26,29 @@ class Context:
 
 
 def load_protocol(store: Store) -> Protocol:
-    """The guidance with the clinic's own protocol applied, if one was imported."""
-    text = store.clinic_text()
-    if not text:
+    """The protocol in effect: the guidance with the clinic's own file applied, if one was
+    imported (earlier sessions keep the one in effect for them), and who to call."""
+    entries = store.clinic_entries()
+    protocol = default_protocol()
+    if entries:
+        from companion.core.protocol_versions import assemble  # only when a clinic file is in use
+
+        protocol = assemble(entries, lambda text: _clinic_protocol(store, text))
+    settings = store.settings()
+    return with_contact(protocol, settings.clinic_name, settings.clinic_phone)
+
+
+def _clinic_protocol(store: Store, text: str | None) -> Protocol:
+    if text is None:
         return default_protocol()
-    from companion.core.clinic import effective_protocol  # only when a clinic file is in use
+    from companion.core.clinic import effective_protocol
 
     try:
         return effective_protocol(text, "the stored clinic protocol")
     except ProtocolError as exc:
-        store.notices.append(f"{exc}; using the general guidance until it is imported again.")
+        notice = f"{exc}; using the general guidance until it is imported again."
+        if notice not in store.notices:
+            store.notices.append(notice)
         return default_protocol()
 
 

@@ -161,5 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="show or change settings")
     config.add_argument("--timezone", metavar="ZONE", help="your time zone, e.g. Europe/Berlin")
     config.add_argument("--system-timezone", action="store_true", help="use the system's time zone again")
+    config.add_argument(
+        "--clinic-name", metavar="TEXT", help="your clinic's name: every alert then says who to call"
+    )
+    config.add_argument(
+        "--clinic-phone", metavar="NUMBER", help="your clinic's phone number, e.g. '+44 20 7946 0000'"
+    )
+    config.add_argument(
+        "--forget-clinic", action="store_true", help="forget the clinic name and phone given here"
+    )
     config.add_argument("--json", action="store_true")
     return parser

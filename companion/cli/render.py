@@ -82,12 +82,31 @@ def water_line(day: HydrationDay) -> str:
     return f"{day.glasses} of {day.goal} glasses today  {boxes}{met}"
 
 
-def alert_lines(alerts: Sequence[Alert]) -> list[str]:
+def alert_lines(alerts: Sequence[Alert], protocol: Protocol) -> list[str]:
+    """Each alert's message; after contact-clinician ones, what to do if the clinic cannot
+    be reached (labelled as beyond the articles)."""
     lines = []
     for alert in alerts:
         mark = "!! URGENT" if alert.urgent else "!"
         lines.append(f"{mark} {alert.message}")
+    if any(not alert.urgent for alert in alerts):
+        lines.append(f"  {protocol.get_help.labelled_fallback}")
     return lines
+
+
+def note_lines(states: Sequence[RestrictionState]) -> list[str]:
+    """The notes of the restrictions still on (a prescribed medicine is not stopped without
+    asking the doctor), each with where it comes from."""
+    return [
+        f"{state.restriction.title}: {state.restriction.labelled_note}"
+        for state in states
+        if state.restriction.note and state.active
+    ]
+
+
+def checkin_source(day: dt.date, today: dt.date) -> str:
+    """'from today's check-in', or 'from your check-in on Mon 23 Nov'."""
+    return "from today's check-in" if day == today else f"from your check-in on {day_label(day)}"
 
 
 def status_text(status: Status, protocol: Protocol) -> str:
@@ -106,6 +125,7 @@ def status_text(status: Status, protocol: Protocol) -> str:
         lines.append(f"Session   {session_line(status.session, now)}")
         lines.append("")
         lines.extend(table(restriction_rows(status.restrictions, now)))
+        lines.extend("  " + line for note in note_lines(status.restrictions) for line in wrapped(note, "  "))
     lines.append("")
     extra = "  (drink more than usual today)" if status.extra_water else ""
     lines.append(f"Water     {water_line(status.hydration)}{extra}")
@@ -119,15 +139,23 @@ def status_text(status: Status, protocol: Protocol) -> str:
         left = timefmt.duration(clock.elapsed_seconds(now, appt.at))
         note = f" ({appt.note})" if appt.note else ""
         lines.append(f"Follow-up {timefmt.clock_time(appt.at, now)}, in {left}{note}")
-    if status.alerts:
-        day = day_label(status.latest_checkin.date) if status.latest_checkin else ""
-        lines.append(f"Alerts    from your check-in of {day}:")
-        lines.extend("  " + line for line in alert_lines(status.alerts))
+    if status.alerts and status.latest_checkin is not None:
+        source = checkin_source(status.latest_checkin.date, now.date())
+        lines.append(f"Alerts    {source}:")
+        lines.extend("  " + line for line in alert_lines(status.alerts, protocol))
     elif status.latest_checkin is not None:
         lines.append("Alerts    none from your latest check-in")
     lines.append("")
+    lines.extend(wrapped(f"{protocol.get_help.title}: {protocol.get_help.line}"))
     lines.append("companion is a reminder, not a clinician: your physiotherapist's word comes first.")
     return "\n".join(lines)
+
+
+def wrapped(text: str, indent: str = "") -> list[str]:
+    """Text wrapped at 80 columns, later lines indented."""
+    import textwrap
+
+    return textwrap.wrap(text, width=80, subsequent_indent=indent) or [""]
 
 
 def checkin_summary(checkin: CheckIn) -> str:

@@ -26,16 +26,30 @@ Items the clinic sets or changes carry ``origin = "clinic"`` so the app can say 
 instructed by <clinic>". Nothing is applied unless the whole file is valid: every text
 in it (keys, ids, names, titles, messages) is checked for control characters first,
 and a file nested deeper than any protocol needs is refused before it is walked.
+
+The red flags are a safety net a clinic may tune but never take down: it may change
+the thresholds and wording of the ``contact-clinician`` flags and add flags of its
+own, but not remove a flag or lower its level, and the urgent sign keeps its meaning
+and message (a clinic may add a ``note`` to it, such as the local emergency number).
+A file that tries is refused whole, naming the flag.
 """
 
 from __future__ import annotations
 
 import copy
 import tomllib
+from dataclasses import replace
 from typing import Any
 
 from companion.core.errors import InputError, ProtocolError
-from companion.core.protocol import Clinic, Protocol, default_protocol, guidance_data, parse_protocol
+from companion.core.protocol import (
+    ALERT_LEVELS,
+    Clinic,
+    Protocol,
+    default_protocol,
+    guidance_data,
+    parse_protocol,
+)
 from companion.core.text import check_text, find_control, shown
 
 SECTIONS: dict[str, str] = {
@@ -44,16 +58,58 @@ SECTIONS: dict[str, str] = {
     "reaction": "reaction",
     "red_flag": "red flag",
 }
-TOP_LEVEL = {"schema", "clinic", "remove", "meta", "hydration", *SECTIONS}
+TOP_LEVEL = {"schema", "clinic", "remove", "meta", "hydration", "substance", "negation", *SECTIONS}
 PROSE = frozenset(
     {"detail", "why", "message", "course", "avoid", "ended", "says", "summary", "disclaimer"}
-    | {"extra_water_note", "beyond_sources"}
+    | {"extra_water_note", "beyond_sources", "note"}
 )
 """Fields that hold paragraphs: a newline is fine in them (as in a note), nowhere else."""
 MAX_PROSE = 2000
 MAX_LINE = 200
 MAX_DEPTH = 8
 """The deepest nesting a protocol uses is 5 (restriction, disagreement, views, a view, says)."""
+URGENT_FLAG = "urgent-breathing"
+URGENT_FLAG_MAY_SET = frozenset({"id", "note"})
+"""What a clinic may give for the urgent sign: a note added to its message, nothing else."""
+
+
+def _level_rank(level: object) -> int:
+    return ALERT_LEVELS.index(level) if isinstance(level, str) and level in ALERT_LEVELS else -1
+
+
+def _guard_red_flags(base: dict[str, Any], clinic: dict[str, Any], name: str) -> None:
+    """Refuse a clinic file that would remove a red flag, lower one, or change the urgent sign."""
+    flags = {item.get("id"): item for item in base.get("red_flag", []) if isinstance(item, dict)}
+    removals = clinic.get("remove", {})
+    if isinstance(removals, dict) and isinstance(removals.get("red_flag"), list):
+        for flag_id in removals["red_flag"]:
+            if flag_id in flags:
+                raise ProtocolError(
+                    f"{name}, [remove], field 'red_flag': the red flag '{flag_id}' cannot be removed "
+                    "(a clinic may change the thresholds and wording of a flag, never take a warning "
+                    "sign away)"
+                )
+    items = clinic.get("red_flag", [])
+    if not isinstance(items, list):
+        return  # refused with its own message by the merge
+    for item in items:
+        if not isinstance(item, dict) or item.get("id") not in flags:
+            continue
+        flag_id = item["id"]
+        base_level = flags[flag_id].get("level")
+        if flag_id == URGENT_FLAG:
+            changed = sorted(set(item) - URGENT_FLAG_MAY_SET)
+            if changed:
+                raise ProtocolError(
+                    f"{name}, red flag '{flag_id}', field '{changed[0]}': the urgent sign keeps its "
+                    "meaning, level and message; a clinic may only add a note to it (for example "
+                    'note = "In the UK, call 999.")'
+                )
+        if "level" in item and 0 <= _level_rank(item["level"]) < _level_rank(base_level):
+            raise ProtocolError(
+                f"{name}, red flag '{flag_id}', field 'level': cannot be lowered from "
+                f"{base_level} to {item['level']}"
+            )
 
 
 def parse_clinic_text(text: str, name: str = "clinic file") -> dict[str, Any]:
@@ -142,6 +198,7 @@ def merge_clinic(base: dict[str, Any], clinic: dict[str, Any], name: str = "clin
     if unknown:
         listed = ", ".join(shown(key) for key in sorted(unknown)[:5])
         raise ProtocolError(f"{name}: unknown section(s) {listed}; allowed: {sorted(TOP_LEVEL)}")
+    _guard_red_flags(base, clinic, name)
     merged = copy.deepcopy(base)
     for key in ("meta", "hydration"):
         if key in clinic:
@@ -197,9 +254,12 @@ def effective_protocol(clinic_text: str | None, name: str = "clinic file") -> Pr
     clinic = _clinic_info(data, name)
     merged = merge_clinic(base, data, name)
     try:
-        return parse_protocol(merged, clinic)
+        protocol = parse_protocol(merged, clinic)
     except ProtocolError as exc:
         raise ProtocolError(f"{name}: {exc}") from None
+    known = {r.id for r in protocol.restrictions}
+    substances = default_protocol().substances.with_entries(data, known, name)
+    return replace(protocol, substances=substances)
 
 
 def validate_clinic_text(text: str, name: str = "clinic file") -> Protocol:

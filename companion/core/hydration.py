@@ -65,7 +65,7 @@ def extra_water_applies(protocol: Protocol, session: Session | None, moment: Dat
     if session is None:
         return False
     elapsed = clock.elapsed_seconds(session.started_at, moment)
-    return 0 <= elapsed < protocol.hydration.extra_water_hours * 3600
+    return 0 <= elapsed < protocol.for_session(session).hydration.extra_water_hours * 3600
 
 
 def hydration_from_record(data: dict[str, Any], where: str = "hydration") -> HydrationDay:

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import copy
 import tomllib
+import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pendulum import DateTime
+
 from companion.core.errors import ProtocolError
+from companion.core.substances import SubstanceTable, shipped_substances
 from companion.core.text import shown
 
 INTENSITIES: tuple[str, ...] = ("standard", "intense")
@@ -22,6 +26,13 @@ ALERT_LEVELS: tuple[str, ...] = ("contact-clinician", "urgent")
 MAX_RESTRICTION_HOURS = 24 * 30  # a month: anything longer is a typo, not after-care
 MAX_PROTOCOL_HOURS = 24 * 365  # thresholds and courses (a restriction's own limit is above)
 KNOWN_SOURCES: frozenset[str] = frozenset({"000", "001", "002"})
+
+
+class HasStart(typing.Protocol):
+    """A session, as far as choosing its protocol goes."""
+
+    @property
+    def started_at(self) -> DateTime: ...
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,18 @@ class Restriction:
     ended: str = ""
     disagreement: Disagreement | None = None
     origin: str = "guidance"
+    own_choice: str = ""
+    """What in this item is companion's own choice, not the articles' (said wherever it is shown)."""
+    note: str = ""
+    """A caution beyond the articles (the prescribed-medicine note), shown with `note_beyond`."""
+    note_beyond: str = ""
+
+    @property
+    def labelled_note(self) -> str:
+        """The note with where it comes from: '... (general safety advice, beyond the ...)'."""
+        if not self.note:
+            return ""
+        return f"{self.note} ({self.note_beyond})" if self.note_beyond else self.note
 
     @property
     def timed(self) -> bool:
@@ -99,10 +122,40 @@ class RedFlag:
     origin: str = "guidance"
     short: str = ""
     """A few words for tight places (the history table); the id when not given."""
+    min_rise: int | None = None
+    """Points on a 0-10 scale that count as a real rise (the worsening rule)."""
+    threshold: str = ""
+    """What companion checks on the 0-10 scales: companion's own numbers, not the articles'."""
+    note: str = ""
+    """What a clinic added to the message (the only change the urgent sign allows)."""
 
     @property
     def label(self) -> str:
         return self.short or self.id
+
+    @property
+    def urgent(self) -> bool:
+        return self.level == "urgent"
+
+    @property
+    def from_articles(self) -> bool:
+        """False for a sign that is beyond the three after-care articles."""
+        return bool(self.sources) and not self.beyond_sources
+
+    def where_from(self, clinic: Clinic | None) -> str:
+        """Where the sign comes from, in a few words: 'articles 002', 'beyond the articles',
+        'clinic (Riverside Physiotherapy)'."""
+        clinic_name = clinic.name if clinic is not None else "your clinic"
+        if self.beyond_sources:
+            return "beyond the articles" + (f" (note from {clinic_name})" if self.note else "")
+        if self.origin == "clinic" and not self.sources:
+            return f"clinic ({clinic_name})"
+        changed = f", changed by {clinic_name}" if self.origin == "clinic" else ""
+        return f"articles {', '.join(self.sources)}{changed}"
+
+
+OWN_THRESHOLD = "companion's own threshold, not the articles'"
+"""How a red flag's `threshold` is labelled wherever it is shown."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +167,28 @@ class HydrationGuidance:
 
 
 @dataclass(frozen=True)
+class GetHelp:
+    """When to get help, said up front: the texts around the red flags' own titles."""
+
+    title: str
+    line: str
+    """One or two lines for Today and the welcome screen."""
+    contact: str
+    contact_sources: tuple[str, ...]
+    urgent: str
+    urgent_signs: str
+    contact_action: str
+    """What a contact-clinician alert asks, in a few words (for one-line reminders)."""
+    urgent_action: str
+    fallback: str
+    fallback_beyond: str
+
+    @property
+    def labelled_fallback(self) -> str:
+        return f"{self.fallback} ({self.fallback_beyond})"
+
+
+@dataclass(frozen=True)
 class Clinic:
     """The clinic whose own instructions override the general guidance."""
 
@@ -121,7 +196,9 @@ class Clinic:
     phone: str = ""
 
     def contact_line(self) -> str:
-        return f"{self.name}: {self.phone}" if self.phone else self.name
+        if self.name and self.phone:
+            return f"{self.name}: {self.phone}"
+        return self.name or self.phone
 
 
 @dataclass(frozen=True)
@@ -133,13 +210,48 @@ class Protocol:
     checklist: tuple[ChecklistItem, ...]
     reactions: tuple[Reaction, ...]
     red_flags: tuple[RedFlag, ...]
+    get_help: GetHelp
+    thresholds_note: str
     clinic: Clinic | None = None
+    """The clinic whose file is in effect (its items say 'as instructed by')."""
+    contact_clinic: Clinic | None = None
+    """Who to call, when it differs from `clinic`: the clinic file's [clinic] completed
+    by what the patient gave with `companion config` (see core.contact)."""
     _flags_by_id: Mapping[str, RedFlag] = field(default_factory=dict, compare=False, repr=False)
+    substances: SubstanceTable = field(default=SubstanceTable((), ()), compare=False, repr=False)
+    """What `took` understands (assets/substances.toml, and a clinic's additions)."""
+    applies_from: float | None = None
+    """The start (a timestamp) of the first session this protocol applies to: a clinic file
+    applies from the session it came with onwards. None: every session."""
+    earlier: tuple[Protocol, ...] = field(default=(), compare=False, repr=False)
+    """The protocols in effect before this one, in the order they came, each with its own
+    `applies_from`: a session keeps the protocol that was in effect for it."""
+
+    def for_session(self, session: HasStart | None) -> Protocol:
+        """The protocol in effect for a session: this one, or the one before it came."""
+        if session is None or not self.earlier:
+            return self
+        stamp = session.started_at.timestamp()
+        for protocol in (self, *reversed(self.earlier)):
+            if protocol.applies_from is None or protocol.applies_from <= stamp:
+                return protocol
+        return self.earlier[0]
+
+    @property
+    def who_to_call(self) -> Clinic | None:
+        return self.contact_clinic or self.clinic
 
     @property
     def contact(self) -> str:
         """How to reach the clinician, for alert messages ('' when not known)."""
-        return self.clinic.contact_line() if self.clinic else ""
+        who = self.who_to_call
+        return who.contact_line() if who else ""
+
+    def contact_flags(self) -> tuple[RedFlag, ...]:
+        return tuple(f for f in self.red_flags if not f.urgent)
+
+    def urgent_flags(self) -> tuple[RedFlag, ...]:
+        return tuple(f for f in self.red_flags if f.urgent)
 
     def red_flag(self, flag_id: str) -> RedFlag | None:
         return self._flags_by_id.get(flag_id)
@@ -280,6 +392,9 @@ def _restriction(i: int, raw: Any) -> Restriction:
         ended=item.text("ended", required=hours is not None),
         disagreement=disagreement,
         origin=item.origin,
+        own_choice=item.text("own_choice", required=False),
+        note=item.text("note", required=False),
+        note_beyond=item.text("note_beyond", required=False),
     )
 
 
@@ -313,6 +428,10 @@ def _reaction(i: int, raw: Any) -> Reaction:
     )
 
 
+PLACEHOLDERS: tuple[str, ...] = ("after_hours", "min_soreness", "min_fatigue", "min_rise")
+"""Numbers a red flag's texts may name, so a clinic's new threshold reads right."""
+
+
 def _red_flag(i: int, raw: Any) -> RedFlag:
     item = _Item(f"red_flag[{i}]", raw)
     fid = item.text("id")
@@ -321,28 +440,58 @@ def _red_flag(i: int, raw: Any) -> RedFlag:
     if level not in ALERT_LEVELS:
         raise item._fail("level", f"must be one of {ALERT_LEVELS}, got {shown(level)}")
     beyond = item.text("beyond_sources", required=False)
-    after_hours = item.number("after_hours")
+    numbers: dict[str, float | int | None] = {
+        "after_hours": item.number("after_hours"),
+        "min_soreness": item.integer("min_soreness"),
+        "min_fatigue": item.integer("min_fatigue"),
+        "min_rise": item.integer("min_rise", minimum=1),
+    }
 
     def fill(text: str) -> str:
-        # Texts may say "{after_hours}" so a clinic's new threshold reads right.
-        if "{after_hours}" not in text:
-            return text
-        if after_hours is None:
-            raise item._fail("after_hours", "is missing, and the texts say {after_hours}")
-        return text.replace("{after_hours}", f"{after_hours:g}")
+        for name in PLACEHOLDERS:
+            mark = "{" + name + "}"
+            if mark not in text:
+                continue
+            value = numbers[name]
+            if value is None:
+                raise item._fail(name, f"is missing, and the texts say {mark}")
+            text = text.replace(mark, f"{value:g}")
+        return text
 
+    note = item.text("note", required=False)
+    message = fill(item.text("message"))
+    after_hours = numbers["after_hours"]
     return RedFlag(
         id=fid,
         level=level,
         title=fill(item.text("title")),
-        message=fill(item.text("message")),
+        message=f"{message} {note}" if note else message,
         sources=item.sources(allow_empty=bool(beyond)),
-        after_hours=after_hours,
+        after_hours=float(after_hours) if after_hours is not None else None,
         min_soreness=item.integer("min_soreness"),
         min_fatigue=item.integer("min_fatigue"),
         beyond_sources=beyond,
         origin=item.origin,
         short=fill(item.text("short", required=False)),
+        min_rise=item.integer("min_rise", minimum=1),
+        threshold=fill(item.text("threshold", required=False)),
+        note=note,
+    )
+
+
+def _get_help(data: Any) -> GetHelp:
+    item = _Item("[get_help]", data)
+    return GetHelp(
+        title=item.text("title"),
+        line=item.text("line"),
+        contact=item.text("contact"),
+        contact_sources=item.sources("contact_sources"),
+        urgent=item.text("urgent"),
+        urgent_signs=item.text("urgent_signs"),
+        contact_action=item.text("contact_action"),
+        urgent_action=item.text("urgent_action"),
+        fallback=item.text("fallback"),
+        fallback_beyond=item.text("fallback_beyond"),
     )
 
 
@@ -392,6 +541,8 @@ def parse_protocol(data: dict[str, Any], clinic: Clinic | None = None) -> Protoc
         checklist=checklist,
         reactions=reactions,
         red_flags=flags,
+        get_help=_get_help(data.get("get_help")),
+        thresholds_note=_Item("[thresholds]", data.get("thresholds", {})).text("note"),
         clinic=clinic,
         _flags_by_id={f.id: f for f in flags},
     )
@@ -426,4 +577,6 @@ def guidance_data() -> dict[str, Any]:
 @cache
 def default_protocol() -> Protocol:
     """The shipped guidance, loaded once per process."""
-    return parse_protocol(_guidance_parsed())  # parsing reads the data, never changes it
+    protocol = parse_protocol(_guidance_parsed())  # parsing reads the data, never changes it
+    known = frozenset(r.id for r in protocol.restrictions)
+    return replace(protocol, substances=shipped_substances(known))

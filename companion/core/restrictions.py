@@ -53,6 +53,7 @@ class RestrictionState:
             "sources": list(self.restriction.sources),
             "avoid": self.restriction.avoid,
             "why": self.restriction.why,
+            **({"note": self.restriction.labelled_note} if self.restriction.note else {}),
         }
 
 
@@ -80,6 +81,7 @@ def restriction_states(
 ) -> list[RestrictionState]:
     if session is None:
         return []
+    protocol = protocol.for_session(session)  # a session keeps the protocol in effect for it
     at = moment if moment is not None else clock.now()
     timed: list[RestrictionState] = []
     untimed: list[Restriction] = []

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
+
+from companion.core.contact import validate_clinic_name, validate_clinic_phone
+from companion.core.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -11,9 +15,17 @@ class Settings:
     default_goal: int = 8
     timezone: str | None = None  # IANA name; None: the system's zone
     theme: str | None = None  # the Textual theme last chosen
+    clinic_name: str | None = None  # who to call, given with `companion config` (see core.contact)
+    clinic_phone: str | None = None
 
     def to_record(self) -> dict[str, Any]:
-        return {"default_goal": self.default_goal, "timezone": self.timezone, "theme": self.theme}
+        return {
+            "default_goal": self.default_goal,
+            "timezone": self.timezone,
+            "theme": self.theme,
+            "clinic_name": self.clinic_name,
+            "clinic_phone": self.clinic_phone,
+        }
 
     def changed(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -30,4 +42,16 @@ def settings_from_record(data: dict[str, Any] | None, default_goal: int) -> Sett
         default_goal=goal,
         timezone=timezone if isinstance(timezone, str) and timezone else None,
         theme=theme if isinstance(theme, str) and theme else None,
+        clinic_name=_checked(data.get("clinic_name"), validate_clinic_name),
+        clinic_phone=_checked(data.get("clinic_phone"), validate_clinic_phone),
     )
+
+
+def _checked(value: Any, validate: Callable[[str], str]) -> str | None:
+    """A stored text as its validator accepts it; anything else (a hand-edited file) is left out."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return validate(value)
+    except InputError:
+        return None

@@ -8,7 +8,7 @@ from typing import Any
 from pendulum import DateTime
 
 from companion.core import clock
-from companion.core.alerts import Alert, alerts_for_latest
+from companion.core.alerts import Alert, current_alerts
 from companion.core.appointments import Appointment, next_appointment
 from companion.core.checkins import CheckIn
 from companion.core.hydration import HydrationDay, extra_water_applies
@@ -27,6 +27,8 @@ class Status:
     extra_water: bool
     checkin_today: CheckIn | None
     latest_checkin: CheckIn | None
+    """The most recent check-in of the latest session (the one the alerts come from);
+    None when there is none since that session started."""
     alerts: list[Alert]
     next_appointment: Appointment | None = None
 
@@ -81,7 +83,7 @@ def build_status(
     session = max(started, key=lambda s: s.started_at.timestamp()) if started else None
     today = now.date()
     checkin_today = next((c for c in recent_checkins if c.date == today), None)
-    latest, alerts = alerts_for_latest(protocol, recent_checkins, sessions, contact)
+    latest, alerts = current_alerts(protocol, recent_checkins, sessions, session, contact)
     return Status(
         now=now,
         zone=zone,

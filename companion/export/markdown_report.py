@@ -185,6 +185,8 @@ def _right_now(status: Status, now: DateTime) -> list[str]:
             out.append("- Still avoiding:")
             for state in active:
                 out += _wrap(_state_line(state, now), "  - ", "    ")
+                if state.restriction.note:
+                    out += _wrap(escape(state.restriction.labelled_note), "    ", "    ")
         else:
             out += _bullet("No timed restriction of the latest session is still on.")
     water = status.hydration
@@ -287,6 +289,29 @@ def _alerts(rows: list[HistoryRow]) -> list[str]:
         return [*out, "None of the check-ins raised an alert."]
     for row, alert in fired:
         out += _bullet(f"{row.date.isoformat()} ({_day(row)}): {_alert_text(alert)}")
+    return out
+
+
+def _rules(protocol: Protocol) -> list[str]:
+    """What each alert checks, the articles' sign apart from companion's own numbers."""
+    from companion.core.alerts import ALERT_ORDER
+    from companion.core.protocol import OWN_THRESHOLD
+
+    out = ["## How companion judges a check-in", ""]
+    clinic = protocol.clinic.name if protocol.clinic else "the clinic"
+    for flag_id in ALERT_ORDER:
+        flag = protocol.red_flag(flag_id)
+        if flag is None:
+            continue
+        where = escape(flag.where_from(protocol.clinic))
+        text = f"**{escape(flag.title)}** ({where})"
+        if flag.threshold:
+            label = f"set by {escape(clinic)}" if flag.origin == "clinic" else OWN_THRESHOLD
+            text += f": {escape(flag.threshold)} ({label})"
+        if flag.beyond_sources:
+            text += f". {escape(flag.beyond_sources)}"
+        out += _bullet(text)
+    out += ["", *_wrap(escape(protocol.thresholds_note))]
     return out
 
 
@@ -430,6 +455,7 @@ def render_markdown(
         _sessions(protocol, ordered_sessions, now),
         _day_table(ordered_rows),
         _alerts(ordered_rows),
+        _rules(protocol),
         _notes(ordered_rows),
         _water(ordered_rows),
         _checklist(protocol, ordered_rows),

@@ -84,6 +84,7 @@ if TYPE_CHECKING:
     from companion.core.backup import Backup
     from companion.core.exercises import Exercise
     from companion.core.intake import Intake
+    from companion.core.protocol_versions import ClinicEntry
     from companion.core.questions import Question
 
 # Exercises, questions and intake are read from their modules when first used:
@@ -973,21 +974,62 @@ class Store:
                     changed += 1
             return changed
 
+    def clinic_entries(self) -> list[ClinicEntry]:
+        """Each change of protocol, oldest first (see core.protocol_versions).
+
+        A stored entry that cannot be read is left out (with a notice): its sessions
+        fall back to the protocol before it, never to no rules at all.
+        """
+        from companion.core.protocol_versions import ClinicEntry, entry_from_record
+
+        doc: dict[str, Any] = dict(self._meta().table("meta").get(doc_id=1) or {})
+        raw = doc.get("clinic_protocols")
+        entries: list[ClinicEntry] = []
+        if isinstance(raw, list):
+            for i, record in enumerate(raw):
+                try:
+                    entries.append(entry_from_record(record, f"stored clinic protocol {i + 1}"))
+                except InputError as exc:
+                    self.notices.append(f"{exc}; that clinic protocol is left out.")
+            return entries
+        legacy = doc.get("clinic_protocol")
+        if not isinstance(legacy, dict):
+            return entries
+        text = legacy.get("text")
+        if isinstance(text, str) and text.strip():
+            # Kept by an older companion, for every session: it applies from the session
+            # that was the latest when it was imported.
+            imported = None
+            with contextlib.suppress(InputError, ValueError, TypeError):
+                imported = clock.parse_stored(str(legacy.get("imported_at")))
+            started = self._latest_session_start(imported)
+            entries.append(ClinicEntry(text, str(legacy.get("source") or ""), imported, started))
+        return entries
+
+    def _latest_session_start(self, at: pendulum.DateTime | None) -> pendulum.DateTime | None:
+        """The start of the latest session started at or before `at` (now when None)."""
+        moment = (at or clock.now()).timestamp()
+        starts = [s.started_at for s in self.sessions() if s.started_at.timestamp() <= moment]
+        return max(starts, key=lambda d: d.timestamp()) if starts else None
+
     def clinic_text(self) -> str | None:
-        doc = self._meta().table("meta").get(doc_id=1)
-        clinic = (doc or {}).get("clinic_protocol")
-        text = clinic.get("text") if isinstance(clinic, dict) else None
-        return text if isinstance(text, str) and text.strip() else None
+        """The clinic file in effect for the latest and new sessions (None: the general guidance)."""
+        entries = self.clinic_entries()
+        return entries[-1].text if entries else None
 
     def set_clinic_text(self, text: str | None, source: str = "") -> None:
-        """Store a validated clinic protocol (None goes back to the general guidance)."""
+        """A validated clinic protocol (None: back to the general guidance), from the latest
+        session onwards; earlier sessions keep theirs."""
+        from companion.core.protocol_versions import ClinicEntry, with_entry
+
         with self.write_lock():
-            value = (
-                None
-                if text is None
-                else {"text": text, "source": source, "imported_at": clock.iso(clock.now())}
+            now = clock.now()
+            entry = ClinicEntry(text, source, now, self._latest_session_start(now))
+            entries = with_entry(self.clinic_entries(), entry)
+            self._write_meta(
+                self._meta(),
+                {"clinic_protocols": [e.to_record() for e in entries], "clinic_protocol": None},
             )
-            self._write_meta(self._meta(), {"clinic_protocol": value})
 
     # ------------------------------------------------------------------ intake
 

@@ -51,6 +51,10 @@ class CompanionApp(App[int]):
     SUB_TITLE = "not a clinician: your physio's advice comes first"
     COMMANDS = App.COMMANDS | {CompanionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
+        # When to get help, from every screen: "!" wherever no text box has the keyboard,
+        # F1 always (the footer shows whichever works where the patient is).
+        Binding("exclamation_mark", "get_help", "Get help", key_display="!"),
+        Binding("f1", "get_help", "Get help", key_display="F1", priority=True),
         Binding("w", "add_water", "Water"),
         Binding("c", "checkin", "Check-in"),
         Binding("l", "checklist", "List"),
@@ -223,8 +227,8 @@ class CompanionApp(App[int]):
                 return []
         shown = []
         for reminder in due_reminders(status, self.appointments):
-            if reminder.kind == "restriction-ended":
-                continue  # the app already says so the moment a restriction ends
+            if reminder.kind in ("restriction-ended", "alert"):
+                continue  # the app says so itself: a notice when a restriction ends, alerts on Today
             if reminder.kind == "water":
                 last = self._last_water_nudge
                 if last is not None and clock.elapsed_seconds(last, moment) < WATER_NUDGE_SECONDS:
@@ -266,15 +270,43 @@ class CompanionApp(App[int]):
     # ------------------------------------------------------------------ navigation
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A dialog (the urgent-care one above all) must be answered first.
-        return not (isinstance(self.screen, ModalScreen) and action not in ("quit", "command_palette"))
+        # A dialog (the urgent-care one above all) must be answered first; when to get
+        # help opens over it all the same.
+        return not (
+            isinstance(self.screen, ModalScreen) and action not in ("quit", "command_palette", "get_help")
+        )
+
+    def leave_then(self, go: Callable[[], object]) -> None:
+        """Leave the screen showing (go to another, or quit), asking first when a form holds
+        unsaved changes: save, discard, or keep editing. Every way out comes through here."""
+        from companion.ui.screens.form_guard import GuardedForm, UnsavedChangesModal
+
+        if isinstance(self.screen, UnsavedChangesModal):
+            self.bell()  # the question is showing: answer it first
+            return
+        form = next(
+            (s for s in reversed(self.screen_stack) if isinstance(s, GuardedForm) and s.has_unsaved_changes),
+            None,
+        )
+        if form is None:
+            go()
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "discard" or (choice == "save" and form.save_before_leaving()):
+                go()
+
+        self.push_screen(UnsavedChangesModal(form.FORM_NAME), answered)
+
+    async def action_quit(self) -> None:
+        self.leave_then(self.exit)
 
     def _go(self, kind: type[Screen[None]], make: Callable[[], Screen[None]]) -> None:
         """Show a screen of `kind` over Today; if it is already showing, keep it as it is
         (pressing its key again must not throw away what the patient typed there)."""
         if isinstance(self.screen, kind):
             return
-        self._open(make(), over_today=True)
+        self.leave_then(lambda: self._open(make(), over_today=True))
 
     def _open(
         self,
@@ -326,6 +358,9 @@ class CompanionApp(App[int]):
             await super().on_event(self._held_input.pop(0))
 
     def action_dashboard(self) -> None:
+        self.leave_then(self._to_dashboard)
+
+    def _to_dashboard(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
@@ -363,6 +398,15 @@ class CompanionApp(App[int]):
             self.screen.show_tab(tab)
             return
         self._go(PlanScreen, lambda: PlanScreen(self.store, self.protocol, tab=tab))
+
+    def action_get_help(self) -> None:
+        """When to get help, over whatever is showing (pressing the key again closes it)."""
+        from companion.ui.screens.get_help import GetHelpScreen
+
+        if isinstance(self.screen, GetHelpScreen):
+            self.screen.dismiss(None)
+            return
+        self._open(GetHelpScreen(self.protocol))
 
     def action_help(self) -> None:
         from companion.ui.screens.help import HelpScreen
@@ -428,7 +472,15 @@ class CompanionApp(App[int]):
 
 
 def create_app(store: Store, protocol: Protocol, zone: clock.ZoneInfo) -> CompanionApp:
-    """The one way to build the app (the CLI and the tests share it)."""
+    """The one way to build the app (the CLI and the tests share it); alerts name the clinic
+    the patient gave with `companion config` (see core.contact)."""
+    from companion.core.contact import with_contact
+
+    try:
+        settings = store.settings()
+        protocol = with_contact(protocol, settings.clinic_name, settings.clinic_phone)
+    except StoreError:
+        pass  # the app says so when it reads the store
     return CompanionApp(store, protocol, zone)
 
 

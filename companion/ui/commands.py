@@ -7,6 +7,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("When to get help", "get_help", "Urgent signs, and when to call your physiotherapist today"),
     ("Tick a glass of water", "add_water", "One more glass for today"),
     ("Check in for today", "checkin", "Soreness, fatigue, stiffness, bruising"),
     ("Open the recovery checklist", "checklist", "What helps, and what to expect"),

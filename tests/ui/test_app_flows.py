@@ -194,7 +194,7 @@ async def test_check_in_on_day_four_flags_long_soreness(make_app, store: Store, 
         await wait_for(pilot, lambda: "72 hours" in alerts("#result-alerts .alert"), what="the alert")
         assert "Saved the check-in for Sun 22 Nov, at 10:00." in text_of(app, "#result-text")
         # the alerts are under the check-in, once; the notice only points there
-        await notes.arrived(pilot, "read the note under it")
+        await notes.arrived(pilot, "What to do is at the top of the form")
         assert not any("72 hours" in n for n in await notes.settled(pilot))
         await pilot.press("escape")
         await shown(pilot, DashboardScreen)

@@ -24,6 +24,7 @@ from companion.store import Store
 from companion.ui.app import CompanionApp, create_app
 from companion.ui.screens.checkin_form import CheckinScreen
 from companion.ui.screens.checklist import ChecklistScreen
+from companion.ui.screens.get_help import GetHelpScreen
 from companion.ui.screens.goal import GoalModal
 from companion.ui.screens.help import HelpScreen
 from companion.ui.screens.history import HistoryScreen
@@ -168,6 +169,10 @@ async def test_every_screen_shows_hostile_texts_harmlessly_and_markup_as_typed(s
         await until(pilot, lambda: len(app.screen_stack) == 1)
         await open_screen(pilot, "question_mark", HelpScreen)
         assert_harmless(app, "[/] [bold]b")
+        await open_screen(pilot, "f1", GetHelpScreen)  # when to get help: the clinic's texts too
+        assert_harmless(app, "[/] [bold]b")
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
 
         await open_screen(pilot, "c", CheckinScreen)
         await until(pilot, lambda: app.screen.query_one("#note", Input).value == MARKUP)

@@ -103,9 +103,11 @@ async def test_clinic_red_flag_alert_names_the_clinic_and_its_phone(store: Store
         def alert_text() -> str:
             return " ".join(str(w.render()) for w in app.screen.query("#alerts .alert"))
 
-        await wait_for(pilot, lambda: "+44 20 7946 0000" in alert_text(), what="the clinic's phone")
+        await wait_for(pilot, lambda: app.screen.query("#alerts .reach"), what="the clinic's phone")
         banner = alert_text()
         assert "as instructed by Riverside Physiotherapy" in banner
+        reach = " ".join(str(w.render()) for w in app.screen.query("#alerts .reach"))
+        assert reach == "Call Riverside Physiotherapy: +44 20 7946 0000"  # once, under the alerts
 
 
 # ---------------------------------------------------------------- follow-up appointments
@@ -358,7 +360,7 @@ async def test_appointment_near_is_announced_once_and_ended_restrictions_not_twi
         async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
             follow_up = await notes.arrived(pilot, "Follow-up appointment Mon 09:00")
             assert follow_up.message.startswith("Follow-up appointment Mon 09:00, in 22 h")
-            await notes.arrived(pilot, "pause ends at Sun 10:30")
+            await notes.arrived(pilot, "pauses end at Sun 10:30")  # ending together: one notice
             move_to(at(2026, 11, 22, 10, 31))
             app.tick()
             await notes.arrived(pilot, "Alcohol is fine again from now.")

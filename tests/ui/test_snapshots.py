@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pendulum
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Tabs
@@ -21,6 +23,8 @@ from companion.ui.app import create_app
 from companion.ui.screens.checkin_form import CheckinScreen
 from companion.ui.screens.checklist import ChecklistScreen
 from companion.ui.screens.dashboard import DashboardScreen
+from companion.ui.screens.form_guard import UnsavedChangesModal
+from companion.ui.screens.get_help import GetHelpScreen
 from companion.ui.screens.help import HelpScreen
 from companion.ui.screens.history import HistoryScreen
 from companion.ui.screens.new_session import NewSessionScreen
@@ -196,3 +200,68 @@ def test_dashboard_with_clinic_protocol_and_follow_up(snap_compare, store, froze
     store.add_appointment(seeded_appointment(at(2026, 11, 23, 7, 26), "Dr Lee"))
     app = create_app(store, protocol, clock.ZoneInfo(BERLIN, "setting"))
     assert snap_compare(app, terminal_size=size, run_before=press_then())
+
+
+def seed_day_four(store: Store) -> None:
+    add_session(store, at(2026, 11, 18, 10, 0), areas=("upper trapezius",))
+    for day, sore in ((19, 6), (20, 3), (21, 3)):
+        add_checkin(store, dt.date(2026, 11, day), sore, 2)
+    store.update_settings(clinic_name="Leaside Physio", clinic_phone="+1 416 555 0100")
+
+
+def then_until(keys: tuple[str, ...], done: Callable[[App[object]], bool]):  # type: ignore[no-untyped-def]
+    """Press the keys, wait until `done(app)`, then take away what differs from run to run."""
+
+    async def run_before(pilot: Pilot) -> None:
+        app = pilot.app
+        await pilot.press(*keys)
+        await wait_for(pilot, lambda: done(app), what=f"the screen after {keys}")
+        app.check_reminders()  # type: ignore[attr-defined]
+        no_blink(app)  # type: ignore[arg-type]
+        await drained(pilot)
+        app.clear_notifications()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_when_to_get_help(snap_compare, make_app, store, frozen_now, size) -> None:
+    add_session(store, at(2026, 11, 20, 16, 30))  # over a day ago: no water nudge in the picture
+    shown = then_until(("exclamation_mark",), lambda app: isinstance(app.screen, GetHelpScreen))
+    assert snap_compare(make_app(), terminal_size=size, run_before=shown)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_check_in_saved_with_alerts(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_day_four(store)
+
+    def saved(app: App[object]) -> bool:
+        return isinstance(app.screen, CheckinScreen) and len(app.screen.query("#result-alerts .alert")) == 3
+
+    async def run_before(pilot: Pilot) -> None:
+        await then_until(("c",), lambda app: isinstance(app.screen, CheckinScreen) and app.screen.focused)(
+            pilot
+        )
+        await then_until(("6", "tab", "6", "ctrl+s"), saved)(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_leaving_an_unsaved_check_in_asks(snap_compare, make_app, store, frozen_now, size) -> None:
+    add_session(store, at(2026, 11, 20, 16, 30))
+
+    async def run_before(pilot: Pilot) -> None:
+        await then_until(("c",), lambda app: isinstance(app.screen, CheckinScreen) and app.screen.focused)(
+            pilot
+        )
+        await then_until(("4", "escape"), lambda app: isinstance(app.screen, UnsavedChangesModal))(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard_with_alerts_from_yesterday(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_day_four(store)
+    add_checkin(store, dt.date(2026, 11, 21), 6, 6, recorded=at(2026, 11, 21, 20, 0))
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then())

@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from companion.core import clock, timefmt
@@ -22,6 +21,7 @@ from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.plain import PlainInput
 from companion.ui.screens.field_errors import clear_field_errors, notify_not_saved, show_field_error
+from companion.ui.screens.form_guard import GuardedForm
 from companion.ui.screens.urgent import UrgentModal
 from companion.ui.widgets.alerts import AlertList
 from companion.ui.widgets.key_footer import KeyFooter
@@ -48,8 +48,10 @@ def day_title(day: dt.date, today: dt.date) -> str:
     return f"{name} ({'yesterday' if days == 1 else f'{days} days ago'})"
 
 
-class CheckinScreen(Screen[None]):
+class CheckinScreen(GuardedForm):
     """Keyboard-first: Tab moves on, Enter in a box or ctrl+s saves."""
+
+    FORM_NAME = "your check-in"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -68,6 +70,11 @@ class CheckinScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="checkin-form", classes="form"):
+            # What a save raised goes first: after saving, the form scrolls to the top, so the
+            # alerts are on screen whatever the terminal's size.
+            with Vertical(id="result"):
+                yield Static("", id="result-text")
+                yield AlertList(protocol=self.protocol, id="result-alerts")
             yield Static("", id="form-title", classes="form-title")
             for key in ("soreness", "fatigue", "stiffness"):
                 with Horizontal(classes="field"):
@@ -99,9 +106,6 @@ class CheckinScreen(Screen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Save check-in", id="save", variant="primary", compact=True)
                 yield Label("  ctrl+s saves from anywhere; Esc goes back", classes="hint")
-            with Vertical(id="result"):
-                yield Static("", id="result-text")
-                yield AlertList(protocol=self.protocol, id="result-alerts")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -117,6 +121,7 @@ class CheckinScreen(Screen[None]):
             self.prefill(self.existing)
             # Focused before the values came: select the saved one, so typing replaces it.
             self.query_one("#soreness", Input).select_all()
+        self.mark_saved()
 
     def prefill(self, checkin: CheckIn) -> None:
         for key in ("soreness", "fatigue", "stiffness"):
@@ -154,22 +159,32 @@ class CheckinScreen(Screen[None]):
         )
 
     def action_save(self) -> None:
+        self.save()
+
+    def save(self) -> list[Alert] | None:
+        """Save the check-in and show what it raised; None when nothing was saved."""
         self.clear_errors()
         try:
             checkin = self.read_form()
         except InputError as error:
             self.show_error(error)
-            return
+            return None
         try:
             self.store.save_checkin(checkin)
             alerts = self.judge(checkin)
         except StoreError as exc:
             notify_not_saved(self, "Your check-in", exc)
-            return
+            return None
         self.existing = checkin
         self.query_one("#save", Button).label = "Save changes"
+        self.mark_saved()
         self.post_message(DataChanged())
         self.call_later(self.show_result, checkin, alerts)
+        return alerts
+
+    def save_before_leaving(self) -> bool:
+        # Alerts keep the patient here, on screen, instead of vanishing with the form.
+        return self.save() == []
 
     def judge(self, checkin: CheckIn) -> list[Alert]:
         return alerts_for_checkin(self.store, self.protocol, checkin)
@@ -189,20 +204,20 @@ class CheckinScreen(Screen[None]):
         else:
             text.update(f"{saved} Nothing here is outside the usual course. Thank you for checking in.")
         await self.query_one("#result-alerts", AlertList).show(alerts)
+        self.query_one("#checkin-form").scroll_home(animate=False, immediate=True)
         urgent = [a for a in alerts if a.urgent]
         if urgent:
             # The dialog says it all; a notice on top would cover part of it.
             self.app.push_screen(UrgentModal(urgent[0]))
         elif alerts:
             self.notify(
-                "Check-in saved. Please read the note under it: what to do is there.",
+                "Check-in saved. What to do is at the top of the form.",
                 title="After this check-in",
                 severity="warning",
                 timeout=8,
             )
         else:
             self.notify("Check-in saved.", timeout=3)
-        result.scroll_visible()
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

@@ -82,6 +82,8 @@ class ChecklistScreen(Screen[None]):
                 with VerticalScroll(id="item-about", classes="box"):  # long texts scroll at 80x24
                     yield Static("", id="item-detail")
             with VerticalScroll(id="reactions", classes="box"):
+                help_ = self.protocol.get_help
+                yield Static(f"{help_.title}: {help_.line} Press ! for more.", id="reactions-get-help")
                 for reaction in self.protocol.reactions:
                     yield Static(plain(reaction.title), classes="reaction-title")
                     yield Static(plain(reaction.detail), classes="reaction-detail")

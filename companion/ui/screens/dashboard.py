@@ -17,10 +17,11 @@ from companion.core.protocol import Protocol
 from companion.core.restrictions import MonotonicCountdown, RestrictionState
 from companion.core.status import Status
 from companion.ui.plain import plain
-from companion.ui.widgets.alerts import AlertList
+from companion.ui.widgets.alerts import AlertList, source_line
 from companion.ui.widgets.caution import CautionCard
 from companion.ui.widgets.clinic import clinic_name
 from companion.ui.widgets.countdown import RestrictionCard
+from companion.ui.widgets.get_help import GetHelpLine
 from companion.ui.widgets.hydration import WaterTracker
 from companion.ui.widgets.key_footer import KeyFooter
 
@@ -75,6 +76,13 @@ def appointment_shown(text: str, status: Status | None) -> bool:
     return text != NO_APPOINTMENT or (status is not None and status.session is not None)
 
 
+def alerts_source(status: Status | None) -> str:
+    """Which check-in the alerts come from, when it was not today's."""
+    if status is None or status.latest_checkin is None:
+        return ""
+    return source_line(status.latest_checkin.date, clock.to_local(status.now).date())
+
+
 def restrictions_title(states: list[RestrictionState]) -> str:
     active = any(s.ends_at is not None and s.active for s in states)
     return "Avoid for now" if active else "Restrictions over for this session"
@@ -109,7 +117,12 @@ class DashboardScreen(Screen[None]):
             zone_line = Static(warning, id="zone-warning", classes="warning-line")
             zone_line.display = status is not None and status.zone.is_fallback
             yield zone_line
-            yield AlertList(status.alerts if status else [], protocol=self.protocol, id="alerts")
+            yield AlertList(
+                status.alerts if status else [],
+                protocol=self.protocol,
+                source=alerts_source(status),
+                id="alerts",
+            )
             yield self._appointment_static(status)
             if not has_session:
                 yield self._welcome()
@@ -148,6 +161,7 @@ class DashboardScreen(Screen[None]):
                 if status is not None and status.session is not None:
                     self._shown_cautions = self._caution_key(status)
                     yield from self._cautions(status)
+        yield GetHelpLine(self.protocol, id="get-help-line")
         yield KeyFooter()
 
     def _welcome(self) -> Vertical:
@@ -225,7 +239,7 @@ class DashboardScreen(Screen[None]):
         if status is None:
             return
         self.query_one("#zone-warning").display = status.zone.is_fallback
-        await self.query_one(AlertList).show(status.alerts)
+        await self.query_one(AlertList).show(status.alerts, alerts_source(status))
         has_session = status.session is not None
         welcome = self.query("#welcome")
         if has_session:

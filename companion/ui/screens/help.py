@@ -12,13 +12,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header, Static
 
-from companion.core.protocol import Protocol
+from companion.core.protocol import OWN_THRESHOLD, Protocol
 from companion.ui.plain import plain, plain_text
+from companion.ui.widgets.get_help import GetHelpText
 from companion.ui.widgets.key_footer import KeyFooter
 
 KEYS = (
+    ("! or F1", "when to get help, over any screen (F1 also while typing in a form)"),
     ("w", "tick a glass of water for today (a click on the boxes does the same)"),
     ("g", "change the daily water goal (on Today)"),
     ("c", "today's check-in: soreness, fatigue, stiffness, bruising"),
@@ -29,8 +32,8 @@ KEYS = (
     ("?", "this help"),
     ("Esc", "back to Today from any screen"),
     ("ctrl+p", "the command palette: every action, and the colour theme"),
-    ("ctrl+s", "save a form;  Tab / shift+Tab move between fields"),
-    ("q", "quit (everything is saved as you go)"),
+    ("ctrl+s", "save a form (a form is saved only then);  Tab / shift+Tab move between fields"),
+    ("q", "quit; leaving a form with unsaved changes asks first: save, discard or keep editing"),
 )
 
 SCREENS = (
@@ -52,7 +55,7 @@ def _grid(rows: tuple[tuple[str, str], ...], key_width: int) -> Table:
     return grid
 
 
-def help_sections(protocol: Protocol, data_dir: Path) -> list[tuple[str, RenderableType]]:
+def help_sections(protocol: Protocol, data_dir: Path) -> list[tuple[str, RenderableType | Widget]]:
     data = (
         f"Stored only on this computer, in {data_dir} (with daily backups in its backups "
         "folder). The command line shows the same data: companion status, companion water, "
@@ -63,12 +66,47 @@ def help_sections(protocol: Protocol, data_dir: Path) -> list[tuple[str, Rendera
         "each item names its sources. If anything worries you, contact your physiotherapist."
     )
     return [
+        (protocol.get_help.title, GetHelpText(protocol)),
         ("Keys", _grid(KEYS, 7)),
         ("Screens", _grid(SCREENS, 11)),
         ("What to avoid, and why", restrictions_text(protocol)),
+        ("How a check-in is judged", rules_text(protocol)),
         ("Your data", data),
         ("Please remember", remember),
     ]
+
+
+def rule_lines(protocol: Protocol) -> list[tuple[str, list[str]]]:
+    """Each red flag: where it comes from, and the number companion checks, labelled as its own."""
+    found = []
+    clinic = protocol.clinic.name if protocol.clinic else "your clinic"
+    for flag in protocol.red_flags:
+        lines = [f"From: {flag.where_from(protocol.clinic)}."]
+        if flag.beyond_sources:
+            lines.append(flag.beyond_sources)
+        if flag.threshold:
+            label = f"as {clinic} set it" if flag.origin == "clinic" else OWN_THRESHOLD
+            lines.append(f"companion checks: {flag.threshold} ({label}).")
+        level = "seek urgent care now" if flag.urgent else "contact your physiotherapist today"
+        found.append((f"{flag.title}: {level}", lines))
+    return found
+
+
+def rules_text(protocol: Protocol) -> RenderableType:
+    parts: list[RenderableType] = []
+    for title, lines in rule_lines(protocol):
+        parts.extend([plain_text(title, "bold"), _indented(lines), Text("")])
+    parts.append(plain_text(protocol.thresholds_note))
+    return Group(*parts)
+
+
+def _indented(lines: list[str]) -> Table:
+    grid = Table.grid(padding=(0, 0))
+    grid.add_column(width=2, no_wrap=True)
+    grid.add_column(ratio=1)
+    for line in lines:
+        grid.add_row("", plain_text(line))
+    return grid
 
 
 def restriction_lines(protocol: Protocol) -> list[tuple[str, list[str]]]:
@@ -82,6 +120,10 @@ def restriction_lines(protocol: Protocol) -> list[tuple[str, list[str]]]:
         else:
             lines.append("No duration in the sources: go easy while the timed restrictions last.")
         lines.extend(f"Source {view.source} says: {view.says}" for view in r.source_durations)
+        if r.own_choice:
+            lines.append(r.own_choice)
+        if r.note:
+            lines.append(r.labelled_note)
         if r.disagreement is not None:
             lines.append(r.disagreement.summary)
             lines.extend(f"Source {view.source} says: {view.says}" for view in r.disagreement.views)
@@ -95,12 +137,7 @@ def restrictions_text(protocol: Protocol) -> RenderableType:
     """The restrictions, each line indented under its title (wrapped lines keep the indent)."""
     parts: list[RenderableType] = []
     for title, lines in restriction_lines(protocol):
-        grid = Table.grid(padding=(0, 0))
-        grid.add_column(width=2, no_wrap=True)
-        grid.add_column(ratio=1)
-        for line in lines:
-            grid.add_row("", plain_text(line))
-        parts.extend([plain_text(title, "bold"), grid, Text("")])
+        parts.extend([plain_text(title, "bold"), _indented(lines), Text("")])
     return Group(*parts[:-1])
 
 
@@ -119,5 +156,9 @@ class HelpScreen(Screen[None]):
         with VerticalScroll(id="help-scroll"):
             for title, body in help_sections(self.protocol, self.data_dir):
                 yield Static(title, classes="help-title")
-                yield Static(plain(body) if isinstance(body, str) else body, classes="help-body")
+                if isinstance(body, Widget):
+                    body.add_class("help-body")
+                    yield body
+                else:
+                    yield Static(plain(body) if isinstance(body, str) else body, classes="help-body")
         yield KeyFooter()

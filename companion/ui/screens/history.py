@@ -48,7 +48,7 @@ def exercise_cell(row: HistoryRow, exercises: Sequence[Exercise]) -> str:
 
 
 def took_cell(intakes: Sequence[Intake]) -> str:
-    return ", ".join(i.what.replace("-", " ") for i in intakes)
+    return ", ".join(i.what for i in intakes)
 
 
 def day_cells(

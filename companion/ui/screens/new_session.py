@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from companion.core import clock, timefmt
@@ -20,6 +19,7 @@ from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.plain import PlainInput, plain
 from companion.ui.screens.field_errors import clear_field_errors, notify_not_saved, show_field_error
+from companion.ui.screens.form_guard import GuardedForm
 from companion.ui.widgets.key_footer import KeyFooter
 
 # What the core calls each value -> the form field it belongs to.
@@ -45,7 +45,9 @@ def confirmation(protocol: Protocol, session: Session) -> str:
     )
 
 
-class NewSessionScreen(Screen[None]):
+class NewSessionScreen(GuardedForm):
+    FORM_NAME = "the new session"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "app.dashboard", "Back"),
@@ -103,12 +105,20 @@ class NewSessionScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#session-result").display = False
         clear_field_errors(self)
+        self.mark_saved()
 
     def show_error(self, error: InputError) -> None:
         key = CORE_FIELDS.get(error.field, "when")
         show_field_error(self, f"{key}-error", key, f"{LABELS[key]}: {error.message}")
 
     def action_save(self) -> None:
+        self.save()
+
+    def save_before_leaving(self) -> bool:
+        return self.save()
+
+    def save(self) -> bool:
+        """Record the session; False when nothing was saved."""
         if self._saved is not None:
             # ctrl+s or Enter again must not record the same session twice.
             self.notify(
@@ -116,7 +126,7 @@ class NewSessionScreen(Screen[None]):
                 title="Already saved",
                 timeout=5,
             )
-            return
+            return False
         clear_field_errors(self)
         text = self.query_one("#when", Input).value.strip()
         intensity = self.query_one("#intensity", Select).value
@@ -130,13 +140,14 @@ class NewSessionScreen(Screen[None]):
             )
         except InputError as error:
             self.show_error(error)
-            return
+            return False
         try:
             self.store.add_session(session)
         except StoreError as exc:
             notify_not_saved(self, "The session", exc)
-            return
+            return False
         self._saved = session
+        self.mark_saved()
         result = self.query_one("#session-result", Static)
         result.update(plain(confirmation(self.protocol, session)))
         result.display = True
@@ -144,6 +155,7 @@ class NewSessionScreen(Screen[None]):
         self.query_one("#save", Button).disabled = True
         self.notify("Session saved. The countdowns have started.", timeout=4)
         self.post_message(DataChanged())
+        return True
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

@@ -11,7 +11,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import (
     Button,
@@ -28,13 +27,14 @@ from companion.core import clock, timefmt
 from companion.core.appointments import Appointment, new_appointment, upcoming
 from companion.core.errors import InputError
 from companion.core.exercises import Exercise, new_exercise
-from companion.core.intake import SUBSTANCES, Intake, check_intake, new_intake
+from companion.core.intake import Intake, check_intake, new_intake
 from companion.core.protocol import Protocol
 from companion.core.questions import Question, new_question
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.plain import PlainInput, plain
 from companion.ui.screens.field_errors import clear_field_errors, notify_not_saved, show_field_error
+from companion.ui.screens.form_guard import GuardedForm
 from companion.ui.widgets.key_footer import KeyFooter
 
 TABS = ("appointments", "exercises", "questions", "took")
@@ -100,11 +100,13 @@ def question_prompt(question: Question, now: DateTime) -> str:
 def intake_prompt(intake: Intake, during: bool, now: DateTime) -> str:
     amount = f" ({intake.amount})" if intake.amount else ""
     pause = "  during a pause" if during else ""
-    return f"{timefmt.clock_time(intake.at, now)}  {intake.what.replace('-', ' ')}{amount}{pause}"
+    return f"{timefmt.clock_time(intake.at, now)}  {intake.what}{amount}{pause}"
 
 
-class PlanScreen(Screen[None]):
+class PlanScreen(GuardedForm):
     """Keyboard-first: type, Enter adds; Tab moves to the list; Del removes, Enter marks asked."""
+
+    FORM_NAME = "what you typed in your plan"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Add", priority=True),
@@ -202,9 +204,12 @@ class PlanScreen(Screen[None]):
         }
         for list_id, title in titles.items():
             self.query_one(f"#{list_id}", OptionList).border_title = title
-        self.query_one("#took-what", Input).suggester = SuggestFromList(list(SUBSTANCES))
+        self.query_one("#took-what", Input).suggester = SuggestFromList(
+            self.protocol.substances.suggestions()
+        )
         self.clear_errors()
         self.refresh_lists()
+        self.mark_saved()
 
     # ------------------------------------------------------------------ lists
 
@@ -305,7 +310,8 @@ class PlanScreen(Screen[None]):
     def action_save(self) -> None:
         self.save(self.active_tab)
 
-    def save(self, tab: str) -> None:
+    def save(self, tab: str) -> bool:
+        """Add what the tab's form holds; False when it was refused."""
         self.clear_errors()
         try:
             done = {
@@ -316,13 +322,24 @@ class PlanScreen(Screen[None]):
             }[tab]()
         except InputError as error:
             self.show_error(tab, error)
-            return
+            return False
         except StoreError as exc:
             self._not_saved(exc)
-            return
+            return False
+        self.mark_saved(CORE_FIELDS[tab].values())
         if done:
             self.refresh_lists()
             self.post_message(DataChanged())
+        return True
+
+    def save_before_leaving(self) -> bool:
+        """Add what each tab with changes holds; a refusal stays on its tab, saying why."""
+        changed = self.changed_fields()
+        for tab in TABS:
+            if set(CORE_FIELDS[tab].values()) & changed and not self.save(tab):
+                self.query_one(TabbedContent).active = tab  # where the refusal is said
+                return False
+        return True
 
     def save_appointment(self) -> bool:
         at = clock.parse_when(self._value("appt-when"), "When")
@@ -363,7 +380,9 @@ class PlanScreen(Screen[None]):
     def save_intake(self) -> bool:
         when_text = self._value("took-when").strip()
         at = None if not when_text else clock.parse_when(when_text, "When")
-        intake = new_intake(self._value("took-what"), at, self._value("took-amount"))
+        intake = new_intake(
+            self._value("took-what"), at, self._value("took-amount"), self.protocol.substances
+        )
         self.store.add_intake(intake)
         self._clear("took-what", "took-when", "took-amount")
         check = check_intake(self.protocol, self.store.sessions(), intake)

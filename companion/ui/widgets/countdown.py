@@ -70,7 +70,9 @@ class RestrictionCard(Widget):
         self.set_reactive(RestrictionCard.seconds_left, seconds_left)
 
     def on_mount(self) -> None:
-        self.tooltip = f"Avoid: {self.restriction.avoid}\nWhy: {self.restriction.why}"
+        r = self.restriction
+        extra = "".join(f"\n{text}" for text in (r.own_choice, r.labelled_note) if text)
+        self.tooltip = f"Avoid: {r.avoid}\nWhy: {r.why}{extra}"
 
     @property
     def done(self) -> bool:

@@ -188,8 +188,11 @@ class KeyLine(Widget):
 class KeyFooter(Footer):
     """A Footer that draws its keys at once, in one widget, and recomposes only when they change."""
 
-    ESSENTIAL_ACTIONS: ClassVar[frozenset[str]] = frozenset({"help", "app.help", "quit", "app.quit"})
-    """Kept on a line too narrow for every key: help lists the rest."""
+    ESSENTIAL_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"get_help", "app.get_help", "help", "app.help", "quit", "app.quit"}
+    )
+    """Kept on a line too narrow for every key: when to get help, help (which lists the
+    rest) and quit."""
 
     def __init__(self) -> None:
         super().__init__(show_command_palette=False)
