@@ -20,6 +20,8 @@ from companion.core.status import Status, build_status
 from companion.store import Store
 
 if TYPE_CHECKING:
+    from companion.core.activities import RatingDue
+    from companion.core.course import Course
     from companion.core.history import HistoryRow
 
 # How far back the alert rules look for earlier check-ins of the same session.
@@ -108,3 +110,50 @@ def load_history(
         earlier_checkins=earlier,
         include_empty=include_empty,
     )
+
+
+# --------------------------------------------------------------------------- the course of treatment
+
+
+def load_course(
+    store: Store, protocol: Protocol, now: DateTime | None = None, rows: list[HistoryRow] | None = None
+) -> Course:
+    """The course of treatment: one row per session and the outcomes, from everything stored.
+
+    ``rows``: the whole history when the caller has it already (the report does).
+    """
+    from companion.core.complaint import current
+    from companion.core.course import build_course
+
+    moment = now if now is not None else clock.now()
+    if rows is None:
+        today = clock.to_local(moment).date()
+        first = store.first_day() or today
+        rows = load_history(store, protocol, first=first, last=today, include_empty=False)
+    return build_course(
+        protocol,
+        now=moment,
+        sessions=store.sessions(),
+        rows=rows,
+        intake=store.all_intake(),
+        exercises=store.exercises(),
+        complaint=current(store.complaints()),
+        activities=store.activities(),
+        ratings=store.all_ratings(),
+    )
+
+
+def load_ratings_due(store: Store, today: dt.date | None = None) -> list[RatingDue]:
+    """The activities whose weekly rating is due (for a gentle prompt; never blocking)."""
+    from companion.core.activities import RATE_EVERY_DAYS, ratings_due
+
+    day = today if today is not None else clock.today()
+    activities = store.activities()
+    if not any(a.active for a in activities):
+        return []
+    # Only the latest rating of each activity matters: look back one rating period first.
+    recent = store.ratings_between(day - dt.timedelta(days=RATE_EVERY_DAYS), day)
+    due = ratings_due(activities, recent, day)
+    if not due:
+        return []
+    return ratings_due(activities, store.all_ratings(), day)

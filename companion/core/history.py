@@ -57,6 +57,7 @@ class HistoryRow:
             "sharp_pain": c.sharp_pain if c else None,
             "breathing_trouble": c.breathing_trouble if c else None,
             "note": c.note if c else None,
+            "usual_pain": c.usual_pain if c else None,
             "glasses": self.glasses,
             "goal": self.goal,
             "checklist": list(self.checklist_done),

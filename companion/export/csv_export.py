@@ -5,14 +5,20 @@ give them newest first). A day without a check-in has empty check-in cells; glas
 and goal are always filled (0 glasses when nothing was ticked). Booleans are
 ``true``/``false`` as in the json export; lists are ``;``-separated ids. Lines end
 with ``\\n`` (the csv module quotes any value holding a comma, quote or newline).
+
+The course of treatment adds columns after these (so scripts reading the older ones
+by position still work): ``usual_pain`` (the check-in's rating of the complaint,
+empty when not given) and one ``activity: <name>`` column per activity of the
+Patient-Specific Functional Scale, filled on the days it was rated.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from companion.core.activities import Activity, Rating, ordered
 from companion.core.history import HistoryRow
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -31,7 +37,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "checklist",
     "alerts",
     "note",
+    "usual_pain",
 )
+ACTIVITY_PREFIX = "activity: "
 
 
 def _flag(value: bool) -> str:
@@ -56,6 +64,7 @@ def _row(row: HistoryRow) -> dict[str, str]:
             sharp_pain=_flag(c.sharp_pain),
             breathing_trouble=_flag(c.breathing_trouble),
             note=c.note,
+            usual_pain="" if c.usual_pain is None else str(c.usual_pain),
         )
     cells["glasses"] = str(row.glasses)
     cells["goal"] = str(row.goal)
@@ -64,11 +73,35 @@ def _row(row: HistoryRow) -> dict[str, str]:
     return cells
 
 
-def render_csv(rows: Iterable[HistoryRow]) -> str:
-    """A header and one line per day, oldest day first."""
+def activity_columns(activities: Sequence[Activity]) -> dict[str, str]:
+    """Column name by activity id: 'activity: <name>', numbered when two share a name."""
+    columns: dict[str, str] = {}
+    for activity in ordered(activities):
+        name = f"{ACTIVITY_PREFIX}{activity.name}"
+        n = 1
+        while name in columns.values() or name in CSV_COLUMNS:
+            n += 1
+            name = f"{ACTIVITY_PREFIX}{activity.name} ({n})"
+        columns[activity.id] = name
+    return columns
+
+
+def render_csv(
+    rows: Iterable[HistoryRow], activities: Sequence[Activity] = (), ratings: Iterable[Rating] = ()
+) -> str:
+    """A header and one line per day, oldest day first (a day with only ratings gets its line too)."""
+    columns = activity_columns(activities)
+    scores: dict[object, dict[str, str]] = {}
+    for rating in ratings:
+        if rating.activity_id in columns:
+            scores.setdefault(rating.date, {})[columns[rating.activity_id]] = str(rating.score)
+    by_day = {row.date: _row(row) for row in rows}
+    for day in scores.keys() - by_day.keys():
+        by_day[day] = {**dict.fromkeys(CSV_COLUMNS, ""), "date": day.isoformat(), "glasses": "0"}
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    fields = [*CSV_COLUMNS, *columns.values()]
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", restval="")
     writer.writeheader()
-    for row in sorted(rows, key=lambda r: r.date):
-        writer.writerow(_row(row))
+    for day in sorted(by_day):
+        writer.writerow({**by_day[day], **scores.get(day, {})})
     return buffer.getvalue()

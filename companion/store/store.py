@@ -50,7 +50,9 @@ from companion.store.backups import Backups
 from companion.store.process_lock import ProcessLock
 
 if TYPE_CHECKING:
+    from companion.core.activities import Activity, Rating
     from companion.core.backup import Backup
+    from companion.core.complaint import Complaint
     from companion.core.exercises import Exercise
     from companion.core.intake import Intake
     from companion.core.questions import Question
@@ -504,6 +506,120 @@ class Store:
             )
             self._write_meta(self._meta(), {"clinic_protocol": value})
 
+    # ------------------------------------------------------------------ the course of treatment
+    # The complaint's wordings and the activities live in companion.json (a few records);
+    # activity ratings in the month files (table ``activity_ratings``, doc id day * 1000 + n),
+    # so ten years of weekly ratings do not weigh on every start.
+
+    def complaints(self) -> list[Complaint]:
+        from companion.core.complaint import by_time, complaint_from_record
+
+        return by_time(complaint_from_record(r, "stored complaint") for r in self._records("complaints"))
+
+    def add_complaint(self, complaint: Complaint) -> None:
+        self._add_record("complaints", complaint.to_record())
+
+    def activities(self) -> list[Activity]:
+        from companion.core.activities import activity_from_record, ordered
+
+        return ordered(activity_from_record(r, "stored activity") for r in self._records("activities"))
+
+    def add_activity(self, activity: Activity) -> None:
+        self._add_record("activities", activity.to_record())
+
+    def update_activity(self, activity: Activity) -> bool:
+        """Replace the stored activity with the same id (to retire it)."""
+        with self.write_lock():
+            table = self._meta().table("activities")
+            ids = [d.doc_id for d in table.all() if d.get("id") == activity.id]
+            if ids:
+                table.update(activity.to_record(), doc_ids=ids)
+            return bool(ids)
+
+    def remove_activity(self, activity_id: str) -> bool:
+        return self._remove_record("activities", activity_id)
+
+    def ratings_between(self, first: dt.date, last: dt.date) -> list[Rating]:
+        from companion.core.activities import rating_from_record
+
+        present = set(self.month_keys())
+        lo, hi = _doc_id(first) * 1000, _doc_id(last) * 1000 + 999
+        found = []
+        for key in _months_between(first, last):
+            if key in present:
+                for doc in self._month(key).table("activity_ratings").all():
+                    if lo <= doc.doc_id <= hi:
+                        found.append(rating_from_record(dict(doc), f"stored activity rating {key}"))
+        return sorted(found, key=lambda r: (r.date, r.rated_at.timestamp()))
+
+    def all_ratings(self) -> list[Rating]:
+        keys = self.month_keys()
+        if not keys:
+            return []
+        first = dt.date(int(keys[0][:4]), int(keys[0][5:]), 1)
+        last = dt.date(int(keys[-1][:4]), int(keys[-1][5:]), 28) + dt.timedelta(days=4)
+        return self.ratings_between(first, last)
+
+    def save_ratings(self, ratings: list[Rating]) -> None:
+        """Store ratings; one for the same activity and day replaces it (all in one write per month)."""
+        self._put_ratings(ratings, keep_later=False)
+
+    def _put_ratings(self, ratings: list[Rating], *, keep_later: bool) -> int:
+        """Write ratings into their month files. With ``keep_later`` (an import) a rating
+        already stored for the same activity and day stays unless the new one was made
+        later, and one with a known id is skipped. Returns how many were written."""
+        by_month: dict[str, list[Rating]] = {}
+        for rating in ratings:
+            by_month.setdefault(_month_key(rating.date), []).append(rating)
+        written = 0
+        with self.write_lock():
+            self._ensure_dir(self.days_dir)
+            for key, month_ratings in by_month.items():
+                docs = {d.doc_id: dict(d) for d in self._month(key).table("activity_ratings").all()}
+                fresh: list[Document] = []
+                for rating in month_ratings:
+                    base = _doc_id(rating.date) * 1000
+                    same_day = {i: d for i, d in docs.items() if base <= i < base + 1000}
+                    if keep_later and any(d.get("id") == rating.id for d in same_day.values()):
+                        continue
+                    mine = next(
+                        (i for i, d in same_day.items() if d.get("activity_id") == rating.activity_id), None
+                    )
+                    if mine is not None and keep_later:
+                        stored = clock.parse_stored(str(same_day[mine].get("rated_at")))
+                        if rating.rated_at.timestamp() <= stored.timestamp():
+                            continue
+                    doc_id = mine if mine is not None else max(same_day, default=base) + 1
+                    docs[doc_id] = rating.to_record()
+                    fresh.append(Document(rating.to_record(), doc_id=doc_id))
+                    written += 1
+                if fresh:
+                    self._bulk_upsert(key, {"activity_ratings": fresh})
+        return written
+
+    def _import_course(self, backup: Backup) -> int:
+        """The complaint's wordings, activities and ratings of a backup (under the write lock)."""
+        meta = self._meta()
+        added = 0
+        for table, items in (("complaints", backup.complaints), ("activities", backup.activities)):
+            known = {r.get("id") for r in self._records(table)}
+            fresh = [item.to_record() for item in items if item.id not in known]
+            if fresh:
+                meta.table(table).insert_multiple(fresh)
+            added += len(fresh)
+        # An activity retired on the other device is retired here too (the earlier day wins).
+        stored = {a.id: a for a in self.activities()}
+        for activity in backup.activities:
+            mine = stored.get(activity.id)
+            if (
+                mine is not None
+                and activity.retired_on is not None
+                and (mine.retired_on is None or activity.retired_on < mine.retired_on)
+            ):
+                self.update_activity(activity)
+                added += 1
+        return added + self._put_ratings(backup.activity_ratings, keep_later=True)
+
     # ------------------------------------------------------------------ intake
 
     def add_intake(self, intake: Intake) -> None:
@@ -710,6 +826,7 @@ class Store:
                 fresh_intake = [item for item in backup.intake if item.id not in known_intake]
                 self._insert_intake(fresh_intake)
                 extra += len(fresh_intake)
+            extra += self._import_course(backup)
             known_sessions = {s.id for s in self.sessions()}
             new_sessions = [s for s in sessions if s.id not in known_sessions]
             if new_sessions:
