@@ -25,6 +25,7 @@ from companion.core.activities import (
     ratings_due,
     retired,
     scores_of,
+    validate_score,
 )
 from companion.core.complaint import PAIN_ANCHORS, current, new_complaint
 from companion.core.errors import InputError
@@ -88,6 +89,8 @@ def _activity_json(
 
 def activity_add(ctx: Context, args: argparse.Namespace) -> int:
     store = ctx.store
+    if args.score is not None:
+        validate_score(args.score, "--score")  # named before any question of the name
     activity = new_activity(args.name, store.activities())
     rating = new_rating(activity, args.score, field="--score") if args.score is not None else None
     with store.write_lock():

@@ -111,8 +111,9 @@ def validate_score(value: str | int | None, field: str = "SCORE") -> int:
 
 
 def ordered(activities: Iterable[Activity]) -> list[Activity]:
-    """In the order they were named (ties by id, so every device agrees)."""
-    return sorted(activities, key=lambda a: (a.added_at.timestamp(), a.id))
+    """In the order they were named (times are kept to the second: two named within the
+    same second keep the order they were stored in)."""
+    return sorted(activities, key=lambda a: a.added_at.timestamp())
 
 
 def followed(activities: Iterable[Activity]) -> list[Activity]:

@@ -62,8 +62,9 @@ def complaint_from_record(data: Any, where: str = "complaint") -> Complaint:
 
 
 def by_time(complaints: Iterable[Complaint]) -> list[Complaint]:
-    """Oldest wording first (ties broken by id, so every device agrees)."""
-    return sorted(complaints, key=lambda c: (c.set_at.timestamp(), c.id))
+    """Oldest wording first (times are kept to the second: two wordings of the same second
+    keep the order they were stored in)."""
+    return sorted(complaints, key=lambda c: c.set_at.timestamp())
 
 
 def current(complaints: Iterable[Complaint]) -> Complaint | None:

@@ -32,6 +32,7 @@ from companion.core.status import Status
 
 WIDTH = 80
 NOTE_MIN_WIDTH = 12
+AREAS_MIN_WIDTH = 6
 
 _INLINE_SPECIAL = frozenset("\\`*_[]<>|~")
 # Words that would start a heading, list, quote or setext underline if wrapping put
@@ -345,10 +346,10 @@ def _course(course: Course) -> list[str]:
             texts = row.cells(course.labels)
             cells.append([escape(texts[key], block=False) for key, _ in COLUMNS])
         # Areas give way to keep the table within 80 columns (they are whole under Sessions);
-        # alerts and what was taken are never shortened.
+        # alerts and what was taken are never shortened (the table may then run wider).
         areas = [key for key, _ in COLUMNS].index("areas")
         others = [max(3, len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers) if i != areas]
-        room = max(NOTE_MIN_WIDTH, WIDTH - sum(others) - len(headers) - 1)
+        room = max(AREAS_MIN_WIDTH, WIDTH - sum(others) - len(headers) - 1)
         for row_cells, row in zip(cells, course.rows, strict=True):
             row_cells[areas] = fit_cell(row.cells(course.labels)["areas"], room)
         right = tuple(key in ("peak", "settled", "water", "exercise") for key, _ in COLUMNS)

@@ -701,9 +701,12 @@ class Store:
         return None if doc is None else checkin_from_record(doc, f"stored check-in {day}")
 
     def save_checkin(self, checkin: CheckIn) -> None:
-        """Store a day's check-in, replacing any earlier one for that day."""
+        """Store a day's check-in, replacing any earlier one for that day: the whole record,
+        so a key the new one leaves out (the optional usual pain) does not linger from the old."""
         with self.write_lock():
-            self._put_day_doc("checkins", checkin.date, checkin.to_record())
+            self._ensure_dir(self.days_dir)
+            doc = Document(checkin.to_record(), doc_id=_doc_id(checkin.date))
+            self._bulk_upsert(_month_key(checkin.date), {"checkins": [doc]})
 
     def checklist_day(self, day: dt.date) -> ChecklistDay:
         doc = self._day_doc("checklist", day)
