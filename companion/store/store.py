@@ -567,7 +567,7 @@ class Store:
     def _put_ratings(self, ratings: list[Rating], *, keep_later: bool) -> int:
         """Write ratings into their month files. With ``keep_later`` (an import) a rating
         already stored for the same activity and day stays unless the new one was made
-        later, and one with a known id is skipped. Returns how many were written."""
+        later (so importing the same file twice writes nothing). Returns how many were written."""
         by_month: dict[str, list[Rating]] = {}
         for rating in ratings:
             by_month.setdefault(_month_key(rating.date), []).append(rating)
@@ -580,8 +580,6 @@ class Store:
                 for rating in month_ratings:
                     base = _doc_id(rating.date) * 1000
                     same_day = {i: d for i, d in docs.items() if base <= i < base + 1000}
-                    if keep_later and any(d.get("id") == rating.id for d in same_day.values()):
-                        continue
                     mine = next(
                         (i for i, d in same_day.items() if d.get("activity_id") == rating.activity_id), None
                     )
