@@ -115,26 +115,20 @@ def load_history(
 # --------------------------------------------------------------------------- the course of treatment
 
 
-def load_course(
-    store: Store, protocol: Protocol, now: DateTime | None = None, rows: list[HistoryRow] | None = None
-) -> Course:
-    """The course of treatment: one row per session and the outcomes, from everything stored.
-
-    ``rows``: the whole history when the caller has it already (the report does).
-    """
+def load_course(store: Store, protocol: Protocol, now: DateTime | None = None) -> Course:
+    """The course of treatment: one row per session and the outcomes, from everything stored."""
     from companion.core.complaint import current
     from companion.core.course import build_course
 
-    moment = now if now is not None else clock.now()
-    if rows is None:
-        today = clock.to_local(moment).date()
-        first = store.first_day() or today
-        rows = load_history(store, protocol, first=first, last=today, include_empty=False)
+    sessions = store.sessions()
+    days = store.all_days()
     return build_course(
         protocol,
-        now=moment,
-        sessions=store.sessions(),
-        rows=rows,
+        now=now if now is not None else clock.now(),
+        sessions=sessions,
+        checkins=days.checkins,
+        hydration=days.hydration,
+        checklist=days.checklist,
         intake=store.all_intake(),
         exercises=store.exercises(),
         complaint=current(store.complaints()),

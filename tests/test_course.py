@@ -37,7 +37,6 @@ from companion.core.course import (
 )
 from companion.core.errors import InputError
 from companion.core.exercises import Exercise
-from companion.core.history import build_history
 from companion.core.hydration import HydrationDay
 from companion.core.intake import Intake
 from companion.core.protocol import default_protocol
@@ -136,18 +135,7 @@ def test_settle_hours_are_elapsed_hours_across_the_fall_back() -> None:
 
 
 def course_of(sessions: list[Session], checkins: list[CheckIn], now: pendulum.DateTime, **kw: object):
-    first = min(clock.to_local(s.started_at).date() for s in sessions)
-    rows = build_history(
-        P,
-        first=first,
-        last=now.date(),
-        sessions=sessions,
-        checkins=checkins,
-        hydration=kw.pop("hydration", []),  # type: ignore[arg-type]
-        checklist=kw.pop("checklist", []),  # type: ignore[arg-type]
-        default_goal=8,
-    )
-    return build_course(P, now=now, sessions=sessions, rows=rows, **kw)  # type: ignore[arg-type]
+    return build_course(P, now=now, sessions=sessions, checkins=checkins, **kw)  # type: ignore[arg-type]
 
 
 def test_the_next_session_cuts_the_window_and_takes_the_checkins_after_it() -> None:

@@ -266,7 +266,7 @@ def test_csv_columns_for_two_activities_of_the_same_name_stay_apart() -> None:
 
 def test_the_md_report_has_the_course_table_and_the_sentence(seeded: Store) -> None:
     rows = queries.load_history(seeded, P, include_empty=True)
-    course = queries.load_course(seeded, P, rows=rows)
+    course = queries.load_course(seeded, P)
     report = render_markdown(P, seeded.sessions(), rows, None, pendulum.now(), course=course)
     section = report[report.index("## Course") : report.index("## Sessions")]
     lines = section.splitlines()

@@ -221,7 +221,7 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
 
         rows = queries.load_history(ctx.store, ctx.protocol, include_empty=True)
         snapshot = queries.load_status(ctx.store, ctx.protocol, ctx.zone, now)
-        course = queries.load_course(ctx.store, ctx.protocol, now, rows=rows)
+        course = queries.load_course(ctx.store, ctx.protocol, now)
         payload = render_markdown(
             ctx.protocol, ctx.store.sessions(), rows, snapshot, now, _plan(ctx), course=course
         ).encode()

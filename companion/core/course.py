@@ -42,9 +42,11 @@ from companion.core import clock
 from companion.core.activities import Activity, Rating, ordered, scores_of
 from companion.core.alerts import ALERT_ORDER, Alert
 from companion.core.checkins import CheckIn
+from companion.core.checklist import ChecklistDay
 from companion.core.complaint import Complaint
-from companion.core.exercises import Exercise, adherence
-from companion.core.history import HistoryRow
+from companion.core.exercises import TICK_PREFIX, Exercise, adherence
+from companion.core.history import SessionFinder, judge_checkins
+from companion.core.hydration import HydrationDay
 from companion.core.intake import Intake, check_intake
 from companion.core.protocol import Protocol
 from companion.core.sessions import Session
@@ -113,7 +115,7 @@ class CourseRow:
     settling: Settling
     alerts: tuple[Alert, ...]
     took_during_pause: tuple[Intake, ...]
-    water_first_day: tuple[int, int] | None  # glasses, goal on the session's day; None: nothing recorded
+    water_first_day: tuple[int, int] | None  # glasses, goal on the session's day; None: no record that day
     exercise_rounds: int  # home-exercise rounds ticked from the session's day to the day before the next
     exercise_due: int  # rounds the current programme asked for over those days
 
@@ -417,30 +419,37 @@ def build_measures(
     return measures
 
 
+def _pause_hours(protocol: Protocol, intensity: str) -> float:
+    """The longest timed pause after a session of this intensity: nothing logged later
+    than this after the session's start can fall inside one of its pauses."""
+    return max((r.hours_for(intensity) or 0.0 for r in protocol.restrictions), default=0.0)
+
+
 def build_course(
     protocol: Protocol,
     *,
     now: DateTime,
     sessions: Iterable[Session],
-    rows: Iterable[HistoryRow],
+    checkins: Iterable[CheckIn],
+    hydration: Iterable[HydrationDay] = (),
+    checklist: Iterable[ChecklistDay] = (),
     intake: Iterable[Intake] = (),
     exercises: Sequence[Exercise] = (),
     complaint: Complaint | None = None,
     activities: Iterable[Activity] = (),
     ratings: Iterable[Rating] = (),
 ) -> Course:
-    """The course from the history rows (with their check-ins and alerts) and the rest.
+    """The course from the stored records (in any order).
 
-    ``rows`` may come in any order and leave out empty days.
+    Each check-in's alerts are judged as the history judges them (``judge_checkins``).
     """
-    ordered_sessions = sorted(sessions, key=lambda s: s.started_at.timestamp())
-    day_rows = sorted(rows, key=lambda r: r.date)
-    row_days = [r.date for r in day_rows]
-    judged = sorted(
-        ((r.checkin, r.alerts) for r in day_rows if r.checkin is not None),
-        key=lambda pair: (pair[0].moment.timestamp(), pair[0].date),
-    )
-    judged_stamps = [c.moment.timestamp() for c, _ in judged]
+    finder = SessionFinder(sessions)
+    ordered_sessions = finder.sessions
+    checkin_list = sorted(checkins, key=lambda c: (c.moment.timestamp(), c.date))
+    stamps = [c.moment.timestamp() for c in checkin_list]
+    alerts_by_day = judge_checkins(protocol, finder, checkin_list)
+    water_by_day = {h.date: h for h in hydration}
+    rounds_by_day = {d.date: sum(1 for item in d.done if item.startswith(TICK_PREFIX)) for d in checklist}
     taken = sorted(intake, key=lambda i: i.at.timestamp())
     taken_stamps = [i.at.timestamp() for i in taken]
     today = clock.to_local(now).date()
@@ -450,38 +459,36 @@ def build_course(
         nxt = ordered_sessions[index + 1] if index + 1 < len(ordered_sessions) else None
         start = session.started_at.timestamp()
         end = nxt.started_at.timestamp() if nxt is not None else float("inf")
-        lo, hi = bisect.bisect_left(judged_stamps, start), bisect.bisect_left(judged_stamps, end)
-        window = judged[lo:hi]
-        checkins = [c for c, _ in window]
-        fired = {a.id: a for _, alerts in window for a in alerts}
+        window = checkin_list[bisect.bisect_left(stamps, start) : bisect.bisect_left(stamps, end)]
+        fired = {a.id: a for c in window for a in alerts_by_day.get(c.date, ())}
         alerts = tuple(fired[i] for i in ALERT_ORDER if i in fired) + tuple(
             a for i, a in fired.items() if i not in ALERT_ORDER
         )
-        lo, hi = bisect.bisect_left(taken_stamps, start), bisect.bisect_left(taken_stamps, end)
+        pause_end = min(end, start + _pause_hours(protocol, session.intensity) * 3600)
+        lo, hi = bisect.bisect_left(taken_stamps, start), bisect.bisect_left(taken_stamps, pause_end)
         paused = tuple(i for i in taken[lo:hi] if check_intake(protocol, [session], i).during_restriction)
         first_day = clock.to_local(session.started_at).date()
         last_day = clock.to_local(nxt.started_at).date() - dt.timedelta(days=1) if nxt is not None else today
-        at = bisect.bisect_left(row_days, first_day)
-        first_row = day_rows[at] if at < len(day_rows) and day_rows[at].date == first_day else None
-        water = (first_row.glasses, first_row.goal) if first_row is not None and not first_row.empty else None
-        span = day_rows[at : bisect.bisect_right(row_days, last_day)]
+        water = water_by_day.get(first_day)
+        span_days = max(0, (last_day - first_day).days + 1)
+        rounds = sum(rounds_by_day.get(first_day + dt.timedelta(days=n), 0) for n in range(span_days))
         due = sum(a.due for a in adherence(list(exercises), (), first_day, last_day)) if exercises else 0
         course_rows.append(
             CourseRow(
                 session=session,
                 until=nxt.started_at if nxt is not None else None,
-                checkins=len(checkins),
-                peak_soreness=max((c.soreness for c in checkins), default=None),
-                settling=settle_time(session, checkins, window_closed=nxt is not None),
+                checkins=len(window),
+                peak_soreness=max((c.soreness for c in window), default=None),
+                settling=settle_time(session, window, window_closed=nxt is not None),
                 alerts=alerts,
                 took_during_pause=paused,
-                water_first_day=water,
-                exercise_rounds=sum(r.exercise_rounds for r in span),
+                water_first_day=(water.glasses, water.goal) if water is not None else None,
+                exercise_rounds=rounds,
                 exercise_due=due,
             )
         )
 
-    measures = build_measures(complaint, (c for c, _ in judged), activities, ratings)
+    measures = build_measures(complaint, checkin_list, activities, ratings)
     first_session = course_rows[0].date if course_rows else None
     changes = [change_since(m, first_session) for m in measures] if first_session is not None else []
     return Course(

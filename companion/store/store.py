@@ -561,42 +561,48 @@ class Store:
         return self.ratings_between(first, last)
 
     def save_ratings(self, ratings: list[Rating]) -> None:
-        """Store ratings; one for the same activity and day replaces it (all in one write per month)."""
-        self._put_ratings(ratings, keep_later=False)
+        """Store ratings; one for the same activity and day replaces it (one write per month)."""
+        with self.write_lock():
+            self._ensure_dir(self.days_dir)
+            for key, docs in self._rating_docs(ratings, keep_later=False).items():
+                self._bulk_upsert(key, {"activity_ratings": docs})
 
-    def _put_ratings(self, ratings: list[Rating], *, keep_later: bool) -> int:
-        """Write ratings into their month files. With ``keep_later`` (an import) a rating
-        already stored for the same activity and day stays unless the new one was made
-        later (so importing the same file twice writes nothing). Returns how many were written."""
+    def _rating_docs(self, ratings: list[Rating], *, keep_later: bool) -> dict[str, list[Document]]:
+        """The documents that put ``ratings`` into their month files, by month (call under the lock).
+
+        A rating replaces the one stored for the same activity and day; with ``keep_later``
+        (an import) the stored one stays unless the new one was made later, so importing
+        the same file twice writes nothing.
+        """
         by_month: dict[str, list[Rating]] = {}
         for rating in ratings:
             by_month.setdefault(_month_key(rating.date), []).append(rating)
-        written = 0
-        with self.write_lock():
-            self._ensure_dir(self.days_dir)
-            for key, month_ratings in by_month.items():
-                docs = {d.doc_id: dict(d) for d in self._month(key).table("activity_ratings").all()}
-                fresh: list[Document] = []
-                for rating in month_ratings:
-                    base = _doc_id(rating.date) * 1000
-                    same_day = {i: d for i, d in docs.items() if base <= i < base + 1000}
-                    mine = next(
-                        (i for i, d in same_day.items() if d.get("activity_id") == rating.activity_id), None
-                    )
-                    if mine is not None and keep_later:
-                        stored = clock.parse_stored(str(same_day[mine].get("rated_at")))
-                        if rating.rated_at.timestamp() <= stored.timestamp():
-                            continue
-                    doc_id = mine if mine is not None else max(same_day, default=base) + 1
-                    docs[doc_id] = rating.to_record()
-                    fresh.append(Document(rating.to_record(), doc_id=doc_id))
-                    written += 1
-                if fresh:
-                    self._bulk_upsert(key, {"activity_ratings": fresh})
-        return written
+        present = set(self.month_keys())
+        planned: dict[str, list[Document]] = {}
+        for key, month_ratings in by_month.items():
+            stored = self._month(key).table("activity_ratings").all() if key in present else []
+            docs = {d.doc_id: dict(d) for d in stored}
+            fresh: list[Document] = []
+            for rating in month_ratings:
+                base = _doc_id(rating.date) * 1000
+                same_day = {i: d for i, d in docs.items() if base <= i < base + 1000}
+                mine = next(
+                    (i for i, d in same_day.items() if d.get("activity_id") == rating.activity_id), None
+                )
+                if mine is not None and keep_later:
+                    stored_at = clock.parse_stored(str(same_day[mine].get("rated_at")))
+                    if rating.rated_at.timestamp() <= stored_at.timestamp():
+                        continue
+                doc_id = mine if mine is not None else max(same_day, default=base) + 1
+                docs[doc_id] = rating.to_record()
+                fresh.append(Document(rating.to_record(), doc_id=doc_id))
+            if fresh:
+                planned[key] = fresh
+        return planned
 
     def _import_course(self, backup: Backup) -> int:
-        """The complaint's wordings, activities and ratings of a backup (under the write lock)."""
+        """The complaint's wordings and the activities of a backup (under the write lock);
+        its ratings go into the month files with the day records."""
         meta = self._meta()
         added = 0
         for table, items in (("complaints", backup.complaints), ("activities", backup.activities)):
@@ -616,7 +622,7 @@ class Store:
             ):
                 self.update_activity(activity)
                 added += 1
-        return added + self._put_ratings(backup.activity_ratings, keep_later=True)
+        return added
 
     # ------------------------------------------------------------------ intake
 
@@ -857,6 +863,9 @@ class Store:
                 if merged.done != mine_l.done:
                     queue("checklist", day_list.date, merged.to_record())
                     counts["checklist"] += 1
+            for key, docs in self._rating_docs(backup.activity_ratings, keep_later=True).items():
+                by_month.setdefault(key, {t: [] for t in DAY_TABLES})["activity_ratings"] = docs
+                extra += len(docs)
             if by_month:
                 self._ensure_dir(self.days_dir)
             for key, tables in by_month.items():
