@@ -433,7 +433,7 @@ def test_a_rating_is_0_to_10_today_or_earlier_and_not_for_a_retired_activity() -
         assert err.value.field == "--date"
         with pytest.raises(InputError) as err:
             new_rating(retired(act, dt.date(2026, 11, 20)), 5)
-        assert "retired" in err.value.message
+        assert err.value.field == "ACTIVITY" and "retired" in err.value.message
 
 
 # --------------------------------------------------------------------------- the weekly prompt

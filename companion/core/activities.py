@@ -165,7 +165,7 @@ def new_rating(
 ) -> Rating:
     """Validate a rating made now, for today or (back-dated) an earlier day."""
     if not activity.active:
-        raise InputError(field, f"{activity.name!r} is retired; it is no longer rated")
+        raise InputError("ACTIVITY", f"{activity.name!r} is retired; it is no longer rated")
     now = clock.now()
     target = now.date() if day is None else day
     if target > now.date():
