@@ -215,7 +215,7 @@ def pain(*points: tuple[int, int]) -> Measure:
 
 def activity_measure(name: str, *points: tuple[int, int]) -> Measure:
     act = Activity("a1", name, at(2026, 11, 1, 9, 0))
-    return Measure("activity:a1", name, tuple(Point(dt.date(2026, 11, d), v) for d, v in points), False, act)
+    return Measure("activity:a1", name, tuple(Point(dt.date(2026, 11, d), v) for d, v in points), act)
 
 
 FIRST = dt.date(2026, 11, 2)

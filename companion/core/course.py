@@ -39,11 +39,11 @@ from typing import Any
 from pendulum import DateTime
 
 from companion.core import clock
-from companion.core.activities import Activity, Rating, ordered, scores_of
+from companion.core.activities import SCORE_ANCHORS, Activity, Rating, ordered, scores_of
 from companion.core.alerts import ALERT_ORDER, Alert
 from companion.core.checkins import CheckIn
 from companion.core.checklist import ChecklistDay
-from companion.core.complaint import Complaint
+from companion.core.complaint import PAIN_ANCHORS, Complaint
 from companion.core.exercises import TICK_PREFIX, Exercise, adherence
 from companion.core.history import SessionFinder, judge_checkins
 from companion.core.hydration import HydrationDay
@@ -189,10 +189,10 @@ FREE_TEXT_COLUMNS = frozenset({"areas", "alerts", "took"})
 
 COLUMNS_NOTE = (
     "Peak: highest soreness after the session (0-10). Settled: hours until soreness was 1 or less "
-    "(by the check-in that found it; 'no': not before the next session; 'gap': a day without a "
-    "check-in just before; '-': no check-in). Took: what was logged while its pause was on "
-    "(intake log). Water: glasses/goal on the session's day. Exer.: home-exercise rounds done (/due) "
-    "until the next session."
+    "(by the check-in that found it; 'no': not before the next session; 'not yet': still above 1 "
+    "at the latest check-in; 'gap': a day without a check-in just before; '-': no check-in). "
+    "Took: what was logged while its pause was on (intake log). Water: glasses/goal on the "
+    "session's day. Exer.: home-exercise rounds done (/due) until the next session."
 )
 
 
@@ -225,11 +225,15 @@ class Measure:
     key: str  # "usual_pain" or "activity:<id>"
     label: str
     points: tuple[Point, ...]  # oldest first, one per day
-    lower_is_less: bool = True  # pain: 0 none; activity: 0 unable (kept for the reader, never judged)
     activity: Activity | None = None
 
+    @property
+    def anchors(self) -> str:
+        """What 0 and 10 mean on this scale (pain: 0 none; an activity: 0 unable)."""
+        return PAIN_ANCHORS if self.activity is None else SCORE_ANCHORS
+
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"key": self.key, "label": self.label}
+        data: dict[str, Any] = {"key": self.key, "label": self.label, "anchors": self.anchors}
         if self.activity is not None:
             data.update(
                 id=self.activity.id,
@@ -415,7 +419,7 @@ def build_measures(
     for activity in ordered(activities):
         points = tuple(Point(r.date, r.score) for r in scores_of(activity, rating_list))
         label = activity.name if activity.active else f"{activity.name} (retired)"
-        measures.append(Measure(f"activity:{activity.id}", label, points, False, activity))
+        measures.append(Measure(f"activity:{activity.id}", label, points, activity))
     return measures
 
 
