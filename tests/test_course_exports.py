@@ -285,3 +285,24 @@ def test_the_md_report_has_the_course_table_and_the_sentence(seeded: Store) -> N
 def test_without_a_course_the_report_has_no_course_section(seeded: Store) -> None:
     rows = queries.load_history(seeded, P, include_empty=True)
     assert "## Course" not in render_markdown(P, seeded.sessions(), rows, None, pendulum.now())
+
+
+def test_the_two_month_history_has_what_the_course_view_shows(seeded: Store) -> None:
+    """The seeded course (for later snapshots) holds every kind of cell."""
+    course = queries.load_course(seeded, P)
+    cells = [row.cells(course.labels) for row in course.rows]
+    assert [c["date"] for c in cells] == [
+        "19 Oct 2026",
+        "26 Oct 2026",
+        "2 Nov 2026",
+        "16 Nov 2026",
+        "30 Nov 2026",
+        "14 Dec 2026",
+    ]
+    assert cells[0]["alerts"] == "sore >72 h" and cells[0]["took"] == "ibuprofen"
+    assert cells[2]["took"] == "coffee" and "gap" in [c["settled"] for c in cells]
+    assert course.rows[3].settling.at is not None and course.rows[3].settling.at.hour == 23  # back-dated
+    assert [c.meaningful for c in course.changes] == [True, True, True, False]
+    assert [d.activity.name for d in queries.load_ratings_due(seeded)] == [
+        a.name for a in seeded.activities()
+    ]
