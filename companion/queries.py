@@ -20,6 +20,8 @@ from companion.core.status import Status, build_status
 from companion.store import Store
 
 if TYPE_CHECKING:
+    from companion.core.activities import RatingDue
+    from companion.core.course import Course
     from companion.core.history import HistoryRow
 
 # How far back the alert rules look for earlier check-ins of the same session.
@@ -128,3 +130,44 @@ def history_end(store: Store, now: DateTime | None = None) -> dt.date:
     today = moment.date()
     latest = store.last_day(upto=clock.latest_day_anywhere(moment))
     return max(today, latest) if latest is not None else today
+
+
+# --------------------------------------------------------------------------- the course of treatment
+
+
+def load_course(store: Store, protocol: Protocol, now: DateTime | None = None) -> Course:
+    """The course of treatment: one row per session and the outcomes, from everything stored."""
+    from companion.core.complaint import current
+    from companion.core.course import build_course
+
+    sessions = store.sessions()
+    days = store.all_days()
+    return build_course(
+        protocol,
+        now=now if now is not None else clock.now(),
+        sessions=sessions,
+        checkins=days.checkins,
+        hydration=days.hydration,
+        checklist=days.checklist,
+        intake=store.all_intake(),
+        exercises=store.exercises(),
+        complaint=current(store.complaints()),
+        activities=store.activities(),
+        ratings=store.all_ratings(),
+    )
+
+
+def load_ratings_due(store: Store, today: dt.date | None = None) -> list[RatingDue]:
+    """The activities whose weekly rating is due (for a gentle prompt; never blocking)."""
+    from companion.core.activities import RATE_EVERY_DAYS, ratings_due
+
+    day = today if today is not None else clock.today()
+    activities = store.activities()
+    if not any(a.active for a in activities):
+        return []
+    # Only the latest rating of each activity matters: look back one rating period first.
+    recent = store.ratings_between(day - dt.timedelta(days=RATE_EVERY_DAYS), day)
+    due = ratings_due(activities, recent, day)
+    if not due:
+        return []
+    return ratings_due(activities, store.all_ratings(), day)

@@ -137,6 +137,7 @@ def checkin(ctx: Context, args: argparse.Namespace) -> int:
         breathing_trouble=args.breathing_trouble,
         note=args.note,
         day=day,
+        usual_pain=getattr(args, "usual_pain", None),
     )
     replaced = ctx.store.checkin_for(entry.date) is not None
     ctx.store.save_checkin(entry)
@@ -175,6 +176,9 @@ def _backup(ctx: Context) -> Backup:
         store.exercises(),
         store.questions(),
         store.all_intake(),
+        store.complaints(),
+        store.activities(),
+        store.all_ratings(),
     )
 
 
@@ -205,14 +209,19 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
     elif fmt == "csv":
         from companion.export.csv_export import render_csv
 
-        payload = render_csv(queries.load_history(ctx.store, ctx.protocol, include_empty=True)).encode()
+        ratings = ctx.store.all_ratings()
+        known = [d for d in (ctx.store.first_day(), ratings[0].date if ratings else None) if d is not None]
+        first = min(known, default=None)  # a rating before any other record gets its line too
+        rows = queries.load_history(ctx.store, ctx.protocol, first=first, include_empty=True)
+        payload = render_csv(rows, ctx.store.activities(), ratings).encode()
     elif fmt == "md":
         from companion.export.markdown_report import render_markdown
 
         rows = queries.load_history(ctx.store, ctx.protocol, include_empty=True)
         snapshot = queries.load_status(ctx.store, ctx.protocol, ctx.zone, now)
+        course = queries.load_course(ctx.store, ctx.protocol, now)
         payload = render_markdown(
-            ctx.protocol, ctx.store.sessions(), rows, snapshot, now, _plan(ctx)
+            ctx.protocol, ctx.store.sessions(), rows, snapshot, now, _plan(ctx), course=course
         ).encode()
     else:
         from companion.export.calendar_export import render_ics

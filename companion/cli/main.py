@@ -196,6 +196,10 @@ def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
                 },
             ),
         }
+        if args.command in ("complaint", "activity", "course"):
+            from companion.cli import course_commands
+
+            return course_commands.dispatch(ctx, args)
         if args.command in groups:
             attr, actions = groups[args.command]
             action = getattr(args, attr)

@@ -78,7 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     water.add_argument("--json", action="store_true")
 
     checkin = commands.add_parser("checkin", help="record today's symptom check-in")
-    checkin.add_argument("--soreness", metavar="0-10", required=True, help="0 none - 10 worst imaginable")
+    checkin.add_argument(
+        "--soreness",
+        metavar="0-10",
+        required=True,
+        help="soreness after the needling: 0 none - 10 worst imaginable",
+    )
     checkin.add_argument("--fatigue", metavar="0-10", required=True, help="0 none - 10 worst imaginable")
     checkin.add_argument("--stiffness", metavar="0-10", help="0 none - 10 worst imaginable")
     checkin.add_argument("--bruising", metavar="none|mild|moderate|severe")
@@ -86,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     checkin.add_argument("--sharp-pain", action="store_true")
     checkin.add_argument(
         "--breathing-trouble", action="store_true", help="shortness of breath or chest pain: seek urgent care"
+    )
+    checkin.add_argument(
+        "--usual-pain",
+        metavar="0-10",
+        help="your usual pain today from the problem you see the physio for (see 'companion complaint'), "
+        "0 none - 10 worst imaginable; not the soreness after needling (that is --soreness). Optional",
     )
     checkin.add_argument("--note", default="", metavar="TEXT")
     checkin.add_argument("--date", metavar="YYYY-MM-DD", help="an earlier day (default today)")
@@ -158,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--done", metavar="ID|all", help="mark a question (or all) as asked")
     ask.add_argument("--json", action="store_true")
 
+    add_course_commands(commands)
+
     config = commands.add_parser("config", help="show or change settings")
     config.add_argument("--timezone", metavar="ZONE", help="your time zone, e.g. Europe/Berlin")
     config.add_argument("--system-timezone", action="store_true", help="use the system's time zone again")
@@ -172,3 +185,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     config.add_argument("--json", action="store_true")
     return parser
+
+
+def add_course_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """complaint, activity add|rate|list|remove, course: is the treatment helping?"""
+    complaint = commands.add_parser(
+        "complaint",
+        help="the problem you see your physiotherapist for, in your words (shows it when no TEXT)",
+    )
+    complaint.add_argument("text", nargs="?", metavar="TEXT", help="e.g. 'stiff neck when driving'")
+    complaint.add_argument("--clear", action="store_true", help="forget the complaint")
+    complaint.add_argument("--json", action="store_true")
+
+    activity = commands.add_parser(
+        "activity", help="activities the problem makes hard, rated 0 (unable) - 10 (as before) about weekly"
+    )
+    act_cmds = activity.add_subparsers(dest="activity_command", metavar="ACTION", parser_class=_Parser)
+    aadd = act_cmds.add_parser("add", help="name an activity (up to 3 followed at a time)")
+    aadd.add_argument("name", metavar="NAME", help="e.g. 'turning my head to reverse the car'")
+    aadd.add_argument(
+        "--score", metavar="0-10", help="how well you can do it now: 0 unable - 10 able as before the problem"
+    )
+    aadd.add_argument("--json", action="store_true")
+    arate = act_cmds.add_parser(
+        "rate",
+        help="rate activities: ACTIVITY SCORE [ACTIVITY SCORE...] (ACTIVITY: its number or id), "
+        "or --all SCORE...",
+    )
+    arate.add_argument("values", nargs="+", metavar="ACTIVITY SCORE")
+    arate.add_argument(
+        "--all", action="store_true", help="the values are scores for every activity, in the list's order"
+    )
+    arate.add_argument("--date", metavar="YYYY-MM-DD", help="an earlier day (default today)")
+    arate.add_argument("--json", action="store_true")
+    alist = act_cmds.add_parser("list", help="activities with their latest score and when the next is due")
+    alist.add_argument("--all", action="store_true", help="include retired ones")
+    alist.add_argument("--json", action="store_true")
+    arm = act_cmds.add_parser("remove", help="stop following an activity (its ratings stay in the course)")
+    arm.add_argument("activity", metavar="ACTIVITY", help="its number or id")
+
+    course = commands.add_parser(
+        "course", help="is it helping? one row per session, your ratings by week, what changed"
+    )
+    course.add_argument("--json", action="store_true")

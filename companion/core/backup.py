@@ -4,6 +4,11 @@ Export builds the backup document from records; import validates every record fi
 and refuses the whole file, naming the record, if any breaks the types, so nothing
 is ever half-imported. Unknown keys are kept on sessions and check-ins, ignored
 elsewhere.
+
+The course of treatment added three optional lists (``complaints``, ``activities``,
+``activity_ratings``) and the optional check-in key ``usual_pain``, still version 1:
+a file without them imports as before, and an older companion keeps ``usual_pain``
+among a check-in's unknown keys and ignores the new lists.
 """
 
 from __future__ import annotations
@@ -15,9 +20,17 @@ from typing import Any
 from pendulum import DateTime
 
 from companion.core import clock
+from companion.core.activities import (
+    Activity,
+    Rating,
+    activity_from_record,
+    check_ratings,
+    rating_from_record,
+)
 from companion.core.appointments import Appointment, appointment_from_record
 from companion.core.checkins import CheckIn, checkin_from_record
 from companion.core.checklist import ChecklistDay, checklist_from_record
+from companion.core.complaint import Complaint, complaint_from_record
 from companion.core.errors import InputError
 from companion.core.exercises import Exercise, exercise_from_record
 from companion.core.hydration import HydrationDay, hydration_from_record
@@ -41,6 +54,9 @@ class Backup:
     exercises: list[Exercise] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     intake: list[Intake] = field(default_factory=list)
+    complaints: list[Complaint] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    activity_ratings: list[Rating] = field(default_factory=list)
 
 
 def build_export(backup: Backup, exported_at: DateTime) -> dict[str, Any]:
@@ -56,6 +72,11 @@ def build_export(backup: Backup, exported_at: DateTime) -> dict[str, Any]:
         "exercises": [e.to_record() for e in backup.exercises],
         "questions": [q.to_record() for q in backup.questions],
         "intake": [i.to_record() for i in sorted(backup.intake, key=lambda i: i.at.timestamp())],
+        "complaints": [c.to_record() for c in sorted(backup.complaints, key=lambda c: c.set_at.timestamp())],
+        "activities": [a.to_record() for a in backup.activities],
+        "activity_ratings": [
+            r.to_record() for r in sorted(backup.activity_ratings, key=lambda r: (r.date, r.activity_id))
+        ],
     }
 
 
@@ -105,18 +126,39 @@ def parse_export(data: Any, field: str = "FILE") -> Backup:
     exercises = [exercise_from_record(r, f"exercises[{i}]") for i, r in enumerate(records("exercises"))]
     questions = [question_from_record(r, f"questions[{i}]") for i, r in enumerate(records("questions"))]
     intake = [intake_from_record(r, f"intake[{i}]") for i, r in enumerate(records("intake"))]
+    complaints = [complaint_from_record(r, f"complaints[{i}]") for i, r in enumerate(records("complaints"))]
+    activities = [activity_from_record(r, f"activities[{i}]") for i, r in enumerate(records("activities"))]
+    ratings = [
+        rating_from_record(r, f"activity_ratings[{i}]") for i, r in enumerate(records("activity_ratings"))
+    ]
     for key, items in (
         ("appointments", appointments),
         ("exercises", exercises),
         ("questions", questions),
         ("intake", intake),
+        ("complaints", complaints),
+        ("activities", activities),
+        ("activity_ratings", ratings),
     ):
         _no_duplicates(key, [item.id for item in items])
     _no_duplicates("sessions", [s.id for s in sessions])
     _no_duplicates("checkins", [c.date.isoformat() for c in checkins], what="day")
     _no_duplicates("hydration", [h.date.isoformat() for h in hydration], what="day")
     _no_duplicates("checklist", [c.date.isoformat() for c in checklist], what="day")
-    return Backup(sessions, checkins, hydration, checklist, appointments, exercises, questions, intake)
+    check_ratings(activities, ratings)
+    return Backup(
+        sessions,
+        checkins,
+        hydration,
+        checklist,
+        appointments,
+        exercises,
+        questions,
+        intake,
+        complaints,
+        activities,
+        ratings,
+    )
 
 
 def _no_duplicates(key: str, values: list[str], what: str = "id") -> None:

@@ -33,6 +33,8 @@ SCALE_MIN, SCALE_MAX = 0, 10
 SCALE_ANCHORS = "0 none - 10 worst imaginable"
 SCALES: tuple[str, ...] = ("soreness", "fatigue", "stiffness")
 FLAGS: tuple[str, ...] = ("flare_up", "sharp_pain", "breathing_trouble")
+USUAL_PAIN = "usual_pain"
+"""The optional rating of the complaint's usual pain (see core/complaint.py), apart from the soreness."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class CheckIn:
     sharp_pain: bool = False
     breathing_trouble: bool = False
     note: str = ""
+    usual_pain: int | None = None
+    """The usual pain from the complaint that day (0-10), not the soreness after needling; None: not given."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -77,15 +81,19 @@ class CheckIn:
             "sharp_pain": self.sharp_pain,
             "breathing_trouble": self.breathing_trouble,
             "note": self.note,
+            **({USUAL_PAIN: self.usual_pain} if self.usual_pain is not None else {}),
         }
 
 
-def validate_scale(value: str | int | None, field: str, *, required: bool = True) -> int:
+def validate_scale(
+    value: str | int | None, field: str, *, required: bool = True, anchors: str = SCALE_ANCHORS
+) -> int:
+    """A whole number 0-10; ``anchors`` names the scale's ends in the message (PSFS: 0 unable)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InputError(field, f"is empty: give a whole number from 0 to 10 ({SCALE_ANCHORS})")
+            raise InputError(field, f"is empty: give a whole number from 0 to 10 ({anchors})")
         return 0
-    return parse_whole(value, field, minimum=SCALE_MIN, maximum=SCALE_MAX, hint=SCALE_ANCHORS)
+    return parse_whole(value, field, minimum=SCALE_MIN, maximum=SCALE_MAX, hint=anchors)
 
 
 def validate_bruising(value: str | None, field: str = "--bruising") -> str:
@@ -109,6 +117,7 @@ def new_checkin(
     note: str = "",
     day: dt.date | None = None,
     field_names: dict[str, str] | None = None,
+    usual_pain: str | int | None = None,
 ) -> CheckIn:
     """Validate a check-in the patient is making now (for today or an earlier day).
 
@@ -122,6 +131,7 @@ def new_checkin(
         "bruising": "--bruising",
         "note": "--note",
         "date": "--date",
+        USUAL_PAIN: "--usual-pain",
         **(field_names or {}),
     }
     recorded = clock.now()
@@ -144,7 +154,15 @@ def new_checkin(
         sharp_pain=bool(sharp_pain),
         breathing_trouble=bool(breathing_trouble),
         note=check_note(note, names["note"]),
+        usual_pain=_optional_scale(usual_pain, names[USUAL_PAIN]),
     )
+
+
+def _optional_scale(value: str | int | None, field: str) -> int | None:
+    """A 0-10 rating the patient may leave out (None, or an empty field)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return validate_scale(value, field)
 
 
 def checkin_from_record(data: dict[str, Any], where: str = "checkin") -> CheckIn:
@@ -168,7 +186,12 @@ def checkin_from_record(data: dict[str, Any], where: str = "checkin") -> CheckIn
             raise InputError(f"{where}.{flag}", "must be true or false")
         values[flag] = raw
     note = require_text(data, "note", where, multiline=True)
-    known = {"id", "date", "recorded_at", "bruising", "note", *SCALES, *FLAGS}
+    usual_pain = data.get(USUAL_PAIN)
+    if usual_pain is not None:
+        if isinstance(usual_pain, bool) or not isinstance(usual_pain, int):
+            raise InputError(f"{where}.{USUAL_PAIN}", "must be a whole number from 0 to 10, or null")
+        usual_pain = validate_scale(usual_pain, f"{where}.{USUAL_PAIN}")
+    known = {"id", "date", "recorded_at", "bruising", "note", USUAL_PAIN, *SCALES, *FLAGS}
     return CheckIn(
         id=cid,
         date=day,
@@ -176,6 +199,7 @@ def checkin_from_record(data: dict[str, Any], where: str = "checkin") -> CheckIn
         bruising=bruising,
         note=note,
         extra=storable_extra(data, known),
+        usual_pain=usual_pain,
         **values,
     )
 

@@ -57,6 +57,7 @@ class HistoryRow:
             "sharp_pain": c.sharp_pain if c else None,
             "breathing_trouble": c.breathing_trouble if c else None,
             "note": c.note if c else None,
+            "usual_pain": c.usual_pain if c else None,
             "glasses": self.glasses,
             "goal": self.goal,
             "checklist": list(self.checklist_done),
@@ -66,6 +67,45 @@ class HistoryRow:
 
 def session_day(session: Session, day: dt.date) -> int:
     return (day - clock.to_local(session.started_at).date()).days
+
+
+class SessionFinder:
+    """The latest session started at or before a moment (as ``latest_before``, in O(log n))."""
+
+    def __init__(self, sessions: Iterable[Session]) -> None:
+        self.sessions = sorted(sessions, key=lambda s: s.started_at.timestamp())
+        self.stamps = [s.started_at.timestamp() for s in self.sessions]
+
+    def at(self, stamp: float) -> Session | None:
+        index = bisect.bisect_right(self.stamps, stamp)
+        if not index:
+            return None
+        first_equal = bisect.bisect_left(self.stamps, self.stamps[index - 1])
+        return self.sessions[first_equal]
+
+
+def judge_checkins(
+    protocol: Protocol,
+    finder: SessionFinder,
+    checkins: Iterable[CheckIn],
+    earlier: Iterable[CheckIn] = (),
+) -> dict[dt.date, tuple[Alert, ...]]:
+    """The alerts of each check-in (by its day), each judged against the latest session
+    before its moment and the check-ins since that session (``earlier``: check-ins
+    before the first of ``checkins`` that those rules may need)."""
+    checkin_list = list(checkins)
+    # Sorted once: each check-in's alerts look only at the check-ins since its session.
+    pool = sorted([*earlier, *checkin_list], key=lambda c: c.moment.timestamp())
+    pool_stamps = [c.moment.timestamp() for c in pool]
+    judged: dict[dt.date, tuple[Alert, ...]] = {}
+    for checkin in checkin_list:
+        stamp = checkin.moment.timestamp()
+        session = finder.at(stamp)
+        start = session.started_at.timestamp() if session else float("-inf")
+        lo = bisect.bisect_left(pool_stamps, start)
+        hi = bisect.bisect_left(pool_stamps, stamp)
+        judged[checkin.date] = tuple(judge_checkin(protocol, checkin, pool[lo:hi], session))
+    return judged
 
 
 def build_history(
@@ -90,19 +130,8 @@ def build_history(
     by_day_checkin = {c.date: c for c in checkin_list}
     by_day_water = {h.date: h for h in hydration}
     by_day_list = {c.date: c for c in checklist}
-    # Sorted once: each row's alerts look only at the check-ins since its session.
-    pool = sorted([*earlier_checkins, *checkin_list], key=lambda c: c.moment.timestamp())
-    pool_stamps = [c.moment.timestamp() for c in pool]
-    ordered_sessions = sorted(sessions, key=lambda s: s.started_at.timestamp())
-    session_stamps = [s.started_at.timestamp() for s in ordered_sessions]
-
-    def latest_session(stamp: float) -> Session | None:
-        """The latest session started at or before `stamp` (as latest_before, in O(log n))."""
-        index = bisect.bisect_right(session_stamps, stamp)
-        if not index:
-            return None
-        first_equal = bisect.bisect_left(session_stamps, session_stamps[index - 1])
-        return ordered_sessions[first_equal]
+    finder = SessionFinder(sessions)
+    alerts_by_day = judge_checkins(protocol, finder, checkin_list, earlier_checkins)
 
     rows: list[HistoryRow] = []
     day = last
@@ -111,14 +140,8 @@ def build_history(
         water = by_day_water.get(day)
         ticked = by_day_list.get(day)
         end = clock.end_of_day(day)
-        session = latest_session(end.timestamp())
-        alerts: tuple[Alert, ...] = ()
-        if checkin is not None:
-            judged_session = latest_session(checkin.moment.timestamp())
-            start = judged_session.started_at.timestamp() if judged_session else float("-inf")
-            lo = bisect.bisect_left(pool_stamps, start)
-            hi = bisect.bisect_left(pool_stamps, checkin.moment.timestamp())
-            alerts = tuple(judge_checkin(protocol, checkin, pool[lo:hi], judged_session))
+        session = finder.at(end.timestamp())
+        alerts = alerts_by_day.get(day, ()) if checkin is not None else ()
         row = HistoryRow(
             date=day,
             session=session,

@@ -12,14 +12,21 @@ in the clinician's spreadsheet. As OWASP's guidance on CSV injection says, every
 cell is quoted, and one that starts like a formula gets a single quote in front
 (``'=HYPERLINK(...)``), which spreadsheets show as text. Numbers stay unquoted numbers.
 Control characters are shown as visible marks (``core.text.printable``).
+
+The course of treatment adds columns after these (so scripts reading the older ones
+by position still work): ``usual_pain`` (the check-in's rating of the complaint,
+empty when not given) and one ``activity: <name>`` column per activity of the
+Patient-Specific Functional Scale, filled on the days it was rated (the names are
+the patient's words: they get the same treatment as any text cell).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from companion.core.activities import Activity, Rating, ordered
 from companion.core.history import HistoryRow
 from companion.core.text import printable
 
@@ -39,7 +46,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "checklist",
     "alerts",
     "note",
+    "usual_pain",
 )
+ACTIVITY_PREFIX = "activity: "
 
 
 FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -77,6 +86,7 @@ def _row(row: HistoryRow) -> dict[str, Cell]:
             sharp_pain=_flag(c.sharp_pain),
             breathing_trouble=_flag(c.breathing_trouble),
             note=text_cell(c.note),
+            usual_pain="" if c.usual_pain is None else c.usual_pain,
         )
     cells["glasses"] = row.glasses
     cells["goal"] = row.goal
@@ -85,11 +95,38 @@ def _row(row: HistoryRow) -> dict[str, Cell]:
     return cells
 
 
-def render_csv(rows: Iterable[HistoryRow]) -> str:
-    """A header and one line per day, oldest day first (text cells quoted, numbers not)."""
+def activity_columns(activities: Sequence[Activity]) -> dict[str, str]:
+    """Column name by activity id: 'activity: <name>', numbered when two share a name."""
+    columns: dict[str, str] = {}
+    for activity in ordered(activities):
+        name = f"{ACTIVITY_PREFIX}{activity.name}"
+        n = 1
+        while name in columns.values() or name in CSV_COLUMNS:
+            n += 1
+            name = f"{ACTIVITY_PREFIX}{activity.name} ({n})"
+        columns[activity.id] = name
+    return columns
+
+
+def render_csv(
+    rows: Iterable[HistoryRow], activities: Sequence[Activity] = (), ratings: Iterable[Rating] = ()
+) -> str:
+    """A header and one line per day, oldest day first (a day with only ratings gets its line
+    too); text cells quoted, numbers not."""
+    columns = activity_columns(activities)
+    scores: dict[object, dict[str, Cell]] = {}
+    for rating in ratings:
+        if rating.activity_id in columns:
+            scores.setdefault(rating.date, {})[columns[rating.activity_id]] = rating.score
+    by_day = {row.date: _row(row) for row in rows}
+    for day in scores.keys() - by_day.keys():
+        by_day[day] = {**dict.fromkeys(CSV_COLUMNS, ""), "date": day.isoformat(), "glasses": 0}
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(CSV_COLUMNS)
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
-    for row in sorted(rows, key=lambda r: r.date):
-        writer.writerow(_row(row))
+    fields = [*CSV_COLUMNS, *columns.values()]
+    csv.writer(buffer, lineterminator="\n").writerow([*CSV_COLUMNS, *map(text_cell, columns.values())])
+    writer = csv.DictWriter(
+        buffer, fieldnames=fields, lineterminator="\n", restval="", quoting=csv.QUOTE_NONNUMERIC
+    )
+    for day in sorted(by_day):
+        writer.writerow({**by_day[day], **scores.get(day, {})})
     return buffer.getvalue()

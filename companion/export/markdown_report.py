@@ -23,6 +23,7 @@ from pendulum import DateTime
 from companion.core import clock, timefmt
 from companion.core.alerts import Alert
 from companion.core.care_plan import CarePlan
+from companion.core.course import COLUMNS, COLUMNS_NOTE, SCALES_NOTE, Course, measure_headings, short_day
 from companion.core.exercises import adherence
 from companion.core.history import HistoryRow
 from companion.core.intake import check_intake
@@ -34,6 +35,7 @@ from companion.core.text import printable
 
 WIDTH = 80
 NOTE_MIN_WIDTH = 12
+AREAS_MIN_WIDTH = 6
 
 _INLINE_SPECIAL = frozenset("\\`*_[]<>|~")
 # Words that would start a heading, list, quote or setext underline if wrapping put
@@ -358,6 +360,57 @@ def _checklist(protocol: Protocol, rows: list[HistoryRow]) -> list[str]:
     return [*out, *table(("Item", "Days ticked"), cells, (False, True))]
 
 
+def _course(course: Course) -> list[str]:
+    """The course of treatment: the sessions table, the ratings by week, the change sentence."""
+    out = ["## Course", ""]
+    if course.complaint is not None:
+        out += _wrap(f"What I see my physiotherapist for: {escape(course.complaint.text)}")
+    else:
+        out += _wrap("No complaint named in companion.")
+    if course.rows:
+        headers = tuple(heading for _, heading in COLUMNS)
+        cells = []
+        for row in course.rows:
+            texts = row.cells(course.labels)
+            cells.append([escape(texts[key], block=False) for key, _ in COLUMNS])
+        # Areas give way to keep the table within 80 columns (they are whole under Sessions);
+        # alerts and what was taken are never shortened (the table may then run wider).
+        areas = [key for key, _ in COLUMNS].index("areas")
+        others = [max(3, len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers) if i != areas]
+        room = max(AREAS_MIN_WIDTH, WIDTH - sum(others) - len(headers) - 1)
+        for row_cells, row in zip(cells, course.rows, strict=True):
+            row_cells[areas] = fit_cell(row.cells(course.labels)["areas"], room)
+        right = tuple(key in ("peak", "settled", "water", "exercise") for key, _ in COLUMNS)
+        out += ["", *table(headers, cells, right, compact=True), "", *_wrap(escape(COLUMNS_NOTE))]
+    else:
+        out += ["", "No session recorded yet."]
+    if course.measures and course.weeks:
+        names = measure_headings(course.measures)
+        cells = [
+            [
+                short_day(week.monday),
+                *("" if week.values.get(m.key) is None else str(week.values[m.key]) for m in course.measures),
+                str(week.sessions) if week.sessions else "",
+            ]
+            for week in course.weeks
+        ]
+        headers = ("Week of Mon", *names, "Sessions")
+        out += ["", "Ratings by week (the last rating of each week):", ""]
+        out += table(headers, cells, (False, *(True for _ in names), True))
+        keys = [
+            f"{name} {escape(m.label)}"
+            for name, m in zip(names, course.measures, strict=True)
+            if m.activity is not None
+        ]
+        out.append("")
+        if keys:
+            out += _wrap("Activities: " + "; ".join(keys) + ". " + SCALES_NOTE)
+        else:
+            out += _wrap(SCALES_NOTE)
+    out += ["", *_wrap(escape(course.sentence))]
+    return out
+
+
 def _questions(plan: CarePlan) -> list[str]:
     open_ones = [q for q in plan.questions if not q.done]
     asked = [q for q in plan.questions if q.done]
@@ -429,9 +482,10 @@ def render_markdown(
     status: Status | None,
     now: DateTime,
     plan: CarePlan | None = None,
+    course: Course | None = None,
 ) -> str:
     """The clinician report. ``rows`` in any order (shown oldest first);
-    ``status`` adds a "Right now" section (None leaves it out)."""
+    ``status`` adds a "Right now" section (None leaves it out); ``course`` a "Course" one."""
     ordered_sessions = sorted(sessions, key=lambda s: s.started_at.timestamp())
     ordered_rows = sorted(rows, key=lambda r: r.date)
     local_now = clock.to_local(now)
@@ -452,6 +506,7 @@ def render_markdown(
         _questions(care),
         _right_now(status, now) if status is not None else [],
         _appointments(care, now),
+        _course(course) if course is not None else [],
         _sessions(protocol, ordered_sessions, now),
         _day_table(ordered_rows),
         _alerts(ordered_rows),

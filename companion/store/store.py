@@ -81,7 +81,9 @@ from companion.store.process_lock import ProcessLock
 from companion.store.quarantine import Quarantine, SetAside
 
 if TYPE_CHECKING:
+    from companion.core.activities import Activity, Rating
     from companion.core.backup import Backup
+    from companion.core.complaint import Complaint
     from companion.core.exercises import Exercise
     from companion.core.intake import Intake
     from companion.core.protocol_versions import ClinicEntry
@@ -1031,6 +1033,124 @@ class Store:
                 {"clinic_protocols": [e.to_record() for e in entries], "clinic_protocol": None},
             )
 
+    # ------------------------------------------------------------------ the course of treatment
+    # The complaint's wordings and the activities live in companion.json (a few records);
+    # activity ratings in the month files (table ``activity_ratings``, doc id day * 1000 + n),
+    # so ten years of weekly ratings do not weigh on every start.
+
+    def complaints(self) -> list[Complaint]:
+        from companion.core.complaint import by_time, complaint_from_record
+
+        return by_time(complaint_from_record(r, "stored complaint") for r in self._records("complaints"))
+
+    def add_complaint(self, complaint: Complaint) -> None:
+        self._add_record("complaints", complaint.to_record())
+
+    def activities(self) -> list[Activity]:
+        from companion.core.activities import activity_from_record, ordered
+
+        return ordered(activity_from_record(r, "stored activity") for r in self._records("activities"))
+
+    def add_activity(self, activity: Activity) -> None:
+        self._add_record("activities", activity.to_record())
+
+    def update_activity(self, activity: Activity) -> bool:
+        """Replace the stored activity with the same id (to retire it)."""
+        with self.write_lock():
+            table = self._meta().table("activities")
+            ids = [d.doc_id for d in table.all() if d.get("id") == activity.id]
+            if ids:
+                table.update(activity.to_record(), doc_ids=ids)
+            return bool(ids)
+
+    def remove_activity(self, activity_id: str) -> bool:
+        return self._remove_record("activities", activity_id)
+
+    def ratings_between(self, first: dt.date, last: dt.date) -> list[Rating]:
+        from companion.core.activities import rating_from_record
+
+        present = set(self.month_keys())
+        lo, hi = _doc_id(first) * 1000, _doc_id(last) * 1000 + 999
+        found = []
+        for key in _months_between(first, last):
+            if key in present:
+                for doc in self._month(key).table("activity_ratings").all():
+                    if lo <= doc.doc_id <= hi:
+                        found.append(rating_from_record(dict(doc), f"stored activity rating {key}"))
+        return sorted(found, key=lambda r: (r.date, r.rated_at.timestamp()))
+
+    def all_ratings(self) -> list[Rating]:
+        keys = self.month_keys()
+        if not keys:
+            return []
+        first = dt.date(int(keys[0][:4]), int(keys[0][5:]), 1)
+        last = dt.date(int(keys[-1][:4]), int(keys[-1][5:]), 28) + dt.timedelta(days=4)
+        return self.ratings_between(first, last)
+
+    def save_ratings(self, ratings: list[Rating]) -> None:
+        """Store ratings; one for the same activity and day replaces it (one write per month)."""
+        with self.write_lock():
+            self._ensure_dir(self.days_dir)
+            for key, docs in self._rating_docs(ratings, keep_later=False).items():
+                self._bulk_upsert(key, {"activity_ratings": docs})
+
+    def _rating_docs(self, ratings: list[Rating], *, keep_later: bool) -> dict[str, list[Document]]:
+        """The documents that put ``ratings`` into their month files, by month (call under the lock).
+
+        A rating replaces the one stored for the same activity and day; with ``keep_later``
+        (an import) the stored one stays unless the new one was made later, so importing
+        the same file twice writes nothing.
+        """
+        by_month: dict[str, list[Rating]] = {}
+        for rating in ratings:
+            by_month.setdefault(_month_key(rating.date), []).append(rating)
+        present = set(self.month_keys())
+        planned: dict[str, list[Document]] = {}
+        for key, month_ratings in by_month.items():
+            stored = self._month(key).table("activity_ratings").all() if key in present else []
+            docs = {d.doc_id: dict(d) for d in stored}
+            fresh: list[Document] = []
+            for rating in month_ratings:
+                base = _doc_id(rating.date) * 1000
+                same_day = {i: d for i, d in docs.items() if base <= i < base + 1000}
+                mine = next(
+                    (i for i, d in same_day.items() if d.get("activity_id") == rating.activity_id), None
+                )
+                if mine is not None and keep_later:
+                    stored_at = clock.parse_stored(str(same_day[mine].get("rated_at")))
+                    if rating.rated_at.timestamp() <= stored_at.timestamp():
+                        continue
+                doc_id = mine if mine is not None else max(same_day, default=base) + 1
+                docs[doc_id] = rating.to_record()
+                fresh.append(Document(rating.to_record(), doc_id=doc_id))
+            if fresh:
+                planned[key] = fresh
+        return planned
+
+    def _import_course(self, backup: Backup) -> int:
+        """The complaint's wordings and the activities of a backup (under the write lock);
+        its ratings go into the month files with the day records."""
+        meta = self._meta()
+        added = 0
+        for table, items in (("complaints", backup.complaints), ("activities", backup.activities)):
+            known = {r.get("id") for r in self._records(table)}
+            fresh = [item.to_record() for item in items if item.id not in known]
+            if fresh:
+                meta.table(table).insert_multiple(fresh)
+            added += len(fresh)
+        # An activity retired on the other device is retired here too (the earlier day wins).
+        stored = {a.id: a for a in self.activities()}
+        for activity in backup.activities:
+            mine = stored.get(activity.id)
+            if (
+                mine is not None
+                and activity.retired_on is not None
+                and (mine.retired_on is None or activity.retired_on < mine.retired_on)
+            ):
+                self.update_activity(activity)
+                added += 1
+        return added
+
     # ------------------------------------------------------------------ intake
 
     def add_intake(self, intake: Intake) -> None:
@@ -1120,9 +1240,12 @@ class Store:
         return self._day_record("checkins", day, checkin_from_record, "check-in")
 
     def save_checkin(self, checkin: CheckIn) -> None:
-        """Store a day's check-in, replacing any earlier one for that day."""
+        """Store a day's check-in, replacing any earlier one for that day: the whole record,
+        so a key the new one leaves out (the optional usual pain) does not linger from the old."""
         with self.write_lock():
-            self._put_day_doc("checkins", checkin.date, checkin.to_record())
+            self._ensure_dir(self.days_dir)
+            doc = Document(checkin.to_record(), doc_id=_doc_id(checkin.date))
+            self._bulk_upsert(_month_key(checkin.date), {"checkins": [doc]})
 
     def checklist_day(self, day: dt.date) -> ChecklistDay:
         found = self._day_record("checklist", day, checklist_from_record, "checklist day")
@@ -1268,6 +1391,7 @@ class Store:
                 fresh_intake = [item for item in backup.intake if item.id not in known_intake]
                 self._insert_intake(fresh_intake)
                 extra += len(fresh_intake)
+            extra += self._import_course(backup)
             known_sessions = {s.id for s in self.sessions()}
             new_sessions = [s for s in sessions if s.id not in known_sessions]
             if new_sessions:
@@ -1297,6 +1421,9 @@ class Store:
                 if merged.done != mine_l.done:
                     queue("checklist", day_list.date, merged.to_record())
                     counts["checklist"] += 1
+            for key, docs in self._rating_docs(backup.activity_ratings, keep_later=True).items():
+                by_month.setdefault(key, {t: [] for t in DAY_TABLES})["activity_ratings"] = docs
+                extra += len(docs)
             if by_month:
                 self._ensure_dir(self.days_dir)
             for key, tables in by_month.items():
@@ -1340,9 +1467,9 @@ def _describe(entry: SetAside) -> str:
         return f"the table {entry.table[:40]!r}"
     name = _RECORD_NAMES.get(entry.table, f"a record of {entry.table[:40]!r}")
     key = entry.key
-    if entry.table in DAY_TABLES and len(key) == 8 and key.isdigit():
+    if entry.table in DAY_TABLES and len(key) == 8 and key.isascii() and key.isdigit():
         return f"{name} of {key[:4]}-{key[4:6]}-{key[6:]}"
-    if entry.table == "intake" and len(key) == 11 and key.isdigit():
+    if entry.table == "intake" and len(key) == 11 and key.isascii() and key.isdigit():
         return f"{name} of {key[:4]}-{key[4:6]}-{key[6:8]}"
     return f"{name} (record {key[:20]})"
 

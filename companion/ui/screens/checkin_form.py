@@ -156,6 +156,8 @@ class CheckinScreen(GuardedForm):
             note=self.query_one("#note", Input).value,
             day=self.day,
             field_names=FIELD_LABELS,
+            # Not on this form yet: an edit keeps the usual pain given in the CLI.
+            usual_pain=self.existing.usual_pain if self.existing is not None else None,
         )
 
     def action_save(self) -> None:
