@@ -46,9 +46,7 @@ def _clinic_protocol(store: Store, text: str | None) -> Protocol:
     try:
         return effective_protocol(text, "the stored clinic protocol")
     except ProtocolError as exc:
-        notice = f"{exc}; using the general guidance until it is imported again."
-        if notice not in store.notices:
-            store.notices.append(notice)
+        store.notice(f"{exc}; using the general guidance until it is imported again.")
         return default_protocol()
 
 

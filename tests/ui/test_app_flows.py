@@ -485,7 +485,7 @@ async def test_theme_choice_is_remembered(make_app, store: Store, frozen) -> Non
 
 
 async def test_damaged_file_notice_is_shown_at_start(make_app, store: Store, frozen, notes) -> None:
-    store.notices.append("companion.json was damaged; the backup from 2026-11-21 was restored.")
+    store.notice("companion.json was damaged; the backup from 2026-11-21 was restored.")
     app = make_app()
     async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await notes.arrived(pilot, "was damaged")
