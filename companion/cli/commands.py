@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from pendulum import DateTime
@@ -14,7 +15,7 @@ from companion.cli import render
 from companion.cli.context import Context
 from companion.cli.main import EXIT_OK, UsageError, path_argument, print_json
 from companion.core import clock, timefmt
-from companion.core.appointments import new_appointment, upcoming
+from companion.core.appointments import new_appointment, time_until, upcoming
 from companion.core.backup import Backup, build_export, parse_export_text
 from companion.core.care_plan import CarePlan
 from companion.core.checkins import new_checkin
@@ -25,7 +26,7 @@ from companion.core.hydration import validate_count, validate_goal
 from companion.core.intake import check_intake, new_intake
 from companion.core.numbers import parse_whole
 from companion.core.questions import new_question
-from companion.core.reminders import due_reminders, one_line
+from companion.core.reminders import Reminder, due_reminders, reminder_line
 from companion.core.restrictions import recorded_session_lines, restriction_states
 from companion.core.sessions import new_session, newest_first
 from companion.core.text import json_escaped, shown
@@ -541,9 +542,10 @@ def appointment_add(ctx: Context, args: argparse.Namespace) -> int:
     ctx.store.add_appointment(appt)
     now = clock.now()
     print(appt.id)
-    left = clock.elapsed_seconds(now, appt.at)
-    when = "already past" if left < 0 else f"in {timefmt.duration(left)}"
-    print(f"Follow-up recorded for {timefmt.clock_time(appt.at, now)} ({when}).", file=sys.stderr)
+    print(
+        f"Follow-up recorded for {timefmt.clock_time(appt.at, now)} ({time_until(appt.at, now)}).",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -647,9 +649,8 @@ def exercise_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 def remind(ctx: Context, args: argparse.Namespace) -> int:
     snapshot = queries.load_status(ctx.store, ctx.protocol, ctx.zone)
-    coming = [snapshot.next_appointment] if snapshot.next_appointment else []  # read with the status
-    due = due_reminders(snapshot, coming)
-    line = one_line(due)
+    due = [worded(r) for r in due_reminders(snapshot)]
+    line = reminder_line(due)
     if args.json:
         print_json({"now": clock.iso(snapshot.now), "due": [r.to_json() for r in due], "line": line})
         return EXIT_OK
@@ -660,6 +661,13 @@ def remind(ctx: Context, args: argparse.Namespace) -> int:
             return EXIT_OK
     print(line)
     return EXIT_OK
+
+
+def worded(reminder: Reminder) -> Reminder:
+    """A reminder as the command line says it: with the command that acts on it."""
+    if reminder.kind == "checkin":
+        return replace(reminder, text=f"{reminder.text.removesuffix('.')}: companion checkin.")
+    return reminder
 
 
 def took(ctx: Context, args: argparse.Namespace) -> int:

@@ -63,10 +63,6 @@ class Activity:
     def active(self) -> bool:
         return self.retired_on is None
 
-    @property
-    def added_on(self) -> dt.date:
-        return clock.to_local(self.added_at).date()
-
     def to_record(self) -> dict[str, Any]:
         return {
             "id": self.id,

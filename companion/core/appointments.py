@@ -15,8 +15,6 @@ from companion.core.text import check_note
 
 MAX_NOTE = 500
 
-MAX_NOTE = 500
-
 
 @dataclass(frozen=True)
 class Appointment:
@@ -60,3 +58,15 @@ def upcoming(appointments: list[Appointment], now: DateTime) -> list[Appointment
 def next_appointment(appointments: list[Appointment], now: DateTime) -> Appointment | None:
     coming = upcoming(appointments, now)
     return coming[0] if coming else None
+
+
+def time_until(at: DateTime, now: DateTime) -> str:
+    """'in 21 h 26 min' ('in under a minute' too), or 'already past'."""
+    left = clock.elapsed_seconds(now, at)
+    return "already past" if left < 0 else f"in {timefmt.duration(left)}"
+
+
+def follow_up_phrase(appointment: Appointment, now: DateTime) -> str:
+    """'Tue 09:00, in 21 h 26 min (Dr Lee)': when a coming follow-up is, and its note."""
+    note = f" ({appointment.note})" if appointment.note else ""
+    return f"{timefmt.clock_time(appointment.at, now)}, {time_until(appointment.at, now)}{note}"

@@ -298,10 +298,6 @@ def end_of_day_where(day: dt.date, recorded: DateTime) -> DateTime:
     return DateTime(day.year, day.month, day.day, 23, 59, 59, tzinfo=zone)
 
 
-def start_of_day(day: dt.date) -> DateTime:
-    return pendulum.datetime(day.year, day.month, day.day, tz=local_zone())
-
-
 def elapsed_seconds(start: DateTime, end: DateTime) -> float:
     """Signed elapsed seconds from start to end (negative when end is earlier)."""
     return end.timestamp() - start.timestamp()

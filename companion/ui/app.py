@@ -17,7 +17,6 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
 from companion.core import clock
-from companion.core.appointments import Appointment
 from companion.core.errors import InputError
 from companion.core.hydration import extra_water_applies
 from companion.core.protocol import Protocol
@@ -81,9 +80,8 @@ class CompanionApp(App[int]):
         self._revision: tuple[object, ...] | None = None
         self._last_states: list[RestrictionState] = []
         self._last_session_id: str | None = None
-        self.appointments: list[Appointment] = []
-        """Follow-ups, read with each status (the dashboard counts down to the next one)."""
-        self._reminded: set[tuple[str, str]] = set()
+        self._reminded: set[str] = set()
+        """The keys of the reminders shown (each once; the water nudge is timed instead)."""
         self._last_water_nudge: DateTime | None = None
         self._initial_status: Status | None = None
         self._opening: Screen[object] | None = None
@@ -158,7 +156,6 @@ class CompanionApp(App[int]):
             # The revision first: a write landing while we read shows up at the next poll.
             revision = self.store.revision()
             status = load_status(self.store, self.protocol, self.zone, moment)
-            self.appointments = self.store.appointments()
             self._revision = revision
         except StoreError as exc:
             if not quiet:
@@ -226,7 +223,7 @@ class CompanionApp(App[int]):
             except StoreError:
                 return []
         shown = []
-        for reminder in due_reminders(status, self.appointments):
+        for reminder in due_reminders(status):
             if reminder.kind in ("restriction-ended", "alert"):
                 continue  # the app says so itself: a notice when a restriction ends, alerts on Today
             if reminder.kind == "water":
@@ -234,26 +231,12 @@ class CompanionApp(App[int]):
                 if last is not None and clock.elapsed_seconds(last, moment) < WATER_NUDGE_SECONDS:
                     continue
                 self._last_water_nudge = moment
-                text = f"{reminder.text} Press w to tick it."
-            else:
-                key = self._reminder_key(reminder, moment)
-                if key in self._reminded:
-                    continue
-                self._reminded.add(key)
-                text = reminder.text
-                if reminder.kind == "checkin":
-                    text = "Today's check-in is still missing: press c when you have a minute."
-            self.notify(text, title="Reminder", timeout=15)
+            elif reminder.key in self._reminded:
+                continue
+            self._reminded.add(reminder.key)
+            self.notify(worded(reminder), title="Reminder", timeout=15)
             shown.append(reminder)
         return shown
-
-    @staticmethod
-    def _reminder_key(reminder: Reminder, moment: DateTime) -> tuple[str, str]:
-        """What makes a reminder 'the same one': the day for the check-in, else its text
-        without the minutes counting down ('in 3 h 12 min')."""
-        if reminder.kind == "checkin":
-            return reminder.kind, moment.date().isoformat()
-        return reminder.kind, reminder.text.split(", in ")[0]
 
     def poll_store(self) -> None:
         """Another process (the CLI) may have written: reload when the files changed."""
@@ -469,6 +452,15 @@ class CompanionApp(App[int]):
             Text(f"companion: something went wrong and the app closed; your saved data is safe.{detail}")
         )
         self._close_messages_no_wait()
+
+
+def worded(reminder: Reminder) -> str:
+    """A reminder as the app says it: with the key that acts on it."""
+    if reminder.kind == "water":
+        return f"{reminder.text} Press w to tick it."
+    if reminder.kind == "checkin":
+        return f"{reminder.text.removesuffix('.')}: press c when you have a minute."
+    return reminder.text
 
 
 def create_app(store: Store, protocol: Protocol, zone: clock.ZoneInfo) -> CompanionApp:

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Static
 
 from companion.core import clock, timefmt
-from companion.core.appointments import Appointment, next_appointment
+from companion.core.appointments import Appointment, follow_up_phrase, next_appointment
 from companion.core.protocol import Protocol
 from companion.core.restrictions import MonotonicCountdown, RestrictionState
 from companion.core.status import Status
@@ -65,10 +65,7 @@ def appointment_line(appointments: list[Appointment], now: DateTime) -> str:
     coming = next_appointment(appointments, now)
     if coming is None:
         return NO_APPOINTMENT
-    left = clock.elapsed_seconds(now, coming.at)
-    when = timefmt.clock_time(coming.at, now)
-    note = f" ({coming.note})" if coming.note else ""
-    return f"Next follow-up: {when}, in {timefmt.duration(left)}{note}"  # 'in under a minute' too
+    return f"Next follow-up: {follow_up_phrase(coming, now)}"
 
 
 def appointment_shown(text: str, status: Status | None) -> bool:
@@ -211,7 +208,7 @@ class DashboardScreen(Screen[None]):
     def _appointment_static(self, status: Status | None) -> Static:
         """The follow-up line as it first shows (show_appointment keeps it current)."""
         now = status.now if status is not None else clock.now()
-        text = appointment_line(getattr(self.app, "appointments", []), now)
+        text = appointment_line(status.appointments if status is not None else [], now)
         self._appointment_text = text
         line = Static(plain(text), id="next-appointment", classes="-none" if text == NO_APPOINTMENT else "")
         line.display = appointment_shown(text, status)
@@ -265,14 +262,14 @@ class DashboardScreen(Screen[None]):
 
     def show_appointment(self, now: DateTime | None = None) -> None:
         """The next follow-up and its countdown; only this line changes, and only when its text does."""
-        appointments = getattr(self.app, "appointments", [])
+        status = getattr(self.app, "status", None) or self._initial
         line = self.query_one("#next-appointment", Static)
-        text = appointment_line(appointments, now or clock.now())
+        text = appointment_line(status.appointments if status is not None else [], now or clock.now())
         if text != self._appointment_text:
             self._appointment_text = text
             line.update(plain(text))
             line.set_class(text == NO_APPOINTMENT, "-none")
-        line.display = appointment_shown(text, getattr(self.app, "status", None) or self._initial)
+        line.display = appointment_shown(text, status)
 
     async def _rebuild_cards(self, status: Status) -> None:
         """New cards only when the session changes; the tick updates them after that."""

@@ -73,7 +73,7 @@ def day_cells(
     water = f"{row.glasses}/{row.goal}" if row.glasses else "-"
     return (
         row.date.strftime("%a %Y-%m-%d"),
-        timefmt.day_label(row.session_day) if row.session_day is not None else "",
+        timefmt.day_number(row.session_day) if row.session_day is not None else "",
         str(c.soreness) if c else "-",
         str(c.fatigue) if c else "-",
         str(c.stiffness) if c else "-",

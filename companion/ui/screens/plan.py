@@ -24,7 +24,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from companion.core import clock, timefmt
-from companion.core.appointments import Appointment, new_appointment, upcoming
+from companion.core.appointments import Appointment, new_appointment, time_until, upcoming
 from companion.core.errors import InputError
 from companion.core.exercises import Exercise, new_exercise
 from companion.core.intake import Intake, check_intake, new_intake
@@ -80,10 +80,8 @@ def plain_message(message: str) -> str:
 
 
 def appointment_prompt(appointment: Appointment, now: DateTime) -> str:
-    left = clock.elapsed_seconds(now, appointment.at)
-    when = "already past" if left < 0 else f"in {timefmt.duration(left)}"
     note = f"  {appointment.note}" if appointment.note else ""
-    return f"{timefmt.clock_time(appointment.at, now)} ({when}){note}"
+    return f"{timefmt.clock_time(appointment.at, now)} ({time_until(appointment.at, now)}){note}"
 
 
 def exercise_prompt(exercise: Exercise) -> str:
@@ -347,8 +345,7 @@ class PlanScreen(GuardedForm):
         self.store.add_appointment(appointment)
         self._clear("appt-when", "appt-note")
         now = clock.now()
-        left = timefmt.duration(clock.elapsed_seconds(now, at))
-        self.notify(f"Follow-up added: {timefmt.clock_time(at, now)}, in {left}.", timeout=5)
+        self.notify(f"Follow-up added: {timefmt.clock_time(at, now)}, {time_until(at, now)}.", timeout=5)
         return True
 
     def save_exercise(self) -> bool:
