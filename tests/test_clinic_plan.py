@@ -178,11 +178,11 @@ def test_exercise_validation_and_adherence() -> None:
         exercise_from_record({**ex.to_record(), "since": None}).due_on(dt.date(2000, 1, 1)) == 2
     )  # older records
     for kwargs, field in (
-        ({"name": ""}, "--name"),
-        ({"name": "x", "sets": "0"}, "--sets"),
-        ({"name": "x", "sets": "3"}, "--reps"),
-        ({"name": "x", "per_day": "11"}, "--per-day"),
-        ({"name": "x", "minutes": "soon"}, "--minutes"),
+        ({"name": ""}, "name"),
+        ({"name": "x", "sets": "0"}, "sets"),
+        ({"name": "x", "sets": "3"}, "reps"),
+        ({"name": "x", "per_day": "11"}, "per_day"),
+        ({"name": "x", "minutes": "soon"}, "minutes"),
     ):
         with pytest.raises(InputError) as err:
             new_exercise(**kwargs)

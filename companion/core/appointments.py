@@ -26,18 +26,16 @@ class Appointment:
         return {"id": self.id, "at": clock.iso(self.at), "note": self.note}
 
 
-def new_appointment(
-    at: DateTime, note: str = "", field: str = "--at", note_field: str = "--note"
-) -> Appointment:
+def new_appointment(at: DateTime, note: str = "") -> Appointment:
     """A follow-up to come; a time already past is refused (it is not a plan any more)."""
     now = clock.now()
     if clock.elapsed_seconds(now, at) < 0:
         raise InputError(
-            field,
+            "at",
             f"{timefmt.dated(at)} has already passed; give the time of your next "
             "follow-up, e.g. 2026-11-28T09:00",
         )
-    return Appointment(id=new_id(), at=at, note=check_note(note, note_field, limit=MAX_NOTE))
+    return Appointment(id=new_id(), at=at, note=check_note(note, "note", limit=MAX_NOTE))
 
 
 def appointment_from_record(data: Any, where: str = "appointment") -> Appointment:

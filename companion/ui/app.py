@@ -1,4 +1,5 @@
-"""The companion app: one factory builds it for the CLI and for the tests."""
+"""The companion app: one factory builds it, from the context the CLI and the tests open alike
+(companion.context)."""
 
 from __future__ import annotations
 
@@ -19,17 +20,18 @@ from textual.screen import ModalScreen, Screen
 from companion.core import clock
 from companion.core.errors import InputError
 from companion.core.hydration import extra_water_applies
-from companion.core.protocol import Protocol
+from companion.core.protocol import Protocol, default_protocol
 from companion.core.restrictions import RestrictionState, newly_ended, restriction_states
 from companion.core.status import Status
 from companion.core.text import printable
 from companion.queries import load_status
-from companion.store import Store, StoreError
+from companion.store import StoreError
 from companion.ui.commands import CompanionCommands
 from companion.ui.messages import AddWater, DataChanged, OpenCheckin
 from companion.ui.screens.dashboard import DashboardScreen, zone_warning
 
 if TYPE_CHECKING:
+    from companion.context import Context
     from companion.core.reminders import Reminder
 
 TICK_SECONDS = 1.0
@@ -43,7 +45,8 @@ WATER_NUDGE_SECONDS = 90 * 60
 
 
 class CompanionApp(App[int]):
-    """Holds the store, the protocol and the status every screen watches."""
+    """Holds the store, the protocol and the status every screen watches; the protocol is
+    assembled again when another process changes it (a clinic file imported)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "companion"
@@ -65,17 +68,20 @@ class CompanionApp(App[int]):
         Binding("escape", "dashboard", "Today", show=False),
     ]
 
+    protocol: reactive[Protocol] = reactive(default_protocol, init=False)
+    """The protocol in effect (the clinic's file, who to call); screens opened later take it."""
     status: reactive[Status | None] = reactive(None, always_update=True, init=False)
     """The latest snapshot from the store; screens watch it."""
     live_states: reactive[list[RestrictionState]] = reactive(list, init=False)
     """The restrictions recomputed on each 1 s tick (only the countdowns use it)."""
 
-    def __init__(self, store: Store, protocol: Protocol, zone: clock.ZoneInfo) -> None:
+    def __init__(self, context: Context) -> None:
         super().__init__()
-        store.lock_timeout = LOCK_WAIT_SECONDS
-        self.store = store
-        self.protocol = protocol
-        self.zone = zone
+        context.store.lock_timeout = LOCK_WAIT_SECONDS
+        self.context = context
+        self.store = context.store
+        self.set_reactive(CompanionApp.protocol, context.protocol)
+        self.zone = context.zone
         self.day: dt.date = clock.today()
         self._revision: tuple[object, ...] | None = None
         self._last_states: list[RestrictionState] = []
@@ -239,13 +245,23 @@ class CompanionApp(App[int]):
         return shown
 
     def poll_store(self) -> None:
-        """Another process (the CLI) may have written: reload when the files changed."""
+        """Another process (the CLI) may have written: reload when the files changed, the
+        protocol too when its clinic file or who to call changed."""
         try:
             revision = self.store.revision()
         except (StoreError, OSError):
             return
         if revision != self._revision:
+            self.reload_protocol()
             self.reload_status()
+
+    def reload_protocol(self) -> None:
+        try:
+            changed = self.context.reload_protocol()
+        except StoreError:
+            return  # reload_status says why
+        if changed:
+            self.protocol = self.context.protocol
 
     def on_data_changed(self, _message: DataChanged) -> None:
         self.reload_status()
@@ -463,22 +479,15 @@ def worded(reminder: Reminder) -> str:
     return reminder.text
 
 
-def create_app(store: Store, protocol: Protocol, zone: clock.ZoneInfo) -> CompanionApp:
-    """The one way to build the app (the CLI and the tests share it); alerts name the clinic
-    the patient gave with `companion config` (see core.contact)."""
-    from companion.core.contact import with_contact
-
-    try:
-        settings = store.settings()
-        protocol = with_contact(protocol, settings.clinic_name, settings.clinic_phone)
-    except StoreError:
-        pass  # the app says so when it reads the store
-    return CompanionApp(store, protocol, zone)
+def create_app(context: Context) -> CompanionApp:
+    """The one way to build the app: the CLI and the tests hand it the context they opened
+    with companion.context.open_context."""
+    return CompanionApp(context)
 
 
-def run_app(store: Store, protocol: Protocol, zone: clock.ZoneInfo) -> int:
+def run_app(context: Context) -> int:
     """Run full-screen; any unexpected error becomes one line, never a traceback."""
-    app = create_app(store, protocol, zone)
+    app = create_app(context)
     try:
         app.run()
     except Exception as exc:  # the last line of defence

@@ -11,7 +11,6 @@ from rich.console import Console
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Header, Input, Static
 
-from companion.core import clock
 from companion.core.checklist import ChecklistDay
 from companion.store import Store, StoreError
 from companion.ui.screens.checkin_form import CheckinScreen
@@ -491,8 +490,9 @@ async def test_damaged_file_notice_is_shown_at_start(make_app, store: Store, fro
         await notes.arrived(pilot, "was damaged")
 
 
-async def test_unknown_time_zone_is_pointed_out(make_app, frozen) -> None:
-    app = make_app(clock.ZoneInfo("UTC", "fallback"))
+async def test_unknown_time_zone_is_pointed_out(make_app, frozen, monkeypatch) -> None:
+    monkeypatch.setenv("TZ", "Nowhere/Atlantis")
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.screen.query_one("#zone-warning").display, what="the warning")
         warning = app.screen.query_one("#zone-warning")

@@ -10,8 +10,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, SelectionList, Static
 
-from companion.core import clock
-from companion.core.clinic import effective_protocol
+from companion.context import open_context
 from companion.core.exercises import new_exercise
 from companion.core.protocol import Protocol
 from companion.core.questions import new_question
@@ -23,7 +22,6 @@ from companion.ui.screens.plan import PlanScreen
 from companion.ui.widgets.caution import CautionCard
 from companion.ui.widgets.countdown import RestrictionCard
 from tests.ui.conftest import (
-    BERLIN,
     TODAY,
     add_checkin,
     add_session,
@@ -42,8 +40,8 @@ CLINIC_FILE = Path(__file__).resolve().parents[2] / "assets" / "clinic-example.t
 
 def clinic_app(store: Store) -> tuple[CompanionApp, Protocol]:
     store.set_clinic_text(CLINIC_FILE.read_text(encoding="utf-8"))
-    protocol = effective_protocol(store.clinic_text())
-    return create_app(store, protocol, clock.ZoneInfo(BERLIN, "setting")), protocol
+    app = create_app(open_context(store))
+    return app, app.protocol
 
 
 def text_of(app: CompanionApp, selector: str) -> str:
@@ -218,7 +216,7 @@ async def test_an_invalid_dose_is_named(make_app, store: Store, frozen) -> None:
         plan = await plan_shown(pilot, "exercises")
         await pilot.press(*"shoulder rolls", "tab", "3", "enter")
         await wait_for(pilot, lambda: text_of(app, "#ex-dose-error"), what="the error under the dose")
-        assert text_of(app, "#ex-dose-error") == "Reps: give the repetitions too when you give Sets"
+        assert text_of(app, "#ex-dose-error") == "Reps: give the repetitions too when you give sets"
         reps = plan.query_one("#ex-reps")
         await wait_for(pilot, lambda: plan.focused is reps, what="the focus on Reps")
     assert store.exercises() == []

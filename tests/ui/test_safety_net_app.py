@@ -13,7 +13,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static
 
-from companion.core.clinic import effective_protocol
 from companion.store import Store
 from companion.ui.app import CompanionApp
 from companion.ui.screens.checkin_form import CheckinScreen
@@ -424,15 +423,13 @@ async def test_the_anti_inflammatory_card_says_a_prescribed_medicine_is_not_stop
         assert "companion's own" in str(caffeine.tooltip)
 
 
-async def test_a_clinic_s_local_emergency_number_is_on_the_get_help_page(store: Store, frozen) -> None:
-    from companion.core import clock
-    from companion.ui.app import create_app
-    from tests.ui.conftest import BERLIN
-
-    protocol = effective_protocol(
+async def test_a_clinic_s_local_emergency_number_is_on_the_get_help_page(
+    store: Store, make_app, frozen
+) -> None:
+    store.set_clinic_text(
         "schema = 1\n[[red_flag]]\nid = 'urgent-breathing'\nnote = 'In the UK, call 999.'\n"
     )
-    app = create_app(store, protocol, clock.ZoneInfo(BERLIN, "setting"))
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("exclamation_mark")
         await until(pilot, lambda: isinstance(app.screen, GetHelpScreen))

@@ -36,7 +36,6 @@ FIELD_LABELS = {
     "note": "Note",
     "date": "Day",
 }
-LABEL_TO_FIELD = {label: key for key, label in FIELD_LABELS.items()}
 ROWS_WITH_ERRORS = ("soreness", "fatigue", "stiffness", "bruising", "note")
 
 
@@ -138,10 +137,9 @@ class CheckinScreen(GuardedForm):
         clear_field_errors(self)
 
     def show_error(self, error: InputError) -> None:
-        key = LABEL_TO_FIELD.get(error.field, "soreness")
-        if key not in ROWS_WITH_ERRORS:  # the day is not typed here: say it at the top of the form
-            key = "soreness"
-        show_field_error(self, f"{key}-error", key, f"{error.field}: {error.message}")
+        key = error.field if error.field in ROWS_WITH_ERRORS else "soreness"  # the day is not typed here
+        label = FIELD_LABELS.get(error.field, error.field)
+        show_field_error(self, f"{key}-error", key, f"{label}: {error.message}")
 
     def read_form(self) -> CheckIn:
         bruising = self.query_one("#bruising", Select).value
@@ -155,7 +153,6 @@ class CheckinScreen(GuardedForm):
             breathing_trouble=self.query_one("#breathing_trouble", Checkbox).value,
             note=self.query_one("#note", Input).value,
             day=self.day,
-            field_names=FIELD_LABELS,
             # Not on this form yet: an edit keeps the usual pain given in the CLI.
             usual_pain=self.existing.usual_pain if self.existing is not None else None,
         )

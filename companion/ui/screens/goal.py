@@ -40,10 +40,10 @@ class GoalModal(ModalScreen[int | None]):
 
     def submit(self) -> None:
         try:
-            goal = validate_goal(self.query_one(Input).value, "Daily goal")
+            goal = validate_goal(self.query_one(Input).value)
         except InputError as error:
             label = self.query_one("#goal-error", Label)
-            label.update(plain(f"{error.field}: {error.message}"))
+            label.update(plain(f"Daily goal: {error.message}"))
             label.display = True
             return
         self.dismiss(goal)

@@ -23,13 +23,7 @@ from companion.ui.screens.form_guard import GuardedForm
 from companion.ui.widgets.key_footer import KeyFooter
 
 # What the core calls each value -> the form field it belongs to.
-CORE_FIELDS = {
-    "When": "when",
-    "--at": "when",
-    "--area": "areas",
-    "--intensity": "intensity",
-    "--note": "note",
-}
+CORE_FIELDS = {"started_at": "when", "areas": "areas", "intensity": "intensity", "note": "note"}
 LABELS = {"when": "When", "areas": "Areas treated", "intensity": "Intensity", "note": "Note"}
 
 
@@ -131,7 +125,7 @@ class NewSessionScreen(GuardedForm):
         text = self.query_one("#when", Input).value.strip()
         intensity = self.query_one("#intensity", Select).value
         try:
-            when = None if text.lower() in ("", "now") else clock.parse_when(text, "When")
+            when = None if text.lower() in ("", "now") else clock.parse_when(text, "started_at")
             session = new_session(
                 started_at=when,
                 intensity=intensity if isinstance(intensity, str) else "standard",

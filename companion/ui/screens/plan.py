@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import ClassVar
 
 from pendulum import DateTime
@@ -43,17 +42,17 @@ RECENT_INTAKE_DAYS = 14
 
 # The name the core gives a value (it speaks the CLI's language) -> the input it belongs to.
 CORE_FIELDS: dict[str, dict[str, str]] = {
-    "appointments": {"When": "appt-when", "--at": "appt-when", "--note": "appt-note"},
+    "appointments": {"at": "appt-when", "note": "appt-note"},
     "exercises": {
-        "--name": "ex-name",
-        "--sets": "ex-sets",
-        "--reps": "ex-reps",
-        "--minutes": "ex-minutes",
-        "--per-day": "ex-per-day",
-        "--note": "ex-note",
+        "name": "ex-name",
+        "sets": "ex-sets",
+        "reps": "ex-reps",
+        "minutes": "ex-minutes",
+        "per_day": "ex-per-day",
+        "note": "ex-note",
     },
-    "questions": {"QUESTION": "q-text"},
-    "took": {"WHAT": "took-what", "When": "took-when", "--at": "took-when", "--amount": "took-amount"},
+    "questions": {"text": "q-text"},
+    "took": {"what": "took-what", "at": "took-when", "amount": "took-amount"},
 }
 LABELS = {
     "appt-when": "When",
@@ -71,12 +70,6 @@ LABELS = {
 }
 # The dose inputs share one row, so one error line under it.
 ERROR_LINE = {"ex-sets": "ex-dose", "ex-reps": "ex-dose", "ex-minutes": "ex-dose", "ex-per-day": "ex-dose"}
-FLAG_WORDS = {flag: LABELS[target] for fields in CORE_FIELDS.values() for flag, target in fields.items()}
-
-
-def plain_message(message: str) -> str:
-    """The core's refusal without the command-line flags ('--sets' -> 'Sets')."""
-    return re.sub(r"--[a-z-]+", lambda m: FLAG_WORDS.get(m.group(0), m.group(0)), message)
 
 
 def appointment_prompt(appointment: Appointment, now: DateTime) -> str:
@@ -290,7 +283,7 @@ class PlanScreen(GuardedForm):
     def show_error(self, tab: str, error: InputError) -> None:
         fields = CORE_FIELDS[tab]
         input_id = fields.get(error.field, next(iter(fields.values())))
-        text = f"{LABELS[input_id]}: {plain_message(error.message)}"
+        text = f"{LABELS[input_id]}: {error.message}"
         show_field_error(self, f"{ERROR_LINE.get(input_id, input_id)}-error", input_id, text)
 
     def _value(self, input_id: str) -> str:
@@ -340,8 +333,8 @@ class PlanScreen(GuardedForm):
         return True
 
     def save_appointment(self) -> bool:
-        at = clock.parse_when(self._value("appt-when"), "When")
-        appointment = new_appointment(at, self._value("appt-note"), field="When")
+        at = clock.parse_when(self._value("appt-when"))
+        appointment = new_appointment(at, self._value("appt-note"))
         self.store.add_appointment(appointment)
         self._clear("appt-when", "appt-note")
         now = clock.now()
@@ -367,7 +360,7 @@ class PlanScreen(GuardedForm):
 
     def save_question(self) -> bool:
         if not self._value("q-text").strip():
-            raise InputError("QUESTION", "type your question first")
+            raise InputError("text", "type your question first")
         question = new_question(self._value("q-text"))
         self.store.add_question(question)
         self._clear("q-text")
@@ -376,7 +369,7 @@ class PlanScreen(GuardedForm):
 
     def save_intake(self) -> bool:
         when_text = self._value("took-when").strip()
-        at = None if not when_text else clock.parse_when(when_text, "When")
+        at = None if not when_text else clock.parse_when(when_text)
         intake = new_intake(
             self._value("took-what"), at, self._value("took-amount"), self.protocol.substances
         )
