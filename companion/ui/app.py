@@ -278,13 +278,13 @@ class CompanionApp(App[int]):
     def leave_then(self, go: Callable[[], object]) -> None:
         """Leave the screen showing (go to another, or quit), asking first when a form holds
         unsaved changes: save, discard, or keep editing. Every way out comes through here."""
-        from companion.ui.screens.form_guard import GuardedForm, UnsavedChangesModal
+        from companion.ui.screens.form import FormScreen, UnsavedChangesModal
 
         if isinstance(self.screen, UnsavedChangesModal):
             self.bell()  # the question is showing: answer it first
             return
         form = next(
-            (s for s in reversed(self.screen_stack) if isinstance(s, GuardedForm) and s.has_unsaved_changes),
+            (s for s in reversed(self.screen_stack) if isinstance(s, FormScreen) and s.has_unsaved_changes),
             None,
         )
         if form is None:

@@ -162,7 +162,7 @@ async def test_every_screen_shows_hostile_texts_harmlessly_and_markup_as_typed(s
             assert_harmless(app, literal)
         # Logging coffee in the caffeine pause says so in a notice that quotes the clinic's texts.
         plan.show_tab("took")
-        plan.query_one("#took-what", Input).value = "coffee"
+        plan.query_one("#took #what", Input).value = "coffee"
         await pilot.press("enter")
         await until(pilot, lambda: shows(app, "During a pause"))
         assert_harmless(app, "pwned")
@@ -231,7 +231,7 @@ async def test_a_goal_that_is_not_ascii_digits_is_a_message_in_the_dialog(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, GoalModal))
-        app.screen.query_one("#goal-input", Input).value = typed
+        app.screen.query_one("#goal", Input).value = typed
         await pilot.press("enter")
         error = app.screen.query_one("#goal-error", Label)
         await until(pilot, lambda: error.display)

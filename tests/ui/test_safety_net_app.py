@@ -18,7 +18,7 @@ from companion.ui.app import CompanionApp
 from companion.ui.screens.checkin_form import CheckinScreen
 from companion.ui.screens.checklist import ChecklistScreen
 from companion.ui.screens.dashboard import DashboardScreen
-from companion.ui.screens.form_guard import UnsavedChangesModal
+from companion.ui.screens.form import UnsavedChangesModal
 from companion.ui.screens.get_help import GetHelpScreen
 from companion.ui.screens.help import HelpScreen
 from companion.ui.screens.history import HistoryScreen
@@ -360,15 +360,15 @@ async def test_the_plan_saves_each_tab_with_changes_on_the_way_out(make_app, sto
         await pilot.press("p")
         await until(pilot, lambda: isinstance(app.screen, PlanScreen))
         plan = app.screen
-        plan.query_one("#q-text", Input).value = "Can I swim?"
-        plan.query_one("#appt-note", Input).value = "room 3"  # without a time: refused
+        plan.query_one("#questions #text", Input).value = "Can I swim?"
+        plan.query_one("#appointments #note", Input).value = "room 3"  # without a time: refused
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, UnsavedChangesModal))
         await pilot.press("s")
         await until(pilot, lambda: app.screen is plan and plan.active_tab == "appointments")
-        assert "When" in str(plan.query_one("#appt-when-error", Static).render())
+        assert "When" in str(plan.query_one("#appointments #at-error", Static).render())
         assert [q.text for q in store.questions()] == []  # appointments come first: nothing saved yet
-        plan.query_one("#appt-note", Input).value = ""  # changed its mind about the follow-up
+        plan.query_one("#appointments #note", Input).value = ""  # changed its mind about the follow-up
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, UnsavedChangesModal))
         await pilot.press("s")

@@ -22,7 +22,7 @@ from companion.ui.app import create_app
 from companion.ui.screens.checkin_form import CheckinScreen
 from companion.ui.screens.checklist import ChecklistScreen
 from companion.ui.screens.dashboard import DashboardScreen
-from companion.ui.screens.form_guard import UnsavedChangesModal
+from companion.ui.screens.form import UnsavedChangesModal
 from companion.ui.screens.get_help import GetHelpScreen
 from companion.ui.screens.help import HelpScreen
 from companion.ui.screens.history import HistoryScreen

@@ -120,9 +120,9 @@ def table_rows(
     cells: list[Cells] = []
     dates: list[dt.date | None] = []
     for row in rows:
-        closes = previous is not None and previous.session is not None
-        if closes and (row.session is None or row.session.id != previous.session.id):  # type: ignore[union-attr]
-            cells.append(session_cells(previous.session))
+        ended = previous.session if previous is not None else None
+        if ended is not None and (row.session is None or row.session.id != ended.id):
+            cells.append(session_cells(ended))
             dates.append(None)
         cells.append(day_cells(row, checklist_total, exercises, (intake or {}).get(row.date, ()), labels))
         dates.append(row.date)
