@@ -346,11 +346,10 @@ def protocol_import(ctx: Context, args: argparse.Namespace) -> int:
         raise InputError("FILE", str(exc)) from None
     ctx.store.set_clinic_text(text, path.name)
     ctx.reload_protocol()
-    changed = sum(
-        1
-        for item in (*protocol.restrictions, *protocol.checklist, *protocol.red_flags)
-        if item.origin == "clinic"
-    )
+    origins = [item.origin for item in protocol.restrictions]
+    origins += [item.origin for item in protocol.checklist]
+    origins += [item.origin for item in protocol.red_flags]
+    changed = origins.count("clinic")
     clinic = protocol.clinic.contact_line() if protocol.clinic else "no clinic name given"
     print(f"Clinic protocol from {path.name} is now in effect ({clinic}; {changed} items set by the clinic).")
     print(_applies_from(ctx))

@@ -16,15 +16,17 @@ these rules, and writes.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from typing import Protocol as Shape
 
-from pendulum import DateTime
-
-from companion.core.activities import Activity, Rating
-from companion.core.checkins import CheckIn
 from companion.core.checklist import ChecklistDay
-from companion.core.hydration import HydrationDay
+
+if TYPE_CHECKING:  # the store imports this module at start-up: activities are read only when used
+    from pendulum import DateTime
+
+    from companion.core.activities import Activity, Rating
+    from companion.core.checkins import CheckIn
+    from companion.core.hydration import HydrationDay
 
 
 class _KeyedRecord(Shape):

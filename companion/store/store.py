@@ -63,9 +63,10 @@ from companion.core.import_merge import (
     rating_wins,
     unseen,
 )
-from companion.core.records import UnsafeTextError, clean_text, exact_json
+from companion.core.records import clean_text, exact_json
 from companion.core.sessions import Session, session_from_record
 from companion.core.settings import Settings, settings_from_record
+from companion.core.text import UnsafeTextError
 from companion.store.atomic_storage import (
     DIR_MODE,
     AtomicJSONStorage,
@@ -325,8 +326,7 @@ class Store:
         cached = self._manifest_cache
         if cached is not None and version is not None and cached[0] == version:
             return cached[1]
-        doc = db.table("meta").get(doc_id=1)
-        months = (doc or {}).get("months")
+        months = _meta_value(db, "months")
         manifest = (
             frozenset(m for m in months if isinstance(m, str) and _MONTH_KEY.match(m) and _real_month(m))
             if isinstance(months, list)
@@ -392,7 +392,7 @@ class Store:
         if self._meta_ensured:
             return
         meta = self._meta()
-        doc = meta.table("meta").get(doc_id=1)
+        doc = _meta_doc(meta)
         changes: dict[str, Any] = {}
         if doc is None or not isinstance(doc.get("months"), list):
             held = {
@@ -451,8 +451,7 @@ class Store:
         else:
             why = str(exc)
         meta = self._meta()
-        doc = meta.table("meta").get(doc_id=1) or {}
-        if doc.get("backup_problem_noticed") == today.isoformat():
+        if _meta_value(meta, "backup_problem_noticed") == today.isoformat():
             return
         self.notice(
             f"today's backup could not be taken ({why}). Your changes are saved, but the newest "
@@ -826,7 +825,7 @@ class Store:
     # ------------------------------------------------------------------ schema
 
     def _stored_version(self, db: TinyDB) -> int | None:
-        doc = db.table("meta").get(doc_id=1)
+        doc = _meta_doc(db)
         if doc is None:
             return None
         version = doc.get("schema_version", SCHEMA_VERSION)
@@ -870,7 +869,7 @@ class Store:
             raise
 
     def schema_version(self) -> int | None:
-        doc = self._meta().table("meta").get(doc_id=1)
+        doc = _meta_doc(self._meta())
         return None if doc is None else doc.get("schema_version")
 
     def _write_meta(self, db: TinyDB, changes: dict[str, Any]) -> None:
@@ -885,8 +884,7 @@ class Store:
     # ------------------------------------------------------------------ settings
 
     def settings(self) -> Settings:
-        doc = self._meta().table("meta").get(doc_id=1)
-        return settings_from_record((doc or {}).get("settings"), self._default_goal)
+        return settings_from_record(_meta_value(self._meta(), "settings"), self._default_goal)
 
     def update_settings(self, **changes: Any) -> Settings:
         with self.write_lock():
@@ -917,7 +915,7 @@ class Store:
     def add_session(self, session: Session) -> None:
         with self.write_lock():
             meta = self._meta()
-            if meta.table("meta").get(doc_id=1) is None:
+            if _meta_doc(meta) is None:
                 self._write_meta(meta, {})
             meta.table("sessions").insert(session.to_record())
 
@@ -998,7 +996,7 @@ class Store:
         """
         from companion.core.protocol_versions import ClinicEntry, entry_from_record
 
-        doc: dict[str, Any] = dict(self._meta().table("meta").get(doc_id=1) or {})
+        doc: dict[str, Any] = dict(_meta_doc(self._meta()) or {})
         raw = doc.get("clinic_protocols")
         entries: list[ClinicEntry] = []
         if isinstance(raw, list):
@@ -1363,7 +1361,7 @@ class Store:
         """
         with self.all_or_nothing():
             meta = self._meta()
-            if meta.table("meta").get(doc_id=1) is None:
+            if _meta_doc(meta) is None:
                 self._write_meta(meta, {})
             extra = sum(
                 self._insert_unseen(table, items)
@@ -1421,6 +1419,17 @@ class Store:
             for key, tables in by_month.items():
                 self._bulk_upsert(key, tables)
             return ImportCounts(sessions=len(new_sessions), other=extra, **counts)
+
+
+def _meta_doc(db: TinyDB) -> Document | None:
+    """The settings record of companion.json (doc 1 of its meta table), None before the first write."""
+    doc = db.table("meta").get(doc_id=1)
+    return doc if isinstance(doc, Document) else None
+
+
+def _meta_value(db: TinyDB, key: str) -> Any:
+    doc = _meta_doc(db)
+    return doc.get(key) if doc is not None else None
 
 
 def _forget_tables(db: TinyDB) -> None:
