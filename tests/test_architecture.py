@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parents[1] / "companion" / "core"
+ROOT = Path(__file__).resolve().parents[1]
+CORE = ROOT / "companion" / "core"
+BIN = Path(sys.executable).parent
+MYPY_CACHE = Path(tempfile.gettempdir()) / "companion-mypy-cache"
+"""Outside the checkout (CI clones afresh; a developer's runs reuse it)."""
 
 
 def _front_end_words(tree: ast.AST) -> list[str]:
@@ -42,3 +49,29 @@ def test_the_core_names_refused_values_by_their_record_keys() -> None:
         if (words := _front_end_words(ast.parse(path.read_text(encoding="utf-8"))))
     }
     assert offenders == {}
+
+
+def test_the_layers_keep_to_their_contracts() -> None:
+    """pyproject.toml's import-linter contracts: the core imports no Textual, TinyDB, store or
+    front end; the store and the exports no front end; the app not the CLI; the CLI Textual
+    only to open the app."""
+    result = subprocess.run(
+        [str(BIN / "lint-imports"), "--no-cache"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_the_whole_package_type_checks_strictly() -> None:
+    """mypy --strict (pyproject.toml) over companion/, not only the core."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(MYPY_CACHE)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
