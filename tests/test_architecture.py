@@ -75,3 +75,23 @@ def test_the_whole_package_type_checks_strictly() -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_every_command_names_a_handler_that_exists() -> None:
+    """Handlers are imported when their command runs: a misspelt one would only show then."""
+    import argparse
+    import importlib
+
+    from companion.cli.parser import build_parser
+
+    def leaves(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+        subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not subparsers:
+            return [parser]
+        return [leaf for sub in subparsers for child in sub.choices.values() for leaf in leaves(child)]
+
+    paths = [getattr(leaf.get_default("handler"), "handler_path", None) for leaf in leaves(build_parser())]
+    assert len(paths) >= 25 and all(paths), paths
+    for path in paths:
+        module, name = path.split(":")
+        assert callable(getattr(importlib.import_module(f"companion.cli.{module}"), name, None)), path

@@ -3,8 +3,9 @@
 `companion` alone opens the app and never needs it: building it costs about a tenth
 of the app's start-up.
 
-Each command's parser names its handler (``set_defaults(handler=...)``): a new
-subcommand is its ``add_parser`` with its arguments and that one line. An argument's
+Each command's parser names its handler (``set_defaults(handler=_handler("module:function"))``,
+imported when that command runs): a new subcommand is its ``add_parser`` with its
+arguments and that one line. An argument's
 ``dest`` is the record key it fills (``--at`` of ``session add`` fills
 ``started_at``), so a refusal from the core, which names the key, is said with the
 option the patient typed (see ``arguments.field_name``).
@@ -13,12 +14,12 @@ option the patient typed (see ``arguments.field_name``).
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeAlias
 
 from companion import __version__
-from companion.cli import commands, course_commands
 from companion.cli.app_command import open_app
 from companion.cli.arguments import DATA_DIR_ENV, UsageError
 from companion.core.text import SHOWN_CHARS
@@ -54,6 +55,21 @@ class _Parser(argparse.ArgumentParser):
         if len(message) > MAX_USAGE_MESSAGE:
             message = message[:MAX_USAGE_MESSAGE] + "…"
         raise UsageError(f"{self.prog}: {message}")
+
+
+def _handler(path: str) -> Callable[..., int]:
+    """The handler ``module:function`` of companion.cli, imported when its command runs: each
+    command pays for its own module only (the course's rules are not loaded for `status`)."""
+    module, name = path.split(":")
+
+    def handler(context: object, args: object) -> int:
+        run: Callable[[object, object], int] = getattr(
+            importlib.import_module(f"companion.cli.{module}"), name
+        )
+        return run(context, args)
+
+    handler.handler_path = path  # type: ignore[attr-defined]
+    return handler
 
 
 def _choose_action(prog: str, actions: argparse._SubParsersAction[_Parser]) -> Callable[..., int]:
@@ -119,24 +135,24 @@ def add_record_commands(commands_: Commands) -> None:
     )
     add.add_argument("--note", default="", metavar="TEXT")
     add.add_argument("--json", action="store_true", help="print the new session as JSON")
-    add.set_defaults(handler=commands.session_add)
+    add.set_defaults(handler=_handler("commands:session_add"))
     lst = session_cmds.add_parser("list", help="sessions, newest first")
     lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=commands.session_list)
+    lst.set_defaults(handler=_handler("commands:session_list"))
     rm = session_cmds.add_parser("remove", help="delete a session recorded by mistake")
     rm.add_argument("id", metavar="ID")
-    rm.set_defaults(handler=commands.session_remove)
+    rm.set_defaults(handler=_handler("commands:session_remove"))
 
     status = commands_.add_parser("status", help="restrictions with time left, water, check-in, alerts")
     status.add_argument("--json", action="store_true")
-    status.set_defaults(handler=commands.status)
+    status.set_defaults(handler=_handler("commands:status"))
 
     water = commands_.add_parser("water", help="tick glasses of water for today")
     water.add_argument("glasses", nargs="?", metavar="N", help="glasses to tick (default 1)")
     water.add_argument("--undo", action="store_true", help="remove one glass")
     water.add_argument("--goal", metavar="N", help="set the daily goal (ticks nothing)")
     water.add_argument("--json", action="store_true")
-    water.set_defaults(handler=commands.water)
+    water.set_defaults(handler=_handler("commands:water"))
 
     checkin = commands_.add_parser("checkin", help="record today's symptom check-in")
     checkin.add_argument(
@@ -162,12 +178,12 @@ def add_record_commands(commands_: Commands) -> None:
     checkin.add_argument("--note", default="", metavar="TEXT")
     checkin.add_argument("--date", metavar="YYYY-MM-DD", help="an earlier day (default today)")
     checkin.add_argument("--json", action="store_true")
-    checkin.set_defaults(handler=commands.checkin)
+    checkin.set_defaults(handler=_handler("commands:checkin"))
 
     history = commands_.add_parser("history", help="one row per day")
     history.add_argument("--days", metavar="N", default="14", help="how many days back (default 14)")
     history.add_argument("--json", action="store_true")
-    history.set_defaults(handler=commands.history)
+    history.set_defaults(handler=_handler("commands:history"))
 
 
 def add_backup_commands(commands_: Commands) -> None:
@@ -177,22 +193,22 @@ def add_backup_commands(commands_: Commands) -> None:
     export.add_argument(
         "--output", metavar="FILE", help="write to FILE, a regular file (default, or -: print it)"
     )
-    export.set_defaults(handler=commands.export)
+    export.set_defaults(handler=_handler("commands:export"))
 
     imp = commands_.add_parser("import", help="restore a json export (importing twice adds nothing)")
     imp.add_argument("file", metavar="FILE")
-    imp.set_defaults(handler=commands.import_file)
+    imp.set_defaults(handler=_handler("commands:import_file"))
 
     protocol = commands_.add_parser("protocol", help="your clinic's own after-care protocol")
     protocol_cmds = protocol.actions("protocol_command")
     pimp = protocol_cmds.add_parser("import", help="use a clinic's protocol file (TOML)")
     pimp.add_argument("file", metavar="FILE")
-    pimp.set_defaults(handler=commands.protocol_import)
+    pimp.set_defaults(handler=_handler("commands:protocol_import"))
     pshow = protocol_cmds.add_parser("show", help="the protocol in effect, and where each item comes from")
     pshow.add_argument("--json", action="store_true")
-    pshow.set_defaults(handler=commands.protocol_show)
+    pshow.set_defaults(handler=_handler("commands:protocol_show"))
     preset = protocol_cmds.add_parser("reset", help="go back to the general guidance")
-    preset.set_defaults(handler=commands.protocol_reset)
+    preset.set_defaults(handler=_handler("commands:protocol_reset"))
 
 
 def add_plan_commands(commands_: Commands) -> None:
@@ -202,14 +218,14 @@ def add_plan_commands(commands_: Commands) -> None:
     aadd = appt_cmds.add_parser("add", help="record a follow-up appointment")
     aadd.add_argument("--at", metavar="WHEN", required=True, help="e.g. 2026-11-28T09:00 (local time)")
     aadd.add_argument("--note", default="", metavar="TEXT")
-    aadd.set_defaults(handler=commands.appointment_add)
+    aadd.set_defaults(handler=_handler("commands:appointment_add"))
     alist = appt_cmds.add_parser("list", help="appointments, soonest first")
     alist.add_argument("--all", action="store_true", help="include past ones")
     alist.add_argument("--json", action="store_true")
-    alist.set_defaults(handler=commands.appointment_list)
+    alist.set_defaults(handler=_handler("commands:appointment_list"))
     arm = appt_cmds.add_parser("remove", help="delete an appointment")
     arm.add_argument("id", metavar="ID")
-    arm.set_defaults(handler=commands.appointment_remove)
+    arm.set_defaults(handler=_handler("commands:appointment_remove"))
 
     ex = commands_.add_parser("exercise", help="your home exercise programme")
     ex_cmds = ex.actions("exercise_command")
@@ -220,22 +236,22 @@ def add_plan_commands(commands_: Commands) -> None:
     eadd.add_argument("--minutes", metavar="M")
     eadd.add_argument("--per-day", default="1", metavar="N", help="times a day (default 1)")
     eadd.add_argument("--note", default="", metavar="TEXT")
-    eadd.set_defaults(handler=commands.exercise_add)
+    eadd.set_defaults(handler=_handler("commands:exercise_add"))
     elist = ex_cmds.add_parser("list", help="exercises with today's ticks")
     elist.add_argument("--json", action="store_true")
-    elist.set_defaults(handler=commands.exercise_list)
+    elist.set_defaults(handler=_handler("commands:exercise_list"))
     edone = ex_cmds.add_parser("done", help="tick one round of an exercise for today")
     edone.add_argument("id", metavar="ID")
     edone.add_argument("--undo", action="store_true")
-    edone.set_defaults(handler=commands.exercise_done)
+    edone.set_defaults(handler=_handler("commands:exercise_done"))
     erm = ex_cmds.add_parser("remove", help="delete an exercise")
     erm.add_argument("id", metavar="ID")
-    erm.set_defaults(handler=commands.exercise_remove)
+    erm.set_defaults(handler=_handler("commands:exercise_remove"))
 
     remind = commands_.add_parser("remind", help="what is due now, in one line (for a prompt or cron)")
     remind.add_argument("--notify", action="store_true", help="as a desktop notification where possible")
     remind.add_argument("--json", action="store_true")
-    remind.set_defaults(handler=commands.remind)
+    remind.set_defaults(handler=_handler("commands:remind"))
 
     took = commands_.add_parser("took", help="log caffeine, alcohol or pain medication you took")
     took.add_argument(
@@ -244,14 +260,14 @@ def add_plan_commands(commands_: Commands) -> None:
     took.add_argument("--at", metavar="WHEN", help="when (default now)")
     took.add_argument("--amount", default="", metavar="TEXT", help="e.g. '1 cup' or '400 mg'")
     took.add_argument("--json", action="store_true")
-    took.set_defaults(handler=commands.took)
+    took.set_defaults(handler=_handler("commands:took"))
 
     ask = commands_.add_parser("ask", help="note a question for your physiotherapist")
     ask.add_argument("text", nargs="?", metavar="QUESTION")
     ask.add_argument("--list", action="store_true", help="show the questions")
     ask.add_argument("--done", metavar="ID|all", help="mark a question (or all) as asked")
     ask.add_argument("--json", action="store_true")
-    ask.set_defaults(handler=commands.ask)
+    ask.set_defaults(handler=_handler("commands:ask"))
 
 
 def add_course_commands(commands_: Commands) -> None:
@@ -263,7 +279,7 @@ def add_course_commands(commands_: Commands) -> None:
     complaint.add_argument("text", nargs="?", metavar="COMPLAINT", help="e.g. 'stiff neck when driving'")
     complaint.add_argument("--clear", action="store_true", help="forget the complaint")
     complaint.add_argument("--json", action="store_true")
-    complaint.set_defaults(handler=course_commands.complaint)
+    complaint.set_defaults(handler=_handler("course_commands:complaint"))
 
     activity = commands_.add_parser(
         "activity", help="activities the problem makes hard, rated 0 (unable) - 10 (as before) about weekly"
@@ -275,7 +291,7 @@ def add_course_commands(commands_: Commands) -> None:
         "--score", metavar="0-10", help="how well you can do it now: 0 unable - 10 able as before the problem"
     )
     aadd.add_argument("--json", action="store_true")
-    aadd.set_defaults(handler=course_commands.activity_add)
+    aadd.set_defaults(handler=_handler("course_commands:activity_add"))
     arate = act_cmds.add_parser(
         "rate",
         help="rate activities: ACTIVITY SCORE [ACTIVITY SCORE...] (ACTIVITY: its number or id), "
@@ -287,20 +303,20 @@ def add_course_commands(commands_: Commands) -> None:
     )
     arate.add_argument("--date", metavar="YYYY-MM-DD", help="an earlier day (default today)")
     arate.add_argument("--json", action="store_true")
-    arate.set_defaults(handler=course_commands.activity_rate)
+    arate.set_defaults(handler=_handler("course_commands:activity_rate"))
     alist = act_cmds.add_parser("list", help="activities with their latest score and when the next is due")
     alist.add_argument("--all", action="store_true", help="include retired ones")
     alist.add_argument("--json", action="store_true")
-    alist.set_defaults(handler=course_commands.activity_list)
+    alist.set_defaults(handler=_handler("course_commands:activity_list"))
     arm = act_cmds.add_parser("remove", help="stop following an activity (its ratings stay in the course)")
     arm.add_argument("activity_id", metavar="ACTIVITY", help="its number or id")
-    arm.set_defaults(handler=course_commands.activity_remove)
+    arm.set_defaults(handler=_handler("course_commands:activity_remove"))
 
     course = commands_.add_parser(
         "course", help="is it helping? one row per session, your ratings by week, what changed"
     )
     course.add_argument("--json", action="store_true")
-    course.set_defaults(handler=course_commands.course)
+    course.set_defaults(handler=_handler("course_commands:course"))
 
 
 def add_config_command(commands_: Commands) -> None:
@@ -317,4 +333,4 @@ def add_config_command(commands_: Commands) -> None:
         "--forget-clinic", action="store_true", help="forget the clinic name and phone given here"
     )
     config.add_argument("--json", action="store_true")
-    config.set_defaults(handler=commands.config)
+    config.set_defaults(handler=_handler("commands:config"))
