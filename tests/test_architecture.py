@@ -55,25 +55,16 @@ def test_the_layers_keep_to_their_contracts() -> None:
     """pyproject.toml's import-linter contracts: the core imports no Textual, TinyDB, store or
     front end; the store and the exports no front end; the app not the CLI; the CLI Textual
     only to open the app."""
-    result = subprocess.run(
-        [str(BIN / "lint-imports"), "--no-cache"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    _passes([str(BIN / "lint-imports"), "--no-cache"])
 
 
 def test_the_whole_package_type_checks_strictly() -> None:
     """mypy --strict (pyproject.toml) over companion/, not only the core."""
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--cache-dir", str(MYPY_CACHE)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
+    _passes([sys.executable, "-m", "mypy", "--cache-dir", str(MYPY_CACHE)])
+
+
+def _passes(command: list[str]) -> None:
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 
