@@ -31,10 +31,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: tests.seeding
 
 import pendulum
-from seed import TEN_YEARS, seed_store
+
+from tests.seeding import TEN_YEARS, seed_data_dir
 
 STATUS_TARGET = 2.0
 TICK_TARGET = 1.5
@@ -136,7 +137,7 @@ def store_level(ten: Path, scratch: Path) -> list[str]:
 
     def seed_again() -> None:
         target = scratch / f"seed-{time.monotonic_ns()}"
-        seed_store(target, TEN_YEARS)
+        seed_data_dir(target, TEN_YEARS)
         shutil.rmtree(target)
 
     timed("seed ten years with apply_import (121 month files)", seed_again, repeat=3)
@@ -154,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ten, empty, pycache = root / "ten-years", root / "empty", root / "pycache"
         started = time.perf_counter()
-        counts = seed_store(ten, args.days)
+        counts = seed_data_dir(ten, args.days)
         seeded = time.perf_counter() - started
         env = child_env(pycache)
         companion = companion_command()

@@ -1,7 +1,7 @@
 """How fast the course of treatment is with ten years of history. Not a test: prints figures.
 
 - ``companion course --json`` against ``companion status --json`` on the same ten-year
-  store (benchmarks/seed.py: with the complaint, weekly activity ratings, the usual
+  store (tests/seeding.py: with the complaint, weekly activity ratings, the usual
   pain, one home exercise and weekly intake), interleaved in the same run, median of N
   each. The issue's target is for the app: the course view opens within 1.5x the
   dashboard's first paint; this CLI ratio is the same work on both sides without a
@@ -27,7 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_cli import child_env, companion_command, interleaved, ms
-from seed import TEN_YEARS, seed_store
+
+from tests.seeding import TEN_YEARS, seed_data_dir
 
 GUIDE = 1.5
 CPU_TIMES: dict[str, list[float]] = {}
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ten, pycache = root / "ten-years", root / "pycache"
         started = time.perf_counter()
-        counts = seed_store(ten, args.days)
+        counts = seed_data_dir(ten, args.days)
         seeded = time.perf_counter() - started
         env = child_env(pycache)
         companion = companion_command()

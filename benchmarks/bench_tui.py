@@ -17,7 +17,6 @@ Run: python benchmarks/bench_tui.py [--runs 5] [--days 3650]
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import shutil
 import statistics
 import subprocess
@@ -28,16 +27,9 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-import pendulum
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: tests.seeding
 
-from companion.core import clock
-from companion.core.backup import Backup
-from companion.core.checkins import CheckIn
-from companion.core.checklist import ChecklistDay
-from companion.core.hydration import HydrationDay
-from companion.core.protocol import default_protocol
-from companion.core.sessions import Session
-from companion.store import Store
+from tests.seeding import seed_data_dir
 
 COMPANION = Path(sys.executable).parent / "companion"
 # "First full paint", the same rule for both apps: everything the screen will show is on it,
@@ -65,40 +57,6 @@ class Bare(App):
 
 Bare().run()
 '''
-
-
-def seed(data_dir: Path, days: int) -> None:
-    protocol = default_protocol()
-    store = Store(data_dir, default_goal=protocol.hydration.default_goal)
-    clock.apply_zone(None)
-    now = clock.now()
-    today = now.date()
-    first = today - dt.timedelta(days=days - 1)
-    items = [item.id for item in protocol.checklist]
-    sessions, checkins, hydration, checklist = [], [], [], []
-    latest = now.subtract(hours=5)
-    for n in range(0, days, 14):
-        started = latest.subtract(days=n)
-        sessions.append(Session(id=f"bench-s{n}", started_at=started, areas=("upper trapezius",)))
-    for i in range(days):
-        day = first + dt.timedelta(days=i)
-        since = i % 14
-        recorded = pendulum.datetime(day.year, day.month, day.day, 20, tz=clock.local_zone())
-        if day == today:
-            recorded = now.subtract(minutes=10)
-        checkins.append(
-            CheckIn(
-                id=f"bench-c{i}",
-                date=day,
-                recorded_at=recorded,
-                soreness=max(0, 6 - 2 * since),
-                fatigue=max(0, 4 - since),
-                stiffness=max(0, 3 - since),
-            )
-        )
-        hydration.append(HydrationDay(day, 4 + i % 6, 8))
-        checklist.append(ChecklistDay(day, frozenset(items[: 2 + i % 8])))
-    store.apply_import(Backup(sessions, checkins, hydration, checklist))
 
 
 class Terminal:
@@ -206,7 +164,7 @@ def main() -> int:
         work = Path(tmp)
         data_dir = work / "data"
         began = time.perf_counter()
-        seed(data_dir, args.days)
+        seed_data_dir(data_dir, args.days, course=False, running_session=True)
         print(f"seeded {args.days} days in {time.perf_counter() - began:.1f} s ({data_dir})")
         bare = work / "bare_app.py"
         bare.write_text(BARE_APP)

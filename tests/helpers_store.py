@@ -1,4 +1,5 @@
-"""Helpers for the store tests: seeding a realistic history, and a child writer process.
+"""Helpers for the store tests: the files of a data folder, and a child writer process
+(the history they seed comes from tests/seeding.py).
 
 Run as a script it is the *child* of the fault tests (started with ``sys.executable``):
 
@@ -28,14 +29,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import pendulum
 
-from companion.core.backup import Backup
 from companion.core.checkins import CheckIn
-from companion.core.checklist import ChecklistDay
-from companion.core.hydration import HydrationDay
 from companion.core.ids import new_id
 from companion.core.sessions import Session
 from companion.store import Store
@@ -46,43 +43,6 @@ else:  # run as a script by the fault tests: this folder is first on sys.path
     from launch import TEST_NOW, TEST_NOW_ENV, travel_from_env  # type: ignore[no-redef]
 
 HERE = Path(__file__).resolve()
-CHECKLIST_IDS = ("rest", "hydrate", "gentle-movement", "stretch", "soothe", "monitor")
-
-
-def history(first: dt.date, days: int, zone: str = "Europe/Berlin") -> dict[str, list[Any]]:
-    """``days`` days of daily check-ins, hydration and checklists; a session every 14 days."""
-    sessions: list[Session] = []
-    checkins: list[CheckIn] = []
-    hydration: list[HydrationDay] = []
-    checklist: list[ChecklistDay] = []
-    for i in range(days):
-        day = first + dt.timedelta(days=i)
-        noon = pendulum.datetime(day.year, day.month, day.day, 12, 0, tz=zone)
-        if i % 14 == 0:
-            sessions.append(
-                Session(new_id(), noon.subtract(hours=2), "standard" if i % 28 else "intense", ("neck",))
-            )
-        checkins.append(
-            CheckIn(
-                id=new_id(),
-                date=day,
-                recorded_at=noon.add(hours=8),
-                soreness=(i * 7) % 11,
-                fatigue=(i * 3) % 11,
-                stiffness=i % 5,
-                bruising=("none", "mild")[i % 2],
-                note="felt ok" if i % 3 else "",
-            )
-        )
-        hydration.append(HydrationDay(day, 4 + i % 6, 8))
-        checklist.append(ChecklistDay(day, frozenset(CHECKLIST_IDS[: 1 + i % len(CHECKLIST_IDS)])))
-    return {"sessions": sessions, "checkins": checkins, "hydration": hydration, "checklist": checklist}
-
-
-def seed(store: Store, first: dt.date, days: int) -> dict[str, list[Any]]:
-    records = history(first, days)
-    store.apply_import(Backup(**records))
-    return records
 
 
 def store_files(data_dir: Path) -> list[Path]:

@@ -22,7 +22,7 @@ from companion.core.exercises import adherence, exercise_from_record, new_exerci
 from companion.core.hydration import HydrationDay
 from companion.core.intake import check_intake, new_intake
 from companion.core.protocol import default_protocol
-from companion.core.reminders import due_reminders, one_line
+from companion.core.reminders import due_reminders, reminder_line
 from companion.core.restrictions import restriction_states
 from companion.core.sessions import Session
 from companion.core.status import build_status
@@ -178,11 +178,11 @@ def test_exercise_validation_and_adherence() -> None:
         exercise_from_record({**ex.to_record(), "since": None}).due_on(dt.date(2000, 1, 1)) == 2
     )  # older records
     for kwargs, field in (
-        ({"name": ""}, "--name"),
-        ({"name": "x", "sets": "0"}, "--sets"),
-        ({"name": "x", "sets": "3"}, "--reps"),
-        ({"name": "x", "per_day": "11"}, "--per-day"),
-        ({"name": "x", "minutes": "soon"}, "--minutes"),
+        ({"name": ""}, "name"),
+        ({"name": "x", "sets": "0"}, "sets"),
+        ({"name": "x", "sets": "3"}, "reps"),
+        ({"name": "x", "per_day": "11"}, "per_day"),
+        ({"name": "x", "minutes": "soon"}, "minutes"),
     ):
         with pytest.raises(InputError) as err:
             new_exercise(**kwargs)
@@ -255,7 +255,7 @@ def test_questions_head_the_report_and_can_be_marked_asked(data_dir: Path) -> No
 # ------------------------------------------------------------------ reminders
 
 
-def _status(now, session, glasses=0, checkin_today=None):
+def _status(now, session, glasses=0, checkin_today=None, appointments=()):
     p = default_protocol()
     return build_status(
         p,
@@ -264,27 +264,44 @@ def _status(now, session, glasses=0, checkin_today=None):
         sessions=[session],
         hydration_today=HydrationDay(now.date(), glasses, 8),
         recent_checkins=[checkin_today] if checkin_today else [],
+        appointments=list(appointments),
     )
 
 
 def test_reminders_follow_the_guidance(berlin) -> None:
     session = Session("s", pendulum.datetime(2026, 11, 23, 8, tz=TZ))
     morning = pendulum.datetime(2026, 11, 23, 12, tz=TZ)
-    kinds = [r.kind for r in due_reminders(_status(morning, session, glasses=0), [])]
+    kinds = [r.kind for r in due_reminders(_status(morning, session, glasses=0))]
     assert kinds == ["water"]
-    assert [r.kind for r in due_reminders(_status(morning, session, glasses=8), [])] == []
+    assert [r.kind for r in due_reminders(_status(morning, session, glasses=8))] == []
     evening = pendulum.datetime(2026, 11, 23, 19, tz=TZ)
-    assert "checkin" in [r.kind for r in due_reminders(_status(evening, session, glasses=8), [])]
+    assert "checkin" in [r.kind for r in due_reminders(_status(evening, session, glasses=8))]
     done = CheckIn("c", evening.date(), evening, soreness=1, fatigue=1)
-    assert "checkin" not in [r.kind for r in due_reminders(_status(evening, session, 8, done), [])]
+    assert "checkin" not in [r.kind for r in due_reminders(_status(evening, session, 8, done))]
     ending = pendulum.datetime(2026, 11, 24, 7, 30, tz=TZ)
-    texts = one_line(
-        due_reminders(_status(ending, session, glasses=8), [Appointment("a", ending.add(hours=3))])
+    texts = reminder_line(
+        due_reminders(
+            _status(ending, session, glasses=8, appointments=[Appointment("a", ending.add(hours=3))])
+        )
     )
     assert "pauses end at" in texts and "Follow-up appointment" in texts
     assert texts.count("pauses end at") == 1  # ending together: one item
     night = pendulum.datetime(2026, 11, 23, 23, 30, tz=TZ)
-    assert "water" not in [r.kind for r in due_reminders(_status(night, session, glasses=0), [])]
+    assert "water" not in [r.kind for r in due_reminders(_status(night, session, glasses=0))]
+
+
+def test_a_reminder_keeps_its_key_while_its_minutes_count_down_and_says_no_command(berlin) -> None:
+    session = Session("s", pendulum.datetime(2026, 11, 23, 8, tz=TZ))
+    follow_up = Appointment("a", pendulum.datetime(2026, 11, 24, 9, tz=TZ), "Dr Lee")
+    evening = pendulum.datetime(2026, 11, 23, 19, tz=TZ)
+    later = evening.add(minutes=47)
+    first, second = (
+        due_reminders(_status(moment, session, 8, appointments=[follow_up])) for moment in (evening, later)
+    )
+    assert [r.key for r in first] == [r.key for r in second]
+    assert [r.text for r in first] != [r.text for r in second]  # 'in 14 h' -> 'in 13 h 13 min'
+    # Each front end adds its own way to act on a reminder: the core names no command and no key.
+    assert not any("companion " in r.text or "press" in r.text.lower() for r in first)
 
 
 def test_remind_prints_one_line_and_falls_back_without_a_desktop(data_dir: Path) -> None:

@@ -336,7 +336,7 @@ def test_usual_pain_is_optional_and_apart_from_the_soreness() -> None:
             new_checkin(soreness=4, fatigue=2, usual_pain="11")
     assert (given.soreness, given.usual_pain) == (4, 6)
     assert left_out.usual_pain is None and "usual_pain" not in left_out.to_record()
-    assert err.value.field == "--usual-pain" and "0 to 10" in err.value.message
+    assert err.value.field == "usual_pain" and "0 to 10" in err.value.message
     assert checkin_from_record(given.to_record()).usual_pain == 6
 
 
@@ -384,7 +384,7 @@ def test_the_complaint_is_its_latest_wording_and_can_be_cleared() -> None:
     for bad in ("neck\x1b[2J", "two\nlines", "x" * 201):
         with pytest.raises(InputError) as err:
             new_complaint(bad)
-        assert err.value.field == "COMPLAINT"
+        assert err.value.field == "text"
 
 
 def test_at_most_three_activities_are_followed_and_names_are_not_repeated() -> None:
@@ -394,7 +394,7 @@ def test_at_most_three_activities_are_followed_and_names_are_not_repeated() -> N
             acts.append(new_activity(name, acts))
         with pytest.raises(InputError) as err:
             new_activity("carrying shopping", acts)
-        assert err.value.field == "NAME" and str(MAX_ACTIVITIES) in err.value.message
+        assert err.value.field == "name" and str(MAX_ACTIVITIES) in err.value.message
         acts[0] = retired(acts[0], dt.date(2026, 11, 1))
         acts.append(new_activity("carrying shopping", acts))  # a retired one frees its place
         with pytest.raises(InputError) as err:
@@ -416,7 +416,7 @@ def test_activities_are_found_by_number_or_id_prefix() -> None:
     for ref, words in (("3", "1 to 2"), ("ab", "2 activities"), ("zz", "no activity")):
         with pytest.raises(InputError) as err:
             find_activity(acts, ref)
-        assert err.value.field == "ACTIVITY" and words in err.value.message
+        assert err.value.field == "activity_id" and words in err.value.message
 
 
 def test_a_rating_is_0_to_10_today_or_earlier_and_not_for_a_retired_activity() -> None:
@@ -427,13 +427,13 @@ def test_a_rating_is_0_to_10_today_or_earlier_and_not_for_a_retired_activity() -
         for score in ("11", "-1", "seven", "", None, "7.5"):
             with pytest.raises(InputError) as err:
                 new_rating(act, score)
-            assert err.value.field == "SCORE" and "0 unable" in err.value.message
+            assert err.value.field == "score" and "0 unable" in err.value.message
         with pytest.raises(InputError) as err:
             new_rating(act, 5, dt.date(2026, 11, 23))
-        assert err.value.field == "--date"
+        assert err.value.field == "date"
         with pytest.raises(InputError) as err:
             new_rating(retired(act, dt.date(2026, 11, 20)), 5)
-        assert err.value.field == "ACTIVITY" and "retired" in err.value.message
+        assert err.value.field == "activity_id" and "retired" in err.value.message
 
 
 # --------------------------------------------------------------------------- the weekly prompt

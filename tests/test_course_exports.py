@@ -25,7 +25,8 @@ from companion.core.sessions import Session
 from companion.export.csv_export import CSV_COLUMNS, render_csv
 from companion.export.markdown_report import render_markdown
 from companion.store import Store
-from tests.helpers_course import FROZEN, seed_two_months
+from tests.seeding import COURSE_FROZEN as FROZEN
+from tests.seeding import seed_two_months
 
 P = default_protocol()
 BERLIN = "Europe/Berlin"

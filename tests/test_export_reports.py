@@ -23,7 +23,7 @@ from companion.core.hydration import HydrationDay
 from companion.core.protocol import Protocol, default_protocol
 from companion.core.sessions import Session
 from companion.core.status import build_status
-from companion.export.calendar_export import Appointment, render_ics, to_calendar_datetime
+from companion.export.calendar_export import FollowUpEvent, render_ics, to_calendar_datetime
 from companion.export.csv_export import CSV_COLUMNS, render_csv
 from companion.export.markdown_report import one_line, render_markdown
 
@@ -409,7 +409,7 @@ def test_ics_is_stable_between_exports(
 
 
 def test_ics_appointments_become_events(now: pendulum.DateTime, protocol: Protocol) -> None:
-    appointment = Appointment(
+    appointment = FollowUpEvent(
         "appt-1@companion", pendulum.datetime(2026, 11, 30, 9, tz="Europe/Berlin"), "Follow-up", "Bring notes"
     )
     data = render_ics(protocol, [], now, [appointment, ("appt-2@companion", appointment.start, "Again", "")])

@@ -21,13 +21,14 @@ import pytest
 from companion.cli.main import main
 from companion.core.backup import Backup, build_export
 from companion.store import Store
-from tests.helpers_store import child_env, history, snapshot
+from tests.helpers_store import child_env, snapshot
+from tests.seeding import daily_history
 
 FROZEN = pendulum.datetime(2026, 11, 22, 10, tz="Europe/Berlin")
 
 
 def export_of(first: dt.date, days: int) -> dict[str, Any]:
-    return build_export(Backup(**history(first, days)), FROZEN)
+    return build_export(daily_history(first, days), FROZEN)
 
 
 def in_process(capsys: pytest.CaptureFixture[str], data_dir: Path, *args: str) -> tuple[int, str, str]:
@@ -67,7 +68,7 @@ def seeded(data_dir: Path) -> None:
     pendulum.set_local_timezone(pendulum.timezone("Europe/Berlin"))
     try:
         with pendulum.travel_to(FROZEN, freeze=True):
-            Store(data_dir).apply_import(Backup(**history(dt.date(2026, 9, 1), 60)))
+            Store(data_dir).apply_import(daily_history(dt.date(2026, 9, 1), 60))
     finally:
         pendulum.set_local_timezone()
 

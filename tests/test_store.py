@@ -13,7 +13,6 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from companion.core.backup import Backup
 from companion.core.checkins import CheckIn
 from companion.core.ids import new_id
 from companion.core.sessions import Session
@@ -21,7 +20,8 @@ from companion.store import Store, StoreError, atomic_storage
 from companion.store import store as store_module
 from companion.store.backups import KEEP_BACKUPS
 from tests.conftest import moved_to
-from tests.helpers_store import assert_all_parse, seed, store_files
+from tests.helpers_store import assert_all_parse, store_files
+from tests.seeding import seed_history as seed
 
 # Every test runs with the clock frozen at a fixed moment (moved on where a test says so).
 pytestmark = pytest.mark.usefixtures("clock_at_test_now")
@@ -49,11 +49,11 @@ def test_round_trip_of_every_kind_of_record(berlin: str, data_dir: Path) -> None
         store = Store(data_dir)
         records = seed(store, dt.date(2026, 10, 1), 50)
         other = Store(data_dir)
-        assert [s.id for s in other.sessions()] == [s.id for s in records["sessions"]]
+        assert [s.id for s in other.sessions()] == [s.id for s in records.sessions]
         got = other.all_days()
-        assert {c.id for c in got.checkins} == {c.id for c in records["checkins"]}
+        assert {c.id for c in got.checkins} == {c.id for c in records.checkins}
         assert {(h.date, h.glasses) for h in got.hydration} == {
-            (h.date, h.glasses) for h in records["hydration"]
+            (h.date, h.glasses) for h in records.hydration
         }
         assert other.first_day() == dt.date(2026, 10, 1)
         assert other.latest_checkin().date == dt.date(2026, 11, 19)
@@ -66,7 +66,7 @@ def test_importing_twice_adds_nothing(berlin: str, data_dir: Path) -> None:
     store = Store(data_dir)
     records = seed(store, dt.date(2025, 1, 1), 40)
     before = {p: p.read_bytes() for p in store_files(data_dir) if "backups" not in p.parts}
-    counts = store.apply_import(Backup(**records))
+    counts = store.apply_import(records)
     assert counts.total == 0
     after = {p: p.read_bytes() for p in store_files(data_dir) if "backups" not in p.parts}
     assert before == after
@@ -172,7 +172,7 @@ def test_reads_come_from_memory_until_another_process_writes(
     berlin: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with moved_to(at(2026, 11, 22)):
-        seed(Store(data_dir), dt.date(2026, 10, 1), 50)
+        seeded = seed(Store(data_dir), dt.date(2026, 10, 1), 50)
         parsed: list[Path] = []
         real = atomic_storage.read_with_identity
 
@@ -183,7 +183,7 @@ def test_reads_come_from_memory_until_another_process_writes(
         monkeypatch.setattr(atomic_storage, "read_with_identity", counting)
         reader = Store(data_dir)
         day = dt.date(2026, 11, 3)
-        assert reader.hydration_day(day).glasses == 4 + 33 % 6
+        assert reader.hydration_day(day).glasses == seeded.hydration[33].glasses
         first = len(parsed)
         assert first >= 1
         for _ in range(20):
@@ -198,7 +198,7 @@ def test_reads_come_from_memory_until_another_process_writes(
         del parsed[first:]  # the writer's own reads
         assert reader.revision() != revision
         assert reader.refresh_if_changed()
-        assert reader.hydration_day(day).glasses == 4 + 33 % 6 + 5
+        assert reader.hydration_day(day).glasses == seeded.hydration[33].glasses + 5
         assert [p.name for p in parsed[first:]] == ["2026-11.json"]  # only the changed file
         reader.hydration_day(day)
         assert len(parsed) == first + 1
@@ -290,7 +290,7 @@ def test_a_newer_schema_is_refused_clearly_for_reads_and_writes(berlin: str, dat
 def test_an_older_schema_is_migrated_once(
     berlin: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seed(Store(data_dir), dt.date(2026, 10, 1), 20)
+    seeded = seed(Store(data_dir), dt.date(2026, 10, 1), 20)
     old = store_module.SCHEMA_VERSION - 1
     _write_meta_version(data_dir, old)
     calls: list[int] = []
@@ -301,7 +301,7 @@ def test_an_older_schema_is_migrated_once(
 
     monkeypatch.setitem(store_module.MIGRATIONS, old, migrate)
     store = Store(data_dir)
-    assert store.hydration_day(dt.date(2026, 10, 2)).glasses == 5
+    assert store.hydration_day(dt.date(2026, 10, 2)).glasses == seeded.hydration[1].glasses
     assert calls == [2]
     assert store.schema_version() == store_module.SCHEMA_VERSION
     assert store.settings().theme == "light"

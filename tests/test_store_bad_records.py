@@ -20,11 +20,10 @@ import pytest
 from textual.notifications import Notify
 
 from companion.cli.main import main
+from companion.context import open_context
 from companion.core.backup import Backup
 from companion.core.checkins import CheckIn
-from companion.core.clock import ZoneInfo
 from companion.core.hydration import HydrationDay
-from companion.core.protocol import default_protocol
 from companion.core.sessions import Session
 from companion.store import Store
 from companion.ui.app import create_app
@@ -233,7 +232,7 @@ def test_when_the_bad_record_cannot_be_set_aside_it_is_left_out_and_kept(
 # ---------------------------------------------------------------------- the app
 
 
-async def test_the_app_starts_with_a_bad_record_and_says_so(data_dir: Path) -> None:
+async def test_the_app_starts_with_a_bad_record_and_says_so(data_dir: Path, monkeypatch) -> None:
     seed(data_dir)
     damage(data_dir, "soreness-abc")
     damage(data_dir, "session-null-start")
@@ -243,11 +242,11 @@ async def test_the_app_starts_with_a_bad_record_and_says_so(data_dir: Path) -> N
         if isinstance(message, Notify):
             seen.append(message.notification.message)
 
+    monkeypatch.setenv("TZ", "Europe/Berlin")
     pendulum.set_local_timezone(pendulum.timezone("Europe/Berlin"))
     try:
         with pendulum.travel_to(pendulum.datetime(2026, 10, 20, 9, tz="Europe/Berlin"), freeze=True):
-            store = Store(data_dir)
-            app = create_app(store, default_protocol(), ZoneInfo("Europe/Berlin", "setting"))
+            app = create_app(open_context(data_dir))
             async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
                 await wait_for(
                     pilot, lambda: sum("could not be read" in m for m in seen) == 2, what="the notices"

@@ -26,14 +26,8 @@ from companion.core.sessions import Session
 from companion.store import Store, StoreError, atomic_storage
 from companion.store.atomic_storage import CRASH_ENV
 from tests.conftest import moved_to
-from tests.helpers_store import (
-    HERE,
-    assert_all_parse,
-    child_env,
-    seed,
-    snapshot,
-    temp_files,
-)
+from tests.helpers_store import HERE, assert_all_parse, child_env, snapshot, temp_files
+from tests.seeding import seed_history as seed
 
 CHILD = [sys.executable, str(HERE)]
 

@@ -18,13 +18,13 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from companion.core.backup import Backup
 from companion.core.checkins import CheckIn
 from companion.core.ids import new_id
 from companion.store import Store, StoreError, atomic_storage
 from companion.store import backups as backups_module
 from companion.store.backups import Backups
-from tests.helpers_store import child_env, history, snapshot
+from tests.helpers_store import child_env, snapshot
+from tests.seeding import daily_history
 
 D1 = pendulum.datetime(2026, 11, 20, 9, tz="Europe/Berlin")
 D2 = pendulum.datetime(2026, 11, 21, 9, tz="Europe/Berlin")
@@ -65,7 +65,7 @@ def seed_two_days(data_dir: Path) -> None:
     """Oct and Nov history written on D1; D2's first write takes D2's backup; then a
     check-in for 7 Oct that no backup holds."""
     with pendulum.travel_to(D1, freeze=True):
-        Store(data_dir).apply_import(Backup(**history(dt.date(2026, 10, 1), 50)))
+        Store(data_dir).apply_import(daily_history(dt.date(2026, 10, 1), 50))
     with pendulum.travel_to(D2, freeze=True):
         store = Store(data_dir)
         store.update_hydration(D2.date(), lambda h: h.add(1))

@@ -1,20 +1,23 @@
-"""The subcommands. Each validates through the core, writes through the store."""
+"""The subcommands' handlers (set on their parsers, see parser.py). Each validates through the
+core, writes through the store; a refusal names the record key, which main.py says with
+the option the patient typed."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from dataclasses import replace
 
 from pendulum import DateTime
 
 from companion import queries
 from companion.cli import render
-from companion.cli.context import Context
-from companion.cli.main import EXIT_OK, UsageError, path_argument, print_json
+from companion.cli.arguments import UsageError, fields_named, path_argument, read_text_file
+from companion.cli.output import EXIT_OK, print_json, write_output
+from companion.context import Context
 from companion.core import clock, timefmt
-from companion.core.appointments import new_appointment, upcoming
+from companion.core.appointments import new_appointment, time_until, upcoming
 from companion.core.backup import Backup, build_export, parse_export_text
 from companion.core.care_plan import CarePlan
 from companion.core.checkins import new_checkin
@@ -25,19 +28,18 @@ from companion.core.hydration import validate_count, validate_goal
 from companion.core.intake import check_intake, new_intake
 from companion.core.numbers import parse_whole
 from companion.core.questions import new_question
-from companion.core.reminders import due_reminders, one_line
+from companion.core.reminders import Reminder, due_reminders, reminder_line
 from companion.core.restrictions import recorded_session_lines, restriction_states
 from companion.core.sessions import new_session, newest_first
 from companion.core.text import json_escaped, shown
-from companion.store import StoreError
 
 EXPORT_FORMATS = ("json", "csv", "md", "ics")
 MAX_HISTORY_DAYS = 36600
 
 
 def session_add(ctx: Context, args: argparse.Namespace) -> int:
-    started = clock.parse_when(args.at, "--at") if args.at is not None else None
-    session = new_session(started_at=started, intensity=args.intensity, areas=args.area, note=args.note)
+    started = clock.parse_when(args.started_at, "started_at") if args.started_at is not None else None
+    session = new_session(started_at=started, intensity=args.intensity, areas=args.areas, note=args.note)
     ctx.store.add_session(session)
     now = clock.now()
     if args.json:
@@ -103,18 +105,19 @@ def status(ctx: Context, args: argparse.Namespace) -> int:
 def water(ctx: Context, args: argparse.Namespace) -> int:
     today = clock.today()
     if args.goal is not None:
-        if args.undo or args.count is not None:
+        if args.undo or args.glasses is not None:
             raise UsageError("companion water: --goal sets the goal only; tick glasses in a second call")
         goal = validate_goal(args.goal)
         day = ctx.store.set_default_goal(goal, today)
         message = f"Daily goal set to {goal} glasses. {render.water_line(day)}"
     elif args.undo:
-        if args.count is not None:
+        if args.glasses is not None:
             raise UsageError("companion water: --undo removes one glass; give no N with it")
-        day = ctx.store.update_hydration(today, lambda h: h.undo())
+        with fields_named(glasses="--undo"):
+            day = ctx.store.update_hydration(today, lambda h: h.undo())
         message = f"One glass removed. {render.water_line(day)}"
     else:
-        count = validate_count(args.count) if args.count is not None else 1
+        count = validate_count(args.glasses) if args.glasses is not None else 1
         day = ctx.store.update_hydration(today, lambda h: h.add(count))
         noun = "glass" if count == 1 else "glasses"
         message = f"{count} {noun} ticked. {render.water_line(day)}"
@@ -126,7 +129,7 @@ def water(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def checkin(ctx: Context, args: argparse.Namespace) -> int:
-    day = clock.parse_day(args.date, "--date") if args.date is not None else None
+    day = clock.parse_day(args.date) if args.date is not None else None
     entry = new_checkin(
         soreness=args.soreness,
         fatigue=args.fatigue,
@@ -137,7 +140,7 @@ def checkin(ctx: Context, args: argparse.Namespace) -> int:
         breathing_trouble=args.breathing_trouble,
         note=args.note,
         day=day,
-        usual_pain=getattr(args, "usual_pain", None),
+        usual_pain=args.usual_pain,
     )
     replaced = ctx.store.checkin_for(entry.date) is not None
     ctx.store.save_checkin(entry)
@@ -155,7 +158,7 @@ def checkin(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def history(ctx: Context, args: argparse.Namespace) -> int:
-    days = parse_whole(args.days, "--days", minimum=1, maximum=MAX_HISTORY_DAYS, hint="days")
+    days = parse_whole(args.days, "days", minimum=1, maximum=MAX_HISTORY_DAYS, hint="days")
     rows = queries.load_history(ctx.store, ctx.protocol, days=days)
     if args.json:
         print_json([row.to_json() for row in rows])
@@ -229,7 +232,7 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
         payload = render_ics(ctx.protocol, ctx.store.sessions(), now, _calendar_appointments(ctx))
     if args.output is not None and args.output != "-":
         named = path_argument(args.output, "--output")
-        written = _write_output(named, payload, ctx.store.data_dir)
+        written = write_output(named, payload, ctx.store.data_dir)
         via = f" (through the link {args.output})" if written != named else ""
         print(f"Wrote {fmt} export to {written}{via}", file=sys.stderr)
     else:
@@ -240,74 +243,9 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def output_target(path: Path) -> Path:
-    """The regular file an export replaces: ``path``, or the file a link at ``path`` points to.
-
-    Anything else that exists is refused: replacing a device (``/dev/null`` when run as
-    root), a pipe or a socket with a regular file would break whatever uses it. A link
-    is followed, so the link stays and the file it points to gets the export (what
-    the patient meant by naming it); a link to nothing, or to anything but a regular
-    file, is refused.
-    """
-    import stat
-
-    target = path
-    if path.is_symlink():
-        try:
-            target = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            raise InputError(
-                "--output", f"{path} is a link to something that does not exist; give a file name"
-            ) from None
-    try:
-        mode = target.stat().st_mode
-    except FileNotFoundError:
-        return target
-    except OSError as exc:
-        raise InputError("--output", f"cannot look at {target}: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(mode):
-        raise InputError("--output", f"{path} is a folder; give a file name")
-    if not stat.S_ISREG(mode):
-        raise InputError(
-            "--output",
-            f"{path} is not a regular file (a device, a pipe or a socket); companion only "
-            "replaces regular files. Use --output - to print the export instead",
-        )
-    return target
-
-
-def _write_output(path: Path, payload: bytes, data_dir: Path) -> Path:
-    """Write the export atomically; returns the file written (a link's target)."""
-    from companion.store.atomic_storage import atomic_write_bytes, describe_os_error
-
-    if path.parent.exists() and not path.parent.is_dir():
-        raise InputError("--output", f"{path.parent} is a file, not a folder")
-    if not path.parent.is_dir():
-        raise InputError("--output", f"the folder {path.parent} does not exist")
-    target = output_target(path)
-    if target.resolve().is_relative_to(data_dir.resolve()):
-        raise InputError("--output", f"{path} is inside your data folder; write the export somewhere else")
-    try:
-        atomic_write_bytes(target, payload)
-    except OSError as exc:
-        raise StoreError(describe_os_error(exc, target, verb="write")) from exc
-    return target
-
-
-def _read_text_file(path: Path, kind: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("FILE", f"{path} does not exist") from None
-    except UnicodeDecodeError:
-        raise InputError("FILE", f"{path} is not a text ({kind}) file") from None
-    except OSError as exc:
-        raise InputError("FILE", f"cannot read {path}: {exc.strerror}") from None
-
-
 def import_file(ctx: Context, args: argparse.Namespace) -> int:
     path = path_argument(args.file, "FILE")
-    text = _read_text_file(path, "JSON")
+    text = read_text_file(path, "JSON")
     backup = parse_export_text(text, "FILE")
     counts = ctx.store.apply_import(backup)
     if counts.total == 0:
@@ -334,10 +272,10 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
     if args.timezone is not None:
         name = clock.validate_zone(args.timezone)
         ctx.store.update_settings(timezone=name)
-        ctx.zone = clock.apply_zone(name)
+        ctx.apply_zone(name)
     elif args.system_timezone:
         ctx.store.update_settings(timezone=None)
-        ctx.zone = clock.apply_zone(None)
+        ctx.apply_zone(None)
     _config_clinic(ctx, args)
     settings = ctx.store.settings()
     info = {
@@ -368,7 +306,6 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
 
 def _config_clinic(ctx: Context, args: argparse.Namespace) -> None:
     """Who to call, given once: every alert then carries the number."""
-    from companion.cli.context import load_protocol
     from companion.core.contact import validate_clinic_name, validate_clinic_phone
 
     given = args.clinic_name is not None or args.clinic_phone is not None
@@ -383,8 +320,7 @@ def _config_clinic(ctx: Context, args: argparse.Namespace) -> None:
         if args.clinic_phone is not None:
             changes["clinic_phone"] = validate_clinic_phone(args.clinic_phone)
         ctx.store.update_settings(**changes)
-    if args.forget_clinic or given:
-        ctx.protocol = load_protocol(ctx.store)
+    ctx.reload_protocol()
 
 
 def _who_alerts_name(ctx: Context) -> str:
@@ -401,22 +337,19 @@ def _who_alerts_name(ctx: Context) -> str:
 
 def protocol_import(ctx: Context, args: argparse.Namespace) -> int:
     path = path_argument(args.file, "FILE")
-    text = _read_text_file(path, "TOML")
+    text = read_text_file(path, "TOML")
     from companion.core.clinic import validate_clinic_text  # only when a clinic file is in use
 
     try:
         protocol = validate_clinic_text(text, path.name)
     except ProtocolError as exc:
         raise InputError("FILE", str(exc)) from None
-    from companion.cli.context import load_protocol
-
     ctx.store.set_clinic_text(text, path.name)
-    ctx.protocol = load_protocol(ctx.store)
-    changed = sum(
-        1
-        for item in (*protocol.restrictions, *protocol.checklist, *protocol.red_flags)
-        if item.origin == "clinic"
-    )
+    ctx.reload_protocol()
+    origins = [item.origin for item in protocol.restrictions]
+    origins += [item.origin for item in protocol.checklist]
+    origins += [item.origin for item in protocol.red_flags]
+    changed = origins.count("clinic")
     clinic = protocol.clinic.contact_line() if protocol.clinic else "no clinic name given"
     print(f"Clinic protocol from {path.name} is now in effect ({clinic}; {changed} items set by the clinic).")
     print(_applies_from(ctx))
@@ -525,25 +458,24 @@ def protocol_show(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def protocol_reset(ctx: Context, args: argparse.Namespace) -> int:
-    from companion.cli.context import load_protocol
-
     if ctx.store.clinic_text() is None:
         print("No clinic protocol was in effect: nothing to reset.")
         return EXIT_OK
     ctx.store.set_clinic_text(None)
-    ctx.protocol = load_protocol(ctx.store)
+    ctx.reload_protocol()
     print(f"Back to the general guidance. {_applies_from(ctx)}")
     return EXIT_OK
 
 
 def appointment_add(ctx: Context, args: argparse.Namespace) -> int:
-    appt = new_appointment(clock.parse_when(args.at, "--at"), args.note)
+    appt = new_appointment(clock.parse_when(args.at), args.note)
     ctx.store.add_appointment(appt)
     now = clock.now()
     print(appt.id)
-    left = clock.elapsed_seconds(now, appt.at)
-    when = "already past" if left < 0 else f"in {timefmt.duration(left)}"
-    print(f"Follow-up recorded for {timefmt.clock_time(appt.at, now)} ({when}).", file=sys.stderr)
+    print(
+        f"Follow-up recorded for {timefmt.clock_time(appt.at, now)} ({time_until(appt.at, now)}).",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -647,9 +579,8 @@ def exercise_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 def remind(ctx: Context, args: argparse.Namespace) -> int:
     snapshot = queries.load_status(ctx.store, ctx.protocol, ctx.zone)
-    coming = [snapshot.next_appointment] if snapshot.next_appointment else []  # read with the status
-    due = due_reminders(snapshot, coming)
-    line = one_line(due)
+    due = [worded(r) for r in due_reminders(snapshot)]
+    line = reminder_line(due)
     if args.json:
         print_json({"now": clock.iso(snapshot.now), "due": [r.to_json() for r in due], "line": line})
         return EXIT_OK
@@ -662,8 +593,15 @@ def remind(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def worded(reminder: Reminder) -> Reminder:
+    """A reminder as the command line says it: with the command that acts on it."""
+    if reminder.kind == "checkin":
+        return replace(reminder, text=f"{reminder.text.removesuffix('.')}: companion checkin.")
+    return reminder
+
+
 def took(ctx: Context, args: argparse.Namespace) -> int:
-    at = clock.parse_when(args.at, "--at") if args.at is not None else None
+    at = clock.parse_when(args.at) if args.at is not None else None
     entry = new_intake(args.what, at, args.amount, ctx.protocol.substances)
     ctx.store.add_intake(entry)
     check = check_intake(ctx.protocol, ctx.store.sessions(), entry)

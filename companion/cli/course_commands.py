@@ -8,8 +8,9 @@ import sys
 
 from companion import queries
 from companion.cli import render
-from companion.cli.context import Context
-from companion.cli.main import EXIT_OK, UsageError, print_json
+from companion.cli.arguments import UsageError, fields_named
+from companion.cli.output import EXIT_OK, print_json
+from companion.context import Context
 from companion.core import clock
 from companion.core.activities import (
     MAX_ACTIVITIES,
@@ -39,9 +40,7 @@ def complaint(ctx: Context, args: argparse.Namespace) -> int:
         raise UsageError("companion complaint: give either the complaint or --clear")
     if args.clear or args.text is not None:
         if args.text is not None and not args.text.strip():
-            raise InputError(
-                "COMPLAINT", "is empty: say what you see your physiotherapist for, or use --clear"
-            )
+            raise InputError("text", "is empty: say what you see your physiotherapist for, or use --clear")
         entry = new_complaint("" if args.clear else args.text)
         before = current(store.complaints())
         if (before.text if before else "") != entry.text:
@@ -90,9 +89,9 @@ def _activity_json(
 def activity_add(ctx: Context, args: argparse.Namespace) -> int:
     store = ctx.store
     if args.score is not None:
-        validate_score(args.score, "--score")  # named before any question of the name
+        validate_score(args.score)  # named before any question of the name
     activity = new_activity(args.name, store.activities())
-    rating = new_rating(activity, args.score, field="--score") if args.score is not None else None
+    rating = new_rating(activity, args.score) if args.score is not None else None
     with store.write_lock():
         store.add_activity(activity)
         if rating is not None:
@@ -136,7 +135,7 @@ def _pairs(ctx: Context, args: argparse.Namespace) -> list[tuple[Activity, str]]
         )
     pairs: list[tuple[Activity, str]] = []
     for ref, score in zip(values[::2], values[1::2], strict=True):
-        activity = find_activity(activities, ref, "ACTIVITY")
+        activity = find_activity(activities, ref)
         if any(a.id == activity.id for a, _ in pairs):
             raise InputError("ACTIVITY", f"{activity.name!r} is named twice")
         pairs.append((activity, score))
@@ -145,12 +144,14 @@ def _pairs(ctx: Context, args: argparse.Namespace) -> list[tuple[Activity, str]]
 
 def activity_rate(ctx: Context, args: argparse.Namespace) -> int:
     store = ctx.store
-    day = clock.parse_day(args.date, "--date") if args.date is not None else None
-    pairs = _pairs(ctx, args)
+    day = clock.parse_day(args.date) if args.date is not None else None
+    with fields_named(activity_id="ACTIVITY"):
+        pairs = _pairs(ctx, args)
     before = store.all_ratings()
-    ratings = [
-        new_rating(activity, score, day, field=f"SCORE for {activity.name!r}") for activity, score in pairs
-    ]
+    ratings = []
+    for activity, score in pairs:
+        with fields_named(activity_id="ACTIVITY", score=f"SCORE for {activity.name!r}"):
+            ratings.append(new_rating(activity, score, day))
     store.save_ratings(ratings)
     if args.json:
         print_json([{**r.to_record(), "name": a.name} for r, (a, _) in zip(ratings, pairs, strict=True)])
@@ -204,9 +205,9 @@ def activity_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def activity_remove(ctx: Context, args: argparse.Namespace) -> int:
     store = ctx.store
-    activity = find_activity(store.activities(), args.activity, "ACTIVITY")
+    activity = find_activity(store.activities(), args.activity_id)
     if not activity.active:
-        raise InputError("ACTIVITY", f"{activity.name!r} is already retired")
+        raise InputError("activity_id", f"{activity.name!r} is already retired")
     if scores_of(activity, store.all_ratings()):
         store.update_activity(retired(activity, clock.today()))
         print(f"{activity.name} retired: its ratings stay in your course; it is not asked about again.")
@@ -228,14 +229,3 @@ def course(ctx: Context, args: argparse.Namespace) -> int:
 
     print(course_text(result))
     return EXIT_OK
-
-
-def dispatch(ctx: Context, args: argparse.Namespace) -> int:
-    if args.command == "complaint":
-        return complaint(ctx, args)
-    if args.command == "course":
-        return course(ctx, args)
-    actions = {"add": activity_add, "rate": activity_rate, "list": activity_list, "remove": activity_remove}
-    if args.activity_command not in actions:
-        raise UsageError(f"companion activity: choose an action: {', '.join(actions)}")
-    return actions[args.activity_command](ctx, args)

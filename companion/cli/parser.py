@@ -2,16 +2,26 @@
 
 `companion` alone opens the app and never needs it: building it costs about a tenth
 of the app's start-up.
+
+Each command's parser names its handler (``set_defaults(handler=_handler("module:function"))``,
+imported when that command runs): a new subcommand is its ``add_parser`` with its
+arguments and that one line. An argument's
+``dest`` is the record key it fills (``--at`` of ``session add`` fills
+``started_at``), so a refusal from the core, which names the key, is said with the
+option the patient typed (see ``arguments.field_name``).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
-from typing import NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeAlias
 
 from companion import __version__
-from companion.cli.main import DATA_DIR_ENV, UsageError
+from companion.cli.app_command import open_app
+from companion.cli.arguments import DATA_DIR_ENV, UsageError
 from companion.core.text import SHOWN_CHARS
 
 MAX_USAGE_MESSAGE = 400
@@ -21,11 +31,54 @@ _LONG_WORD = re.compile(f"([^\\s']{{{SHOWN_CHARS}}})[^\\s']+")
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.field_names: dict[str, str] = {}
+        """Each argument's dest (a record key) -> what the patient types: '--at', 'FILE'."""
+        super().__init__(*args, **kwargs)  # adds --help
+        self.set_defaults(field_names=self.field_names)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        options = [o for o in action.option_strings if o.startswith("--")]
+        name = options[0] if options else action.metavar or action.dest.upper()
+        self.field_names[action.dest] = str(name)
+        return action
+
+    def actions(self, dest: str) -> argparse._SubParsersAction[_Parser]:
+        """The actions of a command (`session add|list|remove`); the command alone asks for one."""
+        actions = self.add_subparsers(dest=dest, metavar="ACTION", parser_class=_Parser)
+        self.set_defaults(handler=_choose_action(self.prog, actions))
+        return actions
+
     def error(self, message: str) -> NoReturn:
         message = _LONG_WORD.sub(lambda m: m.group(1) + "…", message)
         if len(message) > MAX_USAGE_MESSAGE:
             message = message[:MAX_USAGE_MESSAGE] + "…"
         raise UsageError(f"{self.prog}: {message}")
+
+
+def _handler(path: str) -> Callable[..., int]:
+    """The handler ``module:function`` of companion.cli, imported when its command runs: each
+    command pays for its own module only (the course's rules are not loaded for `status`)."""
+    module, name = path.split(":")
+
+    def handler(context: object, args: object) -> int:
+        run: Callable[[object, object], int] = getattr(
+            importlib.import_module(f"companion.cli.{module}"), name
+        )
+        return run(context, args)
+
+    handler.handler_path = path  # type: ignore[attr-defined]
+    return handler
+
+
+def _choose_action(prog: str, actions: argparse._SubParsersAction[_Parser]) -> Callable[..., int]:
+    def handler(_context: object, _args: object) -> int:
+        names = list(actions.choices)
+        choices = f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+        raise UsageError(f"{prog}: choose an action: {choices}")
+
+    return handler
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,13 +94,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=f"where your data and backups live (env {DATA_DIR_ENV}; default: your user data folder)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.set_defaults(handler=open_app, global_field_names=parser.field_names)
+    commands_ = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    add_record_commands(commands_)
+    add_backup_commands(commands_)
+    add_plan_commands(commands_)
+    add_course_commands(commands_)
+    add_config_command(commands_)
+    return parser
 
-    session = commands.add_parser("session", help="record or list needling sessions")
-    session_cmds = session.add_subparsers(dest="session_command", metavar="ACTION", parser_class=_Parser)
+
+Commands: TypeAlias = "argparse._SubParsersAction[_Parser]"
+
+
+def add_record_commands(commands_: Commands) -> None:
+    """session, status, water, checkin, history: what the patient records day by day."""
+    session = commands_.add_parser("session", help="record or list needling sessions")
+    session_cmds = session.actions("session_command")
     add = session_cmds.add_parser("add", help="record a needling session")
     add.add_argument(
         "--at",
+        dest="started_at",
         metavar="WHEN",
         help="when the needling took place (default now), e.g. "
         "2026-11-21T16:30 (local time), 2026-11-21T16:30+01:00 or 16:30 for today",
@@ -59,25 +126,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="intense: many trigger points or a large area (longer restrictions)",
     )
     add.add_argument(
-        "--area", action="append", default=[], metavar="TEXT", help="area treated (repeat for several)"
+        "--area",
+        dest="areas",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="area treated (repeat for several)",
     )
     add.add_argument("--note", default="", metavar="TEXT")
     add.add_argument("--json", action="store_true", help="print the new session as JSON")
+    add.set_defaults(handler=_handler("commands:session_add"))
     lst = session_cmds.add_parser("list", help="sessions, newest first")
     lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=_handler("commands:session_list"))
     rm = session_cmds.add_parser("remove", help="delete a session recorded by mistake")
     rm.add_argument("id", metavar="ID")
+    rm.set_defaults(handler=_handler("commands:session_remove"))
 
-    status = commands.add_parser("status", help="restrictions with time left, water, check-in, alerts")
+    status = commands_.add_parser("status", help="restrictions with time left, water, check-in, alerts")
     status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=_handler("commands:status"))
 
-    water = commands.add_parser("water", help="tick glasses of water for today")
-    water.add_argument("count", nargs="?", metavar="N", help="glasses to tick (default 1)")
+    water = commands_.add_parser("water", help="tick glasses of water for today")
+    water.add_argument("glasses", nargs="?", metavar="N", help="glasses to tick (default 1)")
     water.add_argument("--undo", action="store_true", help="remove one glass")
     water.add_argument("--goal", metavar="N", help="set the daily goal (ticks nothing)")
     water.add_argument("--json", action="store_true")
+    water.set_defaults(handler=_handler("commands:water"))
 
-    checkin = commands.add_parser("checkin", help="record today's symptom check-in")
+    checkin = commands_.add_parser("checkin", help="record today's symptom check-in")
     checkin.add_argument(
         "--soreness",
         metavar="0-10",
@@ -101,41 +178,57 @@ def build_parser() -> argparse.ArgumentParser:
     checkin.add_argument("--note", default="", metavar="TEXT")
     checkin.add_argument("--date", metavar="YYYY-MM-DD", help="an earlier day (default today)")
     checkin.add_argument("--json", action="store_true")
+    checkin.set_defaults(handler=_handler("commands:checkin"))
 
-    history = commands.add_parser("history", help="one row per day")
+    history = commands_.add_parser("history", help="one row per day")
     history.add_argument("--days", metavar="N", default="14", help="how many days back (default 14)")
     history.add_argument("--json", action="store_true")
+    history.set_defaults(handler=_handler("commands:history"))
 
-    export = commands.add_parser("export", help="a backup or a report for your clinician")
+
+def add_backup_commands(commands_: Commands) -> None:
+    """export, import, protocol: files in and out."""
+    export = commands_.add_parser("export", help="a backup or a report for your clinician")
     export.add_argument("--format", default="json", metavar="json|csv|md|ics")
     export.add_argument(
         "--output", metavar="FILE", help="write to FILE, a regular file (default, or -: print it)"
     )
+    export.set_defaults(handler=_handler("commands:export"))
 
-    imp = commands.add_parser("import", help="restore a json export (importing twice adds nothing)")
+    imp = commands_.add_parser("import", help="restore a json export (importing twice adds nothing)")
     imp.add_argument("file", metavar="FILE")
+    imp.set_defaults(handler=_handler("commands:import_file"))
 
-    protocol = commands.add_parser("protocol", help="your clinic's own after-care protocol")
-    protocol_cmds = protocol.add_subparsers(dest="protocol_command", metavar="ACTION", parser_class=_Parser)
+    protocol = commands_.add_parser("protocol", help="your clinic's own after-care protocol")
+    protocol_cmds = protocol.actions("protocol_command")
     pimp = protocol_cmds.add_parser("import", help="use a clinic's protocol file (TOML)")
     pimp.add_argument("file", metavar="FILE")
+    pimp.set_defaults(handler=_handler("commands:protocol_import"))
     pshow = protocol_cmds.add_parser("show", help="the protocol in effect, and where each item comes from")
     pshow.add_argument("--json", action="store_true")
-    protocol_cmds.add_parser("reset", help="go back to the general guidance")
+    pshow.set_defaults(handler=_handler("commands:protocol_show"))
+    preset = protocol_cmds.add_parser("reset", help="go back to the general guidance")
+    preset.set_defaults(handler=_handler("commands:protocol_reset"))
 
-    appt = commands.add_parser("appointment", help="follow-up appointments")
-    appt_cmds = appt.add_subparsers(dest="appointment_command", metavar="ACTION", parser_class=_Parser)
+
+def add_plan_commands(commands_: Commands) -> None:
+    """appointment, exercise, remind, took, ask: the plan between sessions."""
+    appt = commands_.add_parser("appointment", help="follow-up appointments")
+    appt_cmds = appt.actions("appointment_command")
     aadd = appt_cmds.add_parser("add", help="record a follow-up appointment")
     aadd.add_argument("--at", metavar="WHEN", required=True, help="e.g. 2026-11-28T09:00 (local time)")
     aadd.add_argument("--note", default="", metavar="TEXT")
+    aadd.set_defaults(handler=_handler("commands:appointment_add"))
     alist = appt_cmds.add_parser("list", help="appointments, soonest first")
     alist.add_argument("--all", action="store_true", help="include past ones")
     alist.add_argument("--json", action="store_true")
+    alist.set_defaults(handler=_handler("commands:appointment_list"))
     arm = appt_cmds.add_parser("remove", help="delete an appointment")
     arm.add_argument("id", metavar="ID")
+    arm.set_defaults(handler=_handler("commands:appointment_remove"))
 
-    ex = commands.add_parser("exercise", help="your home exercise programme")
-    ex_cmds = ex.add_subparsers(dest="exercise_command", metavar="ACTION", parser_class=_Parser)
+    ex = commands_.add_parser("exercise", help="your home exercise programme")
+    ex_cmds = ex.actions("exercise_command")
     eadd = ex_cmds.add_parser("add", help="add a prescribed exercise")
     eadd.add_argument("--name", required=True, metavar="TEXT")
     eadd.add_argument("--sets", metavar="N")
@@ -143,35 +236,91 @@ def build_parser() -> argparse.ArgumentParser:
     eadd.add_argument("--minutes", metavar="M")
     eadd.add_argument("--per-day", default="1", metavar="N", help="times a day (default 1)")
     eadd.add_argument("--note", default="", metavar="TEXT")
+    eadd.set_defaults(handler=_handler("commands:exercise_add"))
     elist = ex_cmds.add_parser("list", help="exercises with today's ticks")
     elist.add_argument("--json", action="store_true")
+    elist.set_defaults(handler=_handler("commands:exercise_list"))
     edone = ex_cmds.add_parser("done", help="tick one round of an exercise for today")
     edone.add_argument("id", metavar="ID")
     edone.add_argument("--undo", action="store_true")
+    edone.set_defaults(handler=_handler("commands:exercise_done"))
     erm = ex_cmds.add_parser("remove", help="delete an exercise")
     erm.add_argument("id", metavar="ID")
+    erm.set_defaults(handler=_handler("commands:exercise_remove"))
 
-    remind = commands.add_parser("remind", help="what is due now, in one line (for a prompt or cron)")
+    remind = commands_.add_parser("remind", help="what is due now, in one line (for a prompt or cron)")
     remind.add_argument("--notify", action="store_true", help="as a desktop notification where possible")
     remind.add_argument("--json", action="store_true")
+    remind.set_defaults(handler=_handler("commands:remind"))
 
-    took = commands.add_parser("took", help="log caffeine, alcohol or pain medication you took")
+    took = commands_.add_parser("took", help="log caffeine, alcohol or pain medication you took")
     took.add_argument(
         "what", metavar="WHAT", help="e.g. caffeine, coffee, alcohol, wine, ibuprofen, paracetamol"
     )
     took.add_argument("--at", metavar="WHEN", help="when (default now)")
     took.add_argument("--amount", default="", metavar="TEXT", help="e.g. '1 cup' or '400 mg'")
     took.add_argument("--json", action="store_true")
+    took.set_defaults(handler=_handler("commands:took"))
 
-    ask = commands.add_parser("ask", help="note a question for your physiotherapist")
+    ask = commands_.add_parser("ask", help="note a question for your physiotherapist")
     ask.add_argument("text", nargs="?", metavar="QUESTION")
     ask.add_argument("--list", action="store_true", help="show the questions")
     ask.add_argument("--done", metavar="ID|all", help="mark a question (or all) as asked")
     ask.add_argument("--json", action="store_true")
+    ask.set_defaults(handler=_handler("commands:ask"))
 
-    add_course_commands(commands)
 
-    config = commands.add_parser("config", help="show or change settings")
+def add_course_commands(commands_: Commands) -> None:
+    """complaint, activity add|rate|list|remove, course: is the treatment helping?"""
+    complaint = commands_.add_parser(
+        "complaint",
+        help="the problem you see your physiotherapist for, in your words (shows it when none is given)",
+    )
+    complaint.add_argument("text", nargs="?", metavar="COMPLAINT", help="e.g. 'stiff neck when driving'")
+    complaint.add_argument("--clear", action="store_true", help="forget the complaint")
+    complaint.add_argument("--json", action="store_true")
+    complaint.set_defaults(handler=_handler("course_commands:complaint"))
+
+    activity = commands_.add_parser(
+        "activity", help="activities the problem makes hard, rated 0 (unable) - 10 (as before) about weekly"
+    )
+    act_cmds = activity.actions("activity_command")
+    aadd = act_cmds.add_parser("add", help="name an activity (up to 3 followed at a time)")
+    aadd.add_argument("name", metavar="NAME", help="e.g. 'turning my head to reverse the car'")
+    aadd.add_argument(
+        "--score", metavar="0-10", help="how well you can do it now: 0 unable - 10 able as before the problem"
+    )
+    aadd.add_argument("--json", action="store_true")
+    aadd.set_defaults(handler=_handler("course_commands:activity_add"))
+    arate = act_cmds.add_parser(
+        "rate",
+        help="rate activities: ACTIVITY SCORE [ACTIVITY SCORE...] (ACTIVITY: its number or id), "
+        "or --all SCORE...",
+    )
+    arate.add_argument("values", nargs="+", metavar="ACTIVITY SCORE")
+    arate.add_argument(
+        "--all", action="store_true", help="the values are scores for every activity, in the list's order"
+    )
+    arate.add_argument("--date", metavar="YYYY-MM-DD", help="an earlier day (default today)")
+    arate.add_argument("--json", action="store_true")
+    arate.set_defaults(handler=_handler("course_commands:activity_rate"))
+    alist = act_cmds.add_parser("list", help="activities with their latest score and when the next is due")
+    alist.add_argument("--all", action="store_true", help="include retired ones")
+    alist.add_argument("--json", action="store_true")
+    alist.set_defaults(handler=_handler("course_commands:activity_list"))
+    arm = act_cmds.add_parser("remove", help="stop following an activity (its ratings stay in the course)")
+    arm.add_argument("activity_id", metavar="ACTIVITY", help="its number or id")
+    arm.set_defaults(handler=_handler("course_commands:activity_remove"))
+
+    course = commands_.add_parser(
+        "course", help="is it helping? one row per session, your ratings by week, what changed"
+    )
+    course.add_argument("--json", action="store_true")
+    course.set_defaults(handler=_handler("course_commands:course"))
+
+
+def add_config_command(commands_: Commands) -> None:
+    config = commands_.add_parser("config", help="show or change settings")
     config.add_argument("--timezone", metavar="ZONE", help="your time zone, e.g. Europe/Berlin")
     config.add_argument("--system-timezone", action="store_true", help="use the system's time zone again")
     config.add_argument(
@@ -184,47 +333,4 @@ def build_parser() -> argparse.ArgumentParser:
         "--forget-clinic", action="store_true", help="forget the clinic name and phone given here"
     )
     config.add_argument("--json", action="store_true")
-    return parser
-
-
-def add_course_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
-    """complaint, activity add|rate|list|remove, course: is the treatment helping?"""
-    complaint = commands.add_parser(
-        "complaint",
-        help="the problem you see your physiotherapist for, in your words (shows it when no TEXT)",
-    )
-    complaint.add_argument("text", nargs="?", metavar="TEXT", help="e.g. 'stiff neck when driving'")
-    complaint.add_argument("--clear", action="store_true", help="forget the complaint")
-    complaint.add_argument("--json", action="store_true")
-
-    activity = commands.add_parser(
-        "activity", help="activities the problem makes hard, rated 0 (unable) - 10 (as before) about weekly"
-    )
-    act_cmds = activity.add_subparsers(dest="activity_command", metavar="ACTION", parser_class=_Parser)
-    aadd = act_cmds.add_parser("add", help="name an activity (up to 3 followed at a time)")
-    aadd.add_argument("name", metavar="NAME", help="e.g. 'turning my head to reverse the car'")
-    aadd.add_argument(
-        "--score", metavar="0-10", help="how well you can do it now: 0 unable - 10 able as before the problem"
-    )
-    aadd.add_argument("--json", action="store_true")
-    arate = act_cmds.add_parser(
-        "rate",
-        help="rate activities: ACTIVITY SCORE [ACTIVITY SCORE...] (ACTIVITY: its number or id), "
-        "or --all SCORE...",
-    )
-    arate.add_argument("values", nargs="+", metavar="ACTIVITY SCORE")
-    arate.add_argument(
-        "--all", action="store_true", help="the values are scores for every activity, in the list's order"
-    )
-    arate.add_argument("--date", metavar="YYYY-MM-DD", help="an earlier day (default today)")
-    arate.add_argument("--json", action="store_true")
-    alist = act_cmds.add_parser("list", help="activities with their latest score and when the next is due")
-    alist.add_argument("--all", action="store_true", help="include retired ones")
-    alist.add_argument("--json", action="store_true")
-    arm = act_cmds.add_parser("remove", help="stop following an activity (its ratings stay in the course)")
-    arm.add_argument("activity", metavar="ACTIVITY", help="its number or id")
-
-    course = commands.add_parser(
-        "course", help="is it helping? one row per session, your ratings by week, what changed"
-    )
-    course.add_argument("--json", action="store_true")
+    config.set_defaults(handler=_handler("commands:config"))

@@ -14,6 +14,7 @@ from pendulum import DateTime
 
 from companion.core import clock, timefmt
 from companion.core.alerts import Alert
+from companion.core.appointments import follow_up_phrase
 from companion.core.checkins import CheckIn
 from companion.core.history import HistoryRow
 from companion.core.hydration import HydrationDay
@@ -135,10 +136,7 @@ def status_text(status: Status, protocol: Protocol) -> str:
     else:
         lines.append("Check-in  not done today: companion checkin --soreness 0-10 --fatigue 0-10")
     if status.next_appointment is not None:
-        appt = status.next_appointment
-        left = timefmt.duration(clock.elapsed_seconds(now, appt.at))
-        note = f" ({appt.note})" if appt.note else ""
-        lines.append(f"Follow-up {timefmt.clock_time(appt.at, now)}, in {left}{note}")
+        lines.append(f"Follow-up {follow_up_phrase(status.next_appointment, now)}")
     if status.alerts and status.latest_checkin is not None:
         source = checkin_source(status.latest_checkin.date, now.date())
         lines.append(f"Alerts    {source}:")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 WIDTH = 80
 GAP = 2
@@ -30,7 +30,7 @@ def column_widths(
     floors = [max(len(w) for row in rows if i < len(row) for w in _words(row[i])) for i in range(count)]
     wrapping = set(range(count)) if wrap is None else set(wrap)
     room = width - gap * (count - 1)
-    stages = (
+    stages: tuple[Callable[[int], bool], ...] = (
         lambda i: i in wrapping and widths[i] > floors[i],
         lambda i: i in wrapping and widths[i] > MIN_WRAPPED,
         lambda i: widths[i] > 1,

@@ -63,10 +63,6 @@ class Activity:
     def active(self) -> bool:
         return self.retired_on is None
 
-    @property
-    def added_on(self) -> dt.date:
-        return clock.to_local(self.added_at).date()
-
     def to_record(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -97,7 +93,7 @@ class Rating:
 # --------------------------------------------------------------------------- validation
 
 
-def validate_name(text: str, field: str = "NAME") -> str:
+def validate_name(text: str, field: str = "name") -> str:
     cleaned = check_text(text, field, limit=MAX_NAME)
     if not cleaned:
         raise InputError(field, "is empty: name an activity the problem makes hard, e.g. 'reversing the car'")
@@ -106,7 +102,7 @@ def validate_name(text: str, field: str = "NAME") -> str:
     return cleaned
 
 
-def validate_score(value: str | int | None, field: str = "SCORE") -> int:
+def validate_score(value: str | int | None, field: str = "score") -> int:
     return validate_scale(value, field, anchors=SCORE_ANCHORS)
 
 
@@ -121,7 +117,8 @@ def followed(activities: Iterable[Activity]) -> list[Activity]:
     return [a for a in ordered(activities) if a.active]
 
 
-def new_activity(name: str, existing: Iterable[Activity], field: str = "NAME") -> Activity:
+def new_activity(name: str, existing: Iterable[Activity]) -> Activity:
+    field = "name"
     cleaned = validate_name(name, field)
     current = followed(existing)
     if any(a.name.casefold() == cleaned.casefold() for a in current):
@@ -139,7 +136,7 @@ def retired(activity: Activity, day: dt.date) -> Activity:
     return Activity(activity.id, activity.name, activity.added_at, day)
 
 
-def find_activity(activities: Iterable[Activity], ref: str, field: str = "ACTIVITY") -> Activity:
+def find_activity(activities: Iterable[Activity], ref: str, field: str = "activity_id") -> Activity:
     """An activity by its number in the followed list (1, 2, 3) or by (the start of) its id."""
     text = ref.strip()
     current = followed(activities)
@@ -162,17 +159,15 @@ def find_activity(activities: Iterable[Activity], ref: str, field: str = "ACTIVI
     raise InputError(field, f"{shown(ref)} starts the id of {len(matches)} activities; give more of it")
 
 
-def new_rating(
-    activity: Activity, score: str | int | None, day: dt.date | None = None, field: str = "SCORE"
-) -> Rating:
+def new_rating(activity: Activity, score: str | int | None, day: dt.date | None = None) -> Rating:
     """Validate a rating made now, for today or (back-dated) an earlier day."""
     if not activity.active:
-        raise InputError("ACTIVITY", f"{activity.name!r} is retired; it is no longer rated")
+        raise InputError("activity_id", f"{activity.name!r} is retired; it is no longer rated")
     now = clock.now()
     target = now.date() if day is None else day
     if target > now.date():
-        raise InputError("--date", f"{target.isoformat()} is in the future; rate today or an earlier day")
-    return Rating(new_id()[:12], activity.id, target, now, validate_score(score, field))
+        raise InputError("date", f"{target.isoformat()} is in the future; rate today or an earlier day")
+    return Rating(new_id()[:12], activity.id, target, now, validate_score(score))
 
 
 # --------------------------------------------------------------------------- records

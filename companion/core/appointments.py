@@ -15,8 +15,6 @@ from companion.core.text import check_note
 
 MAX_NOTE = 500
 
-MAX_NOTE = 500
-
 
 @dataclass(frozen=True)
 class Appointment:
@@ -28,18 +26,16 @@ class Appointment:
         return {"id": self.id, "at": clock.iso(self.at), "note": self.note}
 
 
-def new_appointment(
-    at: DateTime, note: str = "", field: str = "--at", note_field: str = "--note"
-) -> Appointment:
+def new_appointment(at: DateTime, note: str = "") -> Appointment:
     """A follow-up to come; a time already past is refused (it is not a plan any more)."""
     now = clock.now()
     if clock.elapsed_seconds(now, at) < 0:
         raise InputError(
-            field,
+            "at",
             f"{timefmt.dated(at)} has already passed; give the time of your next "
             "follow-up, e.g. 2026-11-28T09:00",
         )
-    return Appointment(id=new_id(), at=at, note=check_note(note, note_field, limit=MAX_NOTE))
+    return Appointment(id=new_id(), at=at, note=check_note(note, "note", limit=MAX_NOTE))
 
 
 def appointment_from_record(data: Any, where: str = "appointment") -> Appointment:
@@ -60,3 +56,15 @@ def upcoming(appointments: list[Appointment], now: DateTime) -> list[Appointment
 def next_appointment(appointments: list[Appointment], now: DateTime) -> Appointment | None:
     coming = upcoming(appointments, now)
     return coming[0] if coming else None
+
+
+def time_until(at: DateTime, now: DateTime) -> str:
+    """'in 21 h 26 min' ('in under a minute' too), or 'already past'."""
+    left = clock.elapsed_seconds(now, at)
+    return "already past" if left < 0 else f"in {timefmt.duration(left)}"
+
+
+def follow_up_phrase(appointment: Appointment, now: DateTime) -> str:
+    """'Tue 09:00, in 21 h 26 min (Dr Lee)': when a coming follow-up is, and its note."""
+    note = f" ({appointment.note})" if appointment.note else ""
+    return f"{timefmt.clock_time(appointment.at, now)}, {time_until(appointment.at, now)}{note}"

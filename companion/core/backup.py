@@ -80,7 +80,7 @@ def build_export(backup: Backup, exported_at: DateTime) -> dict[str, Any]:
     }
 
 
-def parse_export_text(text: str, field: str = "FILE") -> Backup:
+def parse_export_text(text: str, field: str = "file") -> Backup:
     """Read and validate an export file's text; nothing is written here.
 
     A number of any length is read (as a HugeNumber, which every numeric field
@@ -97,7 +97,7 @@ def parse_export_text(text: str, field: str = "FILE") -> Backup:
     return parse_export(data, field)
 
 
-def parse_export(data: Any, field: str = "FILE") -> Backup:
+def parse_export(data: Any, field: str = "file") -> Backup:
     """Validate a whole export; the first broken record is named in the error."""
     if not isinstance(data, dict):
         raise InputError(field, "is not a companion export (expected a JSON object)")

@@ -96,7 +96,7 @@ def validate_scale(
     return parse_whole(value, field, minimum=SCALE_MIN, maximum=SCALE_MAX, hint=anchors)
 
 
-def validate_bruising(value: str | None, field: str = "--bruising") -> str:
+def validate_bruising(value: str | None, field: str = "bruising") -> str:
     if value is None:
         return "none"
     cleaned = value.strip().lower()
@@ -116,45 +116,31 @@ def new_checkin(
     breathing_trouble: bool = False,
     note: str = "",
     day: dt.date | None = None,
-    field_names: dict[str, str] | None = None,
     usual_pain: str | int | None = None,
 ) -> CheckIn:
-    """Validate a check-in the patient is making now (for today or an earlier day).
-
-    ``field_names`` maps each value to what the front end calls it (the CLI says
-    ``--soreness``, the form says ``Soreness``), so every refusal names the field.
-    """
-    names = {
-        "soreness": "--soreness",
-        "fatigue": "--fatigue",
-        "stiffness": "--stiffness",
-        "bruising": "--bruising",
-        "note": "--note",
-        "date": "--date",
-        USUAL_PAIN: "--usual-pain",
-        **(field_names or {}),
-    }
+    """Validate a check-in the patient is making now (for today or an earlier day); a
+    refusal names the record key of the value (``soreness``, ``date``)."""
     recorded = clock.now()
     today = recorded.date()
     target = today if day is None else day
     if target > today:
         raise InputError(
-            names["date"],
+            "date",
             f"{target.isoformat()} is in the future; check in for today or an earlier day",
         )
     return CheckIn(
         id=new_id(),
         date=target,
         recorded_at=recorded,
-        soreness=validate_scale(soreness, names["soreness"]),
-        fatigue=validate_scale(fatigue, names["fatigue"]),
-        stiffness=validate_scale(stiffness, names["stiffness"], required=False),
-        bruising=validate_bruising(bruising, names["bruising"]),
+        soreness=validate_scale(soreness, "soreness"),
+        fatigue=validate_scale(fatigue, "fatigue"),
+        stiffness=validate_scale(stiffness, "stiffness", required=False),
+        bruising=validate_bruising(bruising),
         flare_up=bool(flare_up),
         sharp_pain=bool(sharp_pain),
         breathing_trouble=bool(breathing_trouble),
-        note=check_note(note, names["note"]),
-        usual_pain=_optional_scale(usual_pain, names[USUAL_PAIN]),
+        note=check_note(note, "note"),
+        usual_pain=_optional_scale(usual_pain, USUAL_PAIN),
     )
 
 

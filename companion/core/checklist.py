@@ -9,7 +9,6 @@ from typing import Any
 from companion.core.errors import InputError
 from companion.core.protocol import Protocol
 from companion.core.records import require_day, require_text_list
-from companion.core.text import shown
 
 # What a stored or imported day may hold: the guidance's items and each exercise's rounds.
 MAX_ITEMS = 500
@@ -20,9 +19,6 @@ MAX_ITEM_ID = 100
 class ChecklistDay:
     date: dt.date
     done: frozenset[str] = frozenset()
-
-    def toggled(self, item_id: str) -> ChecklistDay:
-        return self.with_item(item_id, item_id not in self.done)
 
     def with_item(self, item_id: str, done: bool) -> ChecklistDay:
         items = set(self.done)
@@ -39,13 +35,6 @@ class ChecklistDay:
 
     def to_record(self) -> dict[str, Any]:
         return {"date": self.date.isoformat(), "done": sorted(self.done)}
-
-
-def validate_item(protocol: Protocol, item_id: str, field: str = "item") -> str:
-    if protocol.checklist_item(item_id) is None:
-        known = ", ".join(item.id for item in protocol.checklist)
-        raise InputError(field, f"unknown checklist item {shown(item_id)}; known: {known}")
-    return item_id
 
 
 def checklist_from_record(data: dict[str, Any], where: str = "checklist") -> ChecklistDay:

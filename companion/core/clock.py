@@ -8,6 +8,7 @@ hint to add the offset.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import warnings
@@ -105,7 +106,7 @@ def detect_system_zone() -> ZoneInfo:
     return ZoneInfo(tz.name, "system")
 
 
-def validate_zone(name: str, field: str = "--timezone") -> str:
+def validate_zone(name: str, field: str = "timezone") -> str:
     try:
         return _zone(name.strip()).name
     except ValueError:
@@ -128,6 +129,11 @@ def apply_zone(setting: str | None) -> ZoneInfo:
     info = detect_system_zone()
     if info.is_fallback:
         pendulum.set_local_timezone(pendulum.timezone("UTC"))
+    else:
+        # The zone just detected, not the one pendulum found at its first use in this process
+        # (the same unless TZ changed since: a process that opens several data folders).
+        with contextlib.suppress(ValueError):
+            pendulum.set_local_timezone(_zone(info.name))
     return info
 
 
@@ -228,7 +234,7 @@ def _offset(moment: DateTime) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def parse_when(text: str, field: str = "--at") -> DateTime:
+def parse_when(text: str, field: str = "at") -> DateTime:
     """Parse a moment typed by the patient.
 
     Accepts ``now``, ``HH:MM`` (today, local), and ISO 8601 with or without an offset
@@ -266,7 +272,7 @@ def parse_when(text: str, field: str = "--at") -> DateTime:
     return to_local(pendulum.instance(parsed))
 
 
-def parse_day(text: str, field: str = "--date") -> dt.date:
+def parse_day(text: str, field: str = "date") -> dt.date:
     """A calendar date YYYY-MM-DD that exists."""
     raw = text.strip()
     if not _DAY.fullmatch(raw):
@@ -296,10 +302,6 @@ def end_of_day_where(day: dt.date, recorded: DateTime) -> DateTime:
     seconds = int(offset.total_seconds())
     zone = _FIXED_ZONES.get(seconds) or _FIXED_ZONES.setdefault(seconds, FixedTimezone(seconds))
     return DateTime(day.year, day.month, day.day, 23, 59, 59, tzinfo=zone)
-
-
-def start_of_day(day: dt.date) -> DateTime:
-    return pendulum.datetime(day.year, day.month, day.day, tz=local_zone())
 
 
 def elapsed_seconds(start: DateTime, end: DateTime) -> float:

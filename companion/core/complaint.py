@@ -42,7 +42,7 @@ class Complaint:
         return {"text": self.text, "set_at": clock.iso(self.set_at)}
 
 
-def validate_complaint(text: str, field: str = "COMPLAINT") -> str:
+def validate_complaint(text: str, field: str = "text") -> str:
     """One line of text (a newline or tab is refused too), at most MAX_COMPLAINT characters."""
     cleaned = check_text(text, field, limit=MAX_COMPLAINT)
     if any(ch in "\n\t" for ch in cleaned):
@@ -50,9 +50,9 @@ def validate_complaint(text: str, field: str = "COMPLAINT") -> str:
     return cleaned
 
 
-def new_complaint(text: str, field: str = "COMPLAINT") -> Complaint:
+def new_complaint(text: str) -> Complaint:
     """A new wording of the complaint, set now; empty text clears it."""
-    return Complaint(new_id()[:12], validate_complaint(text, field), clock.now())
+    return Complaint(new_id()[:12], validate_complaint(text), clock.now())
 
 
 def complaint_from_record(data: Any, where: str = "complaint") -> Complaint:

@@ -21,7 +21,7 @@ PHONE_CHARACTERS = frozenset("0123456789 +-()./")
 MIN_PHONE_DIGITS = 3
 
 
-def validate_clinic_name(value: str, field: str = "--clinic-name") -> str:
+def validate_clinic_name(value: str, field: str = "clinic_name") -> str:
     name = check_text(value, field, limit=MAX_NAME)
     if "\n" in name or "\t" in name:
         raise InputError(field, "must be one line")
@@ -30,7 +30,7 @@ def validate_clinic_name(value: str, field: str = "--clinic-name") -> str:
     return name
 
 
-def validate_clinic_phone(value: str, field: str = "--clinic-phone") -> str:
+def validate_clinic_phone(value: str, field: str = "clinic_phone") -> str:
     phone = check_text(value, field, limit=MAX_PHONE)
     wrong = sorted({ch for ch in phone if ch not in PHONE_CHARACTERS})
     if wrong:

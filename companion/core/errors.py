@@ -6,8 +6,10 @@ from __future__ import annotations
 class InputError(ValueError):
     """A value given by the patient (or a file) that cannot be accepted.
 
-    ``field`` is what the patient typed or the record that broke (``--soreness``,
-    ``checkins[3].date``); ``message`` says what is allowed, in plain words.
+    ``field`` is the record key of the value (``soreness``, ``started_at``), or where in
+    a file the record that broke is (``checkins[3].date``); each front end names it
+    in its own words (the CLI its option, a form its field's label). ``message`` says
+    what is allowed, in plain words that name no front end's options.
     """
 
     def __init__(self, field: str, message: str) -> None:

@@ -87,23 +87,23 @@ def new_exercise(
     per_day: str | int | None = 1,
     note: str = "",
 ) -> Exercise:
-    cleaned = check_text(name, "--name", limit=MAX_NAME)
+    cleaned = check_text(name, "name", limit=MAX_NAME)
     if not cleaned:
-        raise InputError("--name", "is missing: give the exercise a name, e.g. 'chin tucks'")
+        raise InputError("name", "is missing: give the exercise a name, e.g. 'chin tucks'")
     ex = Exercise(
         id=new_id()[:8],
         name=cleaned,
-        sets=_positive(sets, "--sets", whole=True, maximum=50),
-        reps=_positive(reps, "--reps", whole=True, maximum=500),
-        minutes=_positive(minutes, "--minutes", whole=False, maximum=240),
+        sets=_positive(sets, "sets", whole=True, maximum=50),
+        reps=_positive(reps, "reps", whole=True, maximum=500),
+        minutes=_positive(minutes, "minutes", whole=False, maximum=240),
         per_day=_positive(
-            per_day if per_day not in (None, "") else 1, "--per-day", whole=True, maximum=MAX_PER_DAY
+            per_day if per_day not in (None, "") else 1, "per_day", whole=True, maximum=MAX_PER_DAY
         ),
-        note=check_note(note, "--note", limit=MAX_NOTE),
+        note=check_note(note, "note", limit=MAX_NOTE),
         since=clock.today(),
     )
     if ex.sets and not ex.reps:
-        raise InputError("--reps", "give the repetitions too when you give --sets")
+        raise InputError("reps", "give the repetitions too when you give sets")
     return ex
 
 

@@ -33,12 +33,14 @@ class HydrationDay:
     def add(self, count: int) -> HydrationDay:
         total = self.glasses + count
         if total > MAX_GLASSES_PER_DAY:
-            raise InputError("N", f"that would make {total} glasses today; at most {MAX_GLASSES_PER_DAY}")
+            raise InputError(
+                "glasses", f"that would make {total} glasses today; at most {MAX_GLASSES_PER_DAY}"
+            )
         return HydrationDay(self.date, total, self.goal)
 
     def undo(self) -> HydrationDay:
         if self.glasses == 0:
-            raise InputError("--undo", "no glasses are ticked today, nothing to undo")
+            raise InputError("glasses", "no glasses are ticked today, nothing to undo")
         return HydrationDay(self.date, self.glasses - 1, self.goal)
 
     def with_goal(self, goal: int) -> HydrationDay:
@@ -52,11 +54,11 @@ def empty_day(day: dt.date, goal: int) -> HydrationDay:
     return HydrationDay(day, 0, goal)
 
 
-def validate_count(value: str | int, field: str = "N") -> int:
+def validate_count(value: str | int, field: str = "glasses") -> int:
     return parse_whole(value, field, minimum=1, maximum=MAX_TICK, hint="glasses")
 
 
-def validate_goal(value: str | int, field: str = "--goal") -> int:
+def validate_goal(value: str | int, field: str = "goal") -> int:
     return parse_whole(value, field, minimum=1, maximum=MAX_GOAL, hint="glasses")
 
 

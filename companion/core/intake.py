@@ -57,20 +57,20 @@ def new_intake(
     """What the patient took, kept as they typed it; `substances` says which pause it falls
     under (the protocol's table; the shipped one when not given)."""
     table = substances if substances is not None else default_protocol().substances
-    name = check_text(what, "WHAT", limit=MAX_WHAT)
+    name = check_text(what, "what", limit=MAX_WHAT)
     if not name:
         known = ", ".join(table.suggestions()[:12])
-        raise InputError("WHAT", f"say what you took, e.g. one of: {known}")
+        raise InputError("what", f"say what you took, e.g. one of: {known}")
     now = clock.now()
     when = now if at is None else at
     if clock.elapsed_seconds(now, when) > clock.FUTURE_TOLERANCE_SECONDS:
-        raise InputError("--at", f"{timefmt.dated(when)} is in the future; log what you have already taken")
+        raise InputError("at", f"{timefmt.dated(when)} is in the future; log what you have already taken")
     under = table.classify(name).restrictions
     return Intake(
         new_id()[:12],
         name,
         clock.to_local(when),
-        check_text(amount, "--amount", limit=MAX_WHAT),
+        check_text(amount, "amount", limit=MAX_WHAT),
         under[0] if under else None,
         under,
     )

@@ -137,11 +137,6 @@ class RedFlag:
     def urgent(self) -> bool:
         return self.level == "urgent"
 
-    @property
-    def from_articles(self) -> bool:
-        """False for a sign that is beyond the three after-care articles."""
-        return bool(self.sources) and not self.beyond_sources
-
     def where_from(self, clinic: Clinic | None) -> str:
         """Where the sign comes from, in a few words: 'articles 002', 'beyond the articles',
         'clinic (Riverside Physiotherapy)'."""

@@ -39,9 +39,9 @@ class Question:
 
 
 def new_question(text: str) -> Question:
-    cleaned = check_text(text, "QUESTION", limit=MAX_QUESTION)
+    cleaned = check_text(text, "text", limit=MAX_QUESTION)
     if not cleaned:
-        raise InputError("QUESTION", "is empty; write the question in quotes")
+        raise InputError("text", "is empty; write the question in quotes")
     return Question(new_id()[:8], cleaned, clock.now())
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pendulum import DateTime
 
 from companion.core import clock, timefmt
-from companion.core.appointments import Appointment, next_appointment
+from companion.core.appointments import follow_up_phrase, next_appointment
 from companion.core.restrictions import RestrictionState
 from companion.core.status import Status
 
@@ -28,8 +28,14 @@ APPOINTMENT_NOTICE_SECONDS = 24 * 3600
 
 @dataclass(frozen=True)
 class Reminder:
+    """Something due, in words that fit any front end (each adds its own way to act on it:
+    the CLI names the command, the app the key)."""
+
     kind: str  # "alert", "water", "checkin", "restriction-ending", "restriction-ended", "appointment"
     text: str
+    key: str
+    """Stays the same while it is the same reminder (the minutes counting down aside): a
+    front end that shows each reminder once compares keys."""
     id: str = ""
     """For an alert: the red flag's id."""
     level: str = ""
@@ -66,7 +72,8 @@ def alert_reminders(status: Status) -> list[Reminder]:
         contact = f" ({alert.contact})" if alert.contact else ""
         mark = "URGENT: " if alert.urgent else ""
         text = f"{mark}{alert.title}{when}: {alert.action}{contact}."
-        found.append(Reminder("alert", text, alert.id, alert.level, alert.title))
+        key = f"alert:{alert.id}:{status.latest_checkin.id if status.latest_checkin else ''}"
+        found.append(Reminder("alert", text, key, alert.id, alert.level, alert.title))
     return found
 
 
@@ -85,15 +92,16 @@ def _ending_together(states: list[RestrictionState], now: DateTime) -> list[Remi
             continue
         groups.setdefault((kind, state.ends_at.timestamp()), []).append(state)
     found = []
-    for (kind, _), group in groups.items():
+    for (kind, ends), group in groups.items():
         titles = _joined([s.restriction.title for s in group])
         assert group[0].ends_at is not None
         when = timefmt.clock_time(group[0].ends_at, now)
+        key = f"{kind}:{ends:.0f}:{','.join(s.id for s in group)}"
         if kind == "restriction-ending":
             pause = "pause ends" if len(group) == 1 else "pauses end"
-            found.append(Reminder(kind, f"{titles}: {pause} at {when}."))
+            found.append(Reminder(kind, f"{titles}: {pause} at {when}.", key))
         else:
-            found.append(Reminder(kind, f"{titles}: fine again since {when}."))
+            found.append(Reminder(kind, f"{titles}: fine again since {when}.", key))
     return found
 
 
@@ -110,28 +118,26 @@ def water_behind(status: Status) -> bool:
     return status.hydration.glasses < int(pace) + 1 and not status.hydration.met
 
 
-def due_reminders(status: Status, appointments: list[Appointment]) -> list[Reminder]:
+def due_reminders(status: Status) -> list[Reminder]:
     now = status.now
+    today = clock.to_local(now).date().isoformat()
     due: list[Reminder] = [*alert_reminders(status), *_ending_together(status.restrictions, now)]
     if status.extra_water and waking(now) and water_behind(status):
         h = status.hydration
-        due.append(Reminder("water", f"Time for a glass of water ({h.glasses} of {h.goal} today)."))
+        due.append(
+            Reminder("water", f"Time for a glass of water ({h.glasses} of {h.goal} today).", f"water:{today}")
+        )
     local = clock.to_local(now)
     if status.session is not None and not status.checkin_done and EVENING_HOUR <= local.hour < 24:
-        due.append(Reminder("checkin", "Today's check-in is still missing: companion checkin."))
-    coming = next_appointment(appointments, now)
+        due.append(Reminder("checkin", "Today's check-in is still missing.", f"checkin:{today}"))
+    coming = next_appointment(status.appointments, now)
     if coming is not None and clock.elapsed_seconds(now, coming.at) <= APPOINTMENT_NOTICE_SECONDS:
-        left = timefmt.duration(clock.elapsed_seconds(now, coming.at))
-        note = f" ({coming.note})" if coming.note else ""
-        due.append(
-            Reminder(
-                "appointment", f"Follow-up appointment {timefmt.clock_time(coming.at, now)}, in {left}{note}."
-            )
-        )
+        text = f"Follow-up appointment {follow_up_phrase(coming, now)}."
+        due.append(Reminder("appointment", text, f"appointment:{coming.id}"))
     return due
 
 
-def one_line(reminders: list[Reminder]) -> str:
+def reminder_line(reminders: list[Reminder]) -> str:
     """The reminders as one line; several contact-clinician alerts share their 'what to do'
     (their texts differ only in the title they start with)."""
     if not reminders:

@@ -45,7 +45,7 @@ class Session:
         }
 
 
-def validate_intensity(value: str, field: str = "--intensity") -> str:
+def validate_intensity(value: str, field: str = "intensity") -> str:
     cleaned = value.strip().lower()
     if cleaned not in INTENSITIES:
         raise InputError(field, f"must be one of {', '.join(INTENSITIES)}; got {shown(value)}")
@@ -64,17 +64,17 @@ def new_session(
     when = current if started_at is None else started_at
     if clock.elapsed_seconds(current, when) > clock.FUTURE_TOLERANCE_SECONDS:
         raise InputError(
-            "--at", f"{timefmt.dated(when)} is in the future; record a session once it has happened"
+            "started_at", f"{timefmt.dated(when)} is in the future; record a session once it has happened"
         )
-    cleaned_areas = tuple(a for a in (check_text(x, "--area", limit=MAX_AREA) for x in areas) if a)
+    cleaned_areas = tuple(a for a in (check_text(x, "areas", limit=MAX_AREA) for x in areas) if a)
     if len(cleaned_areas) > MAX_AREAS:
-        raise InputError("--area", f"at most {MAX_AREAS} areas per session")
+        raise InputError("areas", f"at most {MAX_AREAS} areas per session")
     return Session(
         id=new_id(),
         started_at=clock.to_local(when),
         intensity=validate_intensity(intensity),
         areas=cleaned_areas,
-        note=check_note(note, "--note"),
+        note=check_note(note, "note"),
     )
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pendulum import DateTime
 
 from companion.core import clock
 from companion.core.alerts import Alert, current_alerts
-from companion.core.appointments import Appointment, next_appointment
+from companion.core.appointments import Appointment, upcoming
 from companion.core.checkins import CheckIn
 from companion.core.hydration import HydrationDay, extra_water_applies
 from companion.core.protocol import Protocol
@@ -30,11 +30,16 @@ class Status:
     """The most recent check-in of the latest session (the one the alerts come from);
     None when there is none since that session started."""
     alerts: list[Alert]
-    next_appointment: Appointment | None = None
+    appointments: list[Appointment] = field(default_factory=list)
+    """The follow-ups not yet past at ``now``, soonest first."""
 
     @property
     def checkin_done(self) -> bool:
         return self.checkin_today is not None
+
+    @property
+    def next_appointment(self) -> Appointment | None:
+        return self.appointments[0] if self.appointments else None
 
     def to_json(self) -> dict[str, Any]:
         session = None
@@ -94,5 +99,5 @@ def build_status(
         checkin_today=checkin_today,
         latest_checkin=latest,
         alerts=alerts,
-        next_appointment=next_appointment(appointments or [], now),
+        appointments=upcoming(appointments or [], now),
     )

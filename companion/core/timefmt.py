@@ -59,5 +59,6 @@ def ago(seconds: int | float) -> str:
     return f"{duration(seconds)} ago"
 
 
-def day_label(day_index: int) -> str:
+def day_number(day_index: int) -> str:
+    """'day 3': the day after the session a history row is (day 0 is the session's)."""
     return f"day {day_index}"

@@ -34,7 +34,7 @@ NOTICE_MINUTES = 15
 APPOINTMENT_MINUTES = 60
 
 
-class Appointment(NamedTuple):
+class FollowUpEvent(NamedTuple):
     """A follow-up as a calendar event (the core's Appointment, worded for the calendar)."""
 
     uid: str
@@ -112,7 +112,7 @@ def render_ics(
     protocol: Protocol,
     sessions: Iterable[Session],
     now: DateTime,
-    appointments: Iterable[Appointment | tuple[str, DateTime, str, str]] = (),
+    appointments: Iterable[FollowUpEvent | tuple[str, DateTime, str, str]] = (),
 ) -> bytes:
     """An iCalendar (RFC 5545) file: restriction ends for every session, oldest first.
 

@@ -23,6 +23,7 @@ the patient's words: they get the same treatment as any text cell).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 
@@ -114,7 +115,7 @@ def render_csv(
     """A header and one line per day, oldest day first (a day with only ratings gets its line
     too); text cells quoted, numbers not."""
     columns = activity_columns(activities)
-    scores: dict[object, dict[str, Cell]] = {}
+    scores: dict[dt.date, dict[str, Cell]] = {}
     for rating in ratings:
         if rating.activity_id in columns:
             scores.setdefault(rating.date, {})[columns[rating.activity_id]] = rating.score

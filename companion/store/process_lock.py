@@ -85,7 +85,7 @@ class ProcessLock:
         elif first.errno in (errno.EACCES, errno.EROFS):
             why = "the folder is read-only"
         else:
-            why = first.strerror
+            why = first.strerror or str(first)
         raise StoreError(f"could not open the lock file {self.path}: {why}. Nothing was changed.")
 
     def release(self) -> None:

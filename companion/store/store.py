@@ -38,7 +38,7 @@ import datetime as dt
 import errno
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,9 +54,19 @@ from companion.core.checkins import CheckIn, checkin_from_record
 from companion.core.checklist import ChecklistDay, checklist_from_record
 from companion.core.errors import InputError
 from companion.core.hydration import HydrationDay, empty_day, hydration_from_record
-from companion.core.records import UnsafeTextError, clean_text, exact_json
+from companion.core.import_merge import (
+    Keyed,
+    merged_activity,
+    merged_checkin,
+    merged_checklist,
+    merged_hydration,
+    rating_wins,
+    unseen,
+)
+from companion.core.records import clean_text, exact_json
 from companion.core.sessions import Session, session_from_record
 from companion.core.settings import Settings, settings_from_record
+from companion.core.text import UnsafeTextError
 from companion.store.atomic_storage import (
     DIR_MODE,
     AtomicJSONStorage,
@@ -101,6 +111,7 @@ _MONTH_KEY = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 # What reading a record that breaks its types can raise (the record is set aside).
 _UNREADABLE_RECORD = (InputError, ValueError, TypeError, ArithmeticError, RecursionError)
 T = TypeVar("T")
+Day = TypeVar("Day", HydrationDay, ChecklistDay)
 
 # Migrations from an older schema: {from_version: function(store)}; each brings the
 # data folder one version forward, under the lock, before anything else reads it.
@@ -113,6 +124,11 @@ def _doc_id(day: dt.date) -> int:
 
 def _month_key(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def _month_start(key: str) -> dt.date:
+    """'2026-11' -> 1 Nov 2026."""
+    return dt.date(int(key[:4]), int(key[5:]), 1)
 
 
 def _months_between(first: dt.date, last: dt.date) -> list[str]:
@@ -152,7 +168,7 @@ class Store:
     def __init__(self, data_dir: Path, default_goal: int = 8) -> None:
         self.data_dir = Path(data_dir).expanduser()
         self._default_goal = default_goal
-        self.notices: list[str] = []
+        self._notices: list[str] = []
         self._said: set[str] = set()
         self._ensure_dir(self.data_dir, mine=True)
         self.days_dir = self.data_dir / DAYS_DIR
@@ -266,11 +282,12 @@ class Store:
     def _rel(self, path: Path) -> str:
         return str(path.relative_to(self.data_dir))
 
-    def _notice(self, text: str) -> None:
-        """Tell the patient, once per process (the app reads the store again and again)."""
+    def notice(self, text: str) -> None:
+        """Tell the patient, once per process (the app reads the store again and again): the
+        CLI prints what :meth:`take_notices` returns on stderr, the app shows it."""
         if text not in self._said:
             self._said.add(text)
-            self.notices.append(text)
+            self._notices.append(text)
 
     def present_month_keys(self) -> list[str]:
         """Months that have a file in ``days/``, oldest first."""
@@ -279,7 +296,7 @@ class Store:
         except FileNotFoundError:
             return []
         except NotADirectoryError:
-            self._notice(
+            self.notice(
                 f"{self.days_dir} is a file, not a folder: your check-ins, water and checklists "
                 "cannot be shown or saved until it is moved out of the way."
             )
@@ -309,8 +326,7 @@ class Store:
         cached = self._manifest_cache
         if cached is not None and version is not None and cached[0] == version:
             return cached[1]
-        doc = db.table("meta").get(doc_id=1)
-        months = (doc or {}).get("months")
+        months = _meta_value(db, "months")
         manifest = (
             frozenset(m for m in months if isinstance(m, str) and _MONTH_KEY.match(m) and _real_month(m))
             if isinstance(months, list)
@@ -358,9 +374,7 @@ class Store:
         for storage in self._storages.values():
             storage.invalidate()
         for db in self._dbs.values():
-            db.clear_cache()
-            for table in db._tables.values():
-                table._next_id = None
+            _forget_tables(db)
 
     def _remove_stale_temps(self) -> None:
         """Under the lock nobody else is writing: any temporary file (or half-taken
@@ -378,7 +392,7 @@ class Store:
         if self._meta_ensured:
             return
         meta = self._meta()
-        doc = meta.table("meta").get(doc_id=1)
+        doc = _meta_doc(meta)
         changes: dict[str, Any] = {}
         if doc is None or not isinstance(doc.get("months"), list):
             held = {
@@ -437,10 +451,9 @@ class Store:
         else:
             why = str(exc)
         meta = self._meta()
-        doc = meta.table("meta").get(doc_id=1) or {}
-        if doc.get("backup_problem_noticed") == today.isoformat():
+        if _meta_value(meta, "backup_problem_noticed") == today.isoformat():
             return
-        self._notice(
+        self.notice(
             f"today's backup could not be taken ({why}). Your changes are saved, but the newest "
             "backup is older than today; companion will try again with each change."
         )
@@ -480,7 +493,7 @@ class Store:
         return any(s.changed_on_disk() for s in self._storages.values())
 
     def take_notices(self) -> list[str]:
-        notices, self.notices = self.notices, []
+        notices, self._notices = self._notices, []
         return notices
 
     # ------------------------------------------------------------------ interrupted imports
@@ -493,7 +506,7 @@ class Store:
             with self.write_lock():
                 pass  # taking the lock completes it
         except StoreError as exc:
-            self._notice(
+            self.notice(
                 f"an import was interrupted and could not be completed yet ({exc}); "
                 "what is shown may lack part of it until it is."
             )
@@ -515,9 +528,9 @@ class Store:
         self._manifest_cache = None
         self._sessions_cache = None
         if problem:
-            self._notice(f"an interrupted import could not be completed: {problem}")
+            self.notice(f"an interrupted import could not be completed: {problem}")
         elif written:
-            self._notice(
+            self.notice(
                 f"an import was interrupted before it finished (the program was stopped); it has "
                 f"now been completed ({len(written)} files written)."
             )
@@ -544,7 +557,7 @@ class Store:
                 for path, storage in self._storages.items():
                     if storage.pending:
                         storage.invalidate()
-                        self._dbs[path].clear_cache()
+                        _forget_tables(self._dbs[path])
                 self._sessions_cache = None
                 self._manifest_cache = None
                 raise
@@ -635,15 +648,15 @@ class Store:
                 "each time it starts)"
             )
             shown = f"the backup from {source} is shown meanwhile" if source else "its records are left out"
-            self._notice(f"{refusal}; {shown}.")
+            self.notice(f"{refusal}; {shown}.")
             return Recovered(restored, refuse_writes=refusal + ".")
         if source is None:
-            self._notice(
+            self.notice(
                 f"{rel} was damaged ({damage.reason}); it is kept as {aside} and no backup "
                 "of it exists, so that part of your data starts empty."
             )
         else:
-            self._notice(
+            self.notice(
                 f"{rel} was damaged ({damage.reason}); it is kept as {aside} and the backup "
                 f"from {source} was restored (changes made after that are missing)."
             )
@@ -677,15 +690,15 @@ class Store:
                 why = describe_os_error(exc, path, verb="restore it").split(": ", 1)[-1]
                 refusal = f"{rel} is missing and could not be restored: {why}"
                 shown = f"the backup from {source} is shown meanwhile" if source else "it is shown empty"
-                self._notice(f"{refusal} ({shown}).")
+                self.notice(f"{refusal} ({shown}).")
                 return Recovered(restored, refuse_writes=refusal)
             if source is None:
-                self._notice(
+                self.notice(
                     f"{rel} is missing (it existed before) and no backup of it exists, so that "
                     "part of your data starts empty."
                 )
             else:
-                self._notice(
+                self.notice(
                     f"{rel} is missing (it existed before); the backup from {source} was restored "
                     "(changes made after that are missing)."
                 )
@@ -777,7 +790,7 @@ class Store:
                         else:
                             cleaned[table][str(entry.key)] = fixed
                     storage.write(cleaned)
-                    self._dbs[path].clear_cache()
+                    _forget_tables(self._dbs[path])
         except (OSError, StoreError) as exc:
             self._not_set_aside(entries, exc)
             return
@@ -785,14 +798,14 @@ class Store:
             if replacements.get(str(entry.key)) is None:
                 self._said_set_aside(entry)
             else:
-                self._notice(
+                self.notice(
                     f"{_describe(entry)} in {entry.file} had text that cannot be shown or saved "
                     f"({entry.reason}); it was taken out and the record kept. The record as it was "
                     f"is in {self.quarantine.path}."
                 )
 
     def _said_set_aside(self, entry: SetAside) -> None:
-        self._notice(
+        self.notice(
             f"{_describe(entry)} in {entry.file} could not be read ({entry.reason}); it was set "
             f"aside, as it was, in {self.quarantine.path} and is left out. Everything else is as before."
         )
@@ -800,7 +813,7 @@ class Store:
     def _not_set_aside(self, entries: list[SetAside], exc: Exception) -> str:
         why = str(exc)
         for entry in entries:
-            self._notice(
+            self.notice(
                 f"{_describe(entry)} in {entry.file} could not be read ({entry.reason}) and could not "
                 f"be set aside ({why}); it is left out, and kept in the file."
             )
@@ -812,7 +825,7 @@ class Store:
     # ------------------------------------------------------------------ schema
 
     def _stored_version(self, db: TinyDB) -> int | None:
-        doc = db.table("meta").get(doc_id=1)
+        doc = _meta_doc(db)
         if doc is None:
             return None
         version = doc.get("schema_version", SCHEMA_VERSION)
@@ -856,7 +869,7 @@ class Store:
             raise
 
     def schema_version(self) -> int | None:
-        doc = self._meta().table("meta").get(doc_id=1)
+        doc = _meta_doc(self._meta())
         return None if doc is None else doc.get("schema_version")
 
     def _write_meta(self, db: TinyDB, changes: dict[str, Any]) -> None:
@@ -871,8 +884,7 @@ class Store:
     # ------------------------------------------------------------------ settings
 
     def settings(self) -> Settings:
-        doc = self._meta().table("meta").get(doc_id=1)
-        return settings_from_record((doc or {}).get("settings"), self._default_goal)
+        return settings_from_record(_meta_value(self._meta(), "settings"), self._default_goal)
 
     def update_settings(self, **changes: Any) -> Settings:
         with self.write_lock():
@@ -903,7 +915,7 @@ class Store:
     def add_session(self, session: Session) -> None:
         with self.write_lock():
             meta = self._meta()
-            if meta.table("meta").get(doc_id=1) is None:
+            if _meta_doc(meta) is None:
                 self._write_meta(meta, {})
             meta.table("sessions").insert(session.to_record())
 
@@ -984,7 +996,7 @@ class Store:
         """
         from companion.core.protocol_versions import ClinicEntry, entry_from_record
 
-        doc: dict[str, Any] = dict(self._meta().table("meta").get(doc_id=1) or {})
+        doc: dict[str, Any] = dict(_meta_doc(self._meta()) or {})
         raw = doc.get("clinic_protocols")
         entries: list[ClinicEntry] = []
         if isinstance(raw, list):
@@ -992,7 +1004,7 @@ class Store:
                 try:
                     entries.append(entry_from_record(record, f"stored clinic protocol {i + 1}"))
                 except InputError as exc:
-                    self.notices.append(f"{exc}; that clinic protocol is left out.")
+                    self.notice(f"{exc}; that clinic protocol is left out.")
             return entries
         legacy = doc.get("clinic_protocol")
         if not isinstance(legacy, dict):
@@ -1069,23 +1081,17 @@ class Store:
     def ratings_between(self, first: dt.date, last: dt.date) -> list[Rating]:
         from companion.core.activities import rating_from_record
 
-        present = set(self.month_keys())
         lo, hi = _doc_id(first) * 1000, _doc_id(last) * 1000 + 999
         found = []
-        for key in _months_between(first, last):
-            if key in present:
-                for doc in self._month(key).table("activity_ratings").all():
-                    if lo <= doc.doc_id <= hi:
-                        found.append(rating_from_record(dict(doc), f"stored activity rating {key}"))
+        for key in self._months_with_files(first, last):
+            for doc in self._month(key).table("activity_ratings").all():
+                if lo <= doc.doc_id <= hi:
+                    found.append(rating_from_record(dict(doc), f"stored activity rating {key}"))
         return sorted(found, key=lambda r: (r.date, r.rated_at.timestamp()))
 
     def all_ratings(self) -> list[Rating]:
-        keys = self.month_keys()
-        if not keys:
-            return []
-        first = dt.date(int(keys[0][:4]), int(keys[0][5:]), 1)
-        last = dt.date(int(keys[-1][:4]), int(keys[-1][5:]), 28) + dt.timedelta(days=4)
-        return self.ratings_between(first, last)
+        span = self._stored_span()
+        return self.ratings_between(*span) if span else []
 
     def save_ratings(self, ratings: list[Rating]) -> None:
         """Store ratings; one for the same activity and day replaces it (one write per month)."""
@@ -1118,7 +1124,7 @@ class Store:
                 )
                 if mine is not None and keep_later:
                     stored_at = clock.parse_stored(str(same_day[mine].get("rated_at")))
-                    if rating.rated_at.timestamp() <= stored_at.timestamp():
+                    if not rating_wins(stored_at, rating):
                         continue
                 doc_id = mine if mine is not None else max(same_day, default=base) + 1
                 docs[doc_id] = rating.to_record()
@@ -1130,26 +1136,23 @@ class Store:
     def _import_course(self, backup: Backup) -> int:
         """The complaint's wordings and the activities of a backup (under the write lock);
         its ratings go into the month files with the day records."""
-        meta = self._meta()
-        added = 0
-        for table, items in (("complaints", backup.complaints), ("activities", backup.activities)):
-            known = {r.get("id") for r in self._records(table)}
-            fresh = [item.to_record() for item in items if item.id not in known]
-            if fresh:
-                meta.table(table).insert_multiple(fresh)
-            added += len(fresh)
-        # An activity retired on the other device is retired here too (the earlier day wins).
         stored = {a.id: a for a in self.activities()}
+        added = self._insert_unseen("complaints", backup.complaints)
+        added += self._insert_unseen("activities", backup.activities)
         for activity in backup.activities:
-            mine = stored.get(activity.id)
-            if (
-                mine is not None
-                and activity.retired_on is not None
-                and (mine.retired_on is None or activity.retired_on < mine.retired_on)
-            ):
-                self.update_activity(activity)
+            retired = merged_activity(stored.get(activity.id), activity)
+            if retired is not None:
+                self.update_activity(retired)
                 added += 1
         return added
+
+    def _insert_unseen(self, table: str, items: Sequence[Keyed]) -> int:
+        """Add the records whose id the table does not hold yet; how many were added."""
+        known = {r.get("id") for r in self._records(table)}
+        fresh = unseen(items, known)
+        if fresh:
+            self._meta().table(table).insert_multiple(item.to_record() for item in fresh)
+        return len(fresh)
 
     # ------------------------------------------------------------------ intake
 
@@ -1186,12 +1189,8 @@ class Store:
         return sorted(found, key=lambda i: i.at.timestamp())
 
     def all_intake(self) -> list[Intake]:
-        keys = self.month_keys()
-        if not keys:
-            return []
-        first = dt.date(int(keys[0][:4]), int(keys[0][5:]), 1)
-        last = dt.date(int(keys[-1][:4]), int(keys[-1][5:]), 28) + dt.timedelta(days=4)
-        return self.intake_between(first, last)
+        span = self._stored_span()
+        return self.intake_between(*span) if span else []
 
     # ------------------------------------------------------------------ day records
 
@@ -1199,6 +1198,13 @@ class Store:
         """The months from ``first`` to ``last`` that have (or had) a file."""
         known = set(self.month_keys())
         return [key for key in _months_between(first, last) if key in known]
+
+    def _stored_span(self) -> tuple[dt.date, dt.date] | None:
+        """From the first day of the first month with a file to the last day of the last one."""
+        keys = self.month_keys()
+        if not keys:
+            return None
+        return _month_start(keys[0]), _month_start(keys[-1]) + dt.timedelta(days=31)
 
     def _day_doc(self, table: str, day: dt.date) -> Document | None:
         key = _month_key(day)
@@ -1215,9 +1221,16 @@ class Store:
         found = self._parse_each(self.days_dir / f"{_month_key(day)}.json", table, [doc], convert, what)
         return found[0] if found else None
 
-    def _put_day_doc(self, table: str, day: dt.date, record: dict[str, Any]) -> None:
-        self._ensure_dir(self.days_dir)
-        self._month(_month_key(day)).table(table).upsert(Document(record, doc_id=_doc_id(day)))
+    def _update_day(
+        self, table: str, day: dt.date, read: Callable[[dt.date], Day], change: Callable[[Day], Day]
+    ) -> Day:
+        """Read a day's record, apply a core rule, write the result: one step under the lock."""
+        with self.write_lock():
+            updated = change(read(day))
+            self._ensure_dir(self.days_dir)
+            doc = Document(updated.to_record(), doc_id=_doc_id(day))
+            self._month(_month_key(day)).table(table).upsert(doc)
+            return updated
 
     def hydration_day(self, day: dt.date) -> HydrationDay:
         found = self._day_record("hydration", day, hydration_from_record, "water day")
@@ -1225,10 +1238,7 @@ class Store:
 
     def update_hydration(self, day: dt.date, change: Callable[[HydrationDay], HydrationDay]) -> HydrationDay:
         """Apply a core rule to a day's hydration under the lock (read-modify-write)."""
-        with self.write_lock():
-            updated = change(self.hydration_day(day))
-            self._put_day_doc("hydration", day, updated.to_record())
-            return updated
+        return self._update_day("hydration", day, self.hydration_day, change)
 
     def set_default_goal(self, goal: int, day: dt.date) -> HydrationDay:
         """The new daily goal, from ``day`` on (today's record keeps its ticks)."""
@@ -1252,10 +1262,7 @@ class Store:
         return found if found is not None else ChecklistDay(day)
 
     def update_checklist(self, day: dt.date, change: Callable[[ChecklistDay], ChecklistDay]) -> ChecklistDay:
-        with self.write_lock():
-            updated = change(self.checklist_day(day))
-            self._put_day_doc("checklist", day, updated.to_record())
-            return updated
+        return self._update_day("checklist", day, self.checklist_day, change)
 
     def days_between(self, first: dt.date, last: dt.date) -> DayRecords:
         """Every day record from ``first`` to ``last`` inclusive."""
@@ -1339,88 +1346,71 @@ class Store:
             for doc in docs:
                 rows[str(doc.doc_id)] = dict(doc)
         storage.write(data)
-        db.clear_cache()
+        _forget_tables(db)
 
     def all_days(self) -> DayRecords:
-        keys = self.month_keys()
-        if not keys:
-            return DayRecords([], [], [])
-        first = dt.date(int(keys[0][:4]), int(keys[0][5:]), 1)
-        last_key = keys[-1]
-        last = dt.date(int(last_key[:4]), int(last_key[5:]), 28) + dt.timedelta(days=4)
-        return self.days_between(first, last)
+        span = self._stored_span()
+        return self.days_between(*span) if span else DayRecords([], [], [])
 
     def apply_import(self, backup: Backup) -> ImportCounts:
-        """Merge a validated backup; idempotent (records are matched by id or day).
-
-        Sessions, check-ins and the id-keyed lists are matched by id; a check-in for a
-        day that already has a different one wins only if it was recorded later.
-        Hydration keeps the larger count of the two; checklist days are merged.
+        """Merge a validated backup by the rules of ``core.import_merge``; importing the same
+        file twice adds nothing.
 
         All or nothing: every file is written at the end, together (a process killed
         half-way leaves a journal the next store completes).
         """
-        sessions, checkins, hydration, checklist = (
-            backup.sessions,
-            backup.checkins,
-            backup.hydration,
-            backup.checklist,
-        )
         with self.all_or_nothing():
             meta = self._meta()
-            if meta.table("meta").get(doc_id=1) is None:
+            if _meta_doc(meta) is None:
                 self._write_meta(meta, {})
-            extra = 0
-            for table, items in (
-                ("appointments", backup.appointments),
-                ("exercises", backup.exercises),
-                ("questions", backup.questions),
-            ):
-                known = {r.get("id") for r in self._records(table)}
-                fresh = [item.to_record() for item in items if item.id not in known]
-                if fresh:
-                    meta.table(table).insert_multiple(fresh)
-                extra += len(fresh)
+            extra = sum(
+                self._insert_unseen(table, items)
+                for table, items in (
+                    ("appointments", backup.appointments),
+                    ("exercises", backup.exercises),
+                    ("questions", backup.questions),
+                )
+            )
             if backup.intake:
                 # An entry's day is taken in the zone of the day: look two days wider, so
                 # entries stored while in another zone are still recognised.
                 slack = dt.timedelta(days=2)
                 first = min(i.date for i in backup.intake) - slack
                 last = max(i.date for i in backup.intake) + slack
-                known_intake = {i.id for i in self.intake_between(first, last)}
-                fresh_intake = [item for item in backup.intake if item.id not in known_intake]
+                fresh_intake = unseen(backup.intake, {i.id for i in self.intake_between(first, last)})
                 self._insert_intake(fresh_intake)
                 extra += len(fresh_intake)
             extra += self._import_course(backup)
-            known_sessions = {s.id for s in self.sessions()}
-            new_sessions = [s for s in sessions if s.id not in known_sessions]
+            new_sessions = unseen(backup.sessions, {s.id for s in self.sessions()})
             if new_sessions:
                 meta.table("sessions").insert_multiple(s.to_record() for s in new_sessions)
             by_month: dict[str, dict[str, list[Document]]] = {}
 
-            def queue(table: str, day: dt.date, record: dict[str, Any]) -> None:
-                tables = by_month.setdefault(_month_key(day), {t: [] for t in DAY_TABLES})
-                tables[table].append(Document(record, doc_id=_doc_id(day)))
+            def queue(table: str, merged: CheckIn | HydrationDay | ChecklistDay | None) -> int:
+                if merged is None:
+                    return 0
+                tables = by_month.setdefault(_month_key(merged.date), {t: [] for t in DAY_TABLES})
+                tables[table].append(Document(merged.to_record(), doc_id=_doc_id(merged.date)))
+                return 1
 
-            counts = {"checkins": 0, "hydration": 0, "checklist": 0}
-            for c in checkins:
-                mine = self.checkin_for(c.date)
-                if mine is None or (
-                    mine.id != c.id and c.recorded_at.timestamp() > mine.recorded_at.timestamp()
-                ):
-                    queue("checkins", c.date, c.to_record())
-                    counts["checkins"] += 1
-            for h in hydration:
-                mine_h = self._day_record("hydration", h.date, hydration_from_record, "water day")
-                if mine_h is None or h.glasses > mine_h.glasses:
-                    queue("hydration", h.date, h.to_record())
-                    counts["hydration"] += 1
-            for day_list in checklist:
-                mine_l = self.checklist_day(day_list.date)
-                merged = ChecklistDay(day_list.date, mine_l.done | day_list.done)
-                if merged.done != mine_l.done:
-                    queue("checklist", day_list.date, merged.to_record())
-                    counts["checklist"] += 1
+            counts = {
+                "checkins": sum(
+                    queue("checkins", merged_checkin(self.checkin_for(c.date), c)) for c in backup.checkins
+                ),
+                "hydration": sum(
+                    queue(
+                        "hydration",
+                        merged_hydration(
+                            self._day_record("hydration", h.date, hydration_from_record, "water day"), h
+                        ),
+                    )
+                    for h in backup.hydration
+                ),
+                "checklist": sum(
+                    queue("checklist", merged_checklist(self.checklist_day(d.date), d))
+                    for d in backup.checklist
+                ),
+            }
             for key, docs in self._rating_docs(backup.activity_ratings, keep_later=True).items():
                 by_month.setdefault(key, {t: [] for t in DAY_TABLES})["activity_ratings"] = docs
                 extra += len(docs)
@@ -1429,6 +1419,26 @@ class Store:
             for key, tables in by_month.items():
                 self._bulk_upsert(key, tables)
             return ImportCounts(sessions=len(new_sessions), other=extra, **counts)
+
+
+def _meta_doc(db: TinyDB) -> Document | None:
+    """The settings record of companion.json (doc 1 of its meta table), None before the first write."""
+    doc = db.table("meta").get(doc_id=1)
+    return doc if isinstance(doc, Document) else None
+
+
+def _meta_value(db: TinyDB, key: str) -> Any:
+    doc = _meta_doc(db)
+    return doc.get(key) if doc is not None else None
+
+
+def _forget_tables(db: TinyDB) -> None:
+    """Drop what TinyDB holds in memory of a file's tables, its next free document id too
+    (a stale one would make an insert collide with a document another process added).
+    The one place that touches TinyDB's private attributes."""
+    db.clear_cache()
+    for table in db._tables.values():
+        table._next_id = None
 
 
 def _real_month(key: str) -> bool:

@@ -1,4 +1,5 @@
-"""The companion app: one factory builds it for the CLI and for the tests."""
+"""The companion app: one factory builds it, from the context the CLI and the tests open alike
+(companion.context)."""
 
 from __future__ import annotations
 
@@ -17,20 +18,20 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
 from companion.core import clock
-from companion.core.appointments import Appointment
 from companion.core.errors import InputError
 from companion.core.hydration import extra_water_applies
-from companion.core.protocol import Protocol
+from companion.core.protocol import Protocol, default_protocol
 from companion.core.restrictions import RestrictionState, newly_ended, restriction_states
 from companion.core.status import Status
 from companion.core.text import printable
 from companion.queries import load_status
-from companion.store import Store, StoreError
+from companion.store import StoreError
 from companion.ui.commands import CompanionCommands
 from companion.ui.messages import AddWater, DataChanged, OpenCheckin
 from companion.ui.screens.dashboard import DashboardScreen, zone_warning
 
 if TYPE_CHECKING:
+    from companion.context import Context
     from companion.core.reminders import Reminder
 
 TICK_SECONDS = 1.0
@@ -44,7 +45,8 @@ WATER_NUDGE_SECONDS = 90 * 60
 
 
 class CompanionApp(App[int]):
-    """Holds the store, the protocol and the status every screen watches."""
+    """Holds the store, the protocol and the status every screen watches; the protocol is
+    assembled again when another process changes it (a clinic file imported)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "companion"
@@ -66,24 +68,26 @@ class CompanionApp(App[int]):
         Binding("escape", "dashboard", "Today", show=False),
     ]
 
+    protocol: reactive[Protocol] = reactive(default_protocol, init=False)
+    """The protocol in effect (the clinic's file, who to call); screens opened later take it."""
     status: reactive[Status | None] = reactive(None, always_update=True, init=False)
     """The latest snapshot from the store; screens watch it."""
     live_states: reactive[list[RestrictionState]] = reactive(list, init=False)
     """The restrictions recomputed on each 1 s tick (only the countdowns use it)."""
 
-    def __init__(self, store: Store, protocol: Protocol, zone: clock.ZoneInfo) -> None:
+    def __init__(self, context: Context) -> None:
         super().__init__()
-        store.lock_timeout = LOCK_WAIT_SECONDS
-        self.store = store
-        self.protocol = protocol
-        self.zone = zone
+        context.store.lock_timeout = LOCK_WAIT_SECONDS
+        self.context = context
+        self.store = context.store
+        self.set_reactive(CompanionApp.protocol, context.protocol)
+        self.zone = context.zone
         self.day: dt.date = clock.today()
         self._revision: tuple[object, ...] | None = None
         self._last_states: list[RestrictionState] = []
         self._last_session_id: str | None = None
-        self.appointments: list[Appointment] = []
-        """Follow-ups, read with each status (the dashboard counts down to the next one)."""
-        self._reminded: set[tuple[str, str]] = set()
+        self._reminded: set[str] = set()
+        """The keys of the reminders shown (each once; the water nudge is timed instead)."""
         self._last_water_nudge: DateTime | None = None
         self._initial_status: Status | None = None
         self._opening: Screen[object] | None = None
@@ -158,7 +162,6 @@ class CompanionApp(App[int]):
             # The revision first: a write landing while we read shows up at the next poll.
             revision = self.store.revision()
             status = load_status(self.store, self.protocol, self.zone, moment)
-            self.appointments = self.store.appointments()
             self._revision = revision
         except StoreError as exc:
             if not quiet:
@@ -226,7 +229,7 @@ class CompanionApp(App[int]):
             except StoreError:
                 return []
         shown = []
-        for reminder in due_reminders(status, self.appointments):
+        for reminder in due_reminders(status):
             if reminder.kind in ("restriction-ended", "alert"):
                 continue  # the app says so itself: a notice when a restriction ends, alerts on Today
             if reminder.kind == "water":
@@ -234,35 +237,31 @@ class CompanionApp(App[int]):
                 if last is not None and clock.elapsed_seconds(last, moment) < WATER_NUDGE_SECONDS:
                     continue
                 self._last_water_nudge = moment
-                text = f"{reminder.text} Press w to tick it."
-            else:
-                key = self._reminder_key(reminder, moment)
-                if key in self._reminded:
-                    continue
-                self._reminded.add(key)
-                text = reminder.text
-                if reminder.kind == "checkin":
-                    text = "Today's check-in is still missing: press c when you have a minute."
-            self.notify(text, title="Reminder", timeout=15)
+            elif reminder.key in self._reminded:
+                continue
+            self._reminded.add(reminder.key)
+            self.notify(worded(reminder), title="Reminder", timeout=15)
             shown.append(reminder)
         return shown
 
-    @staticmethod
-    def _reminder_key(reminder: Reminder, moment: DateTime) -> tuple[str, str]:
-        """What makes a reminder 'the same one': the day for the check-in, else its text
-        without the minutes counting down ('in 3 h 12 min')."""
-        if reminder.kind == "checkin":
-            return reminder.kind, moment.date().isoformat()
-        return reminder.kind, reminder.text.split(", in ")[0]
-
     def poll_store(self) -> None:
-        """Another process (the CLI) may have written: reload when the files changed."""
+        """Another process (the CLI) may have written: reload when the files changed, the
+        protocol too when its clinic file or who to call changed."""
         try:
             revision = self.store.revision()
         except (StoreError, OSError):
             return
         if revision != self._revision:
+            self.reload_protocol()
             self.reload_status()
+
+    def reload_protocol(self) -> None:
+        try:
+            changed = self.context.reload_protocol()
+        except StoreError:
+            return  # reload_status says why
+        if changed:
+            self.protocol = self.context.protocol
 
     def on_data_changed(self, _message: DataChanged) -> None:
         self.reload_status()
@@ -279,13 +278,13 @@ class CompanionApp(App[int]):
     def leave_then(self, go: Callable[[], object]) -> None:
         """Leave the screen showing (go to another, or quit), asking first when a form holds
         unsaved changes: save, discard, or keep editing. Every way out comes through here."""
-        from companion.ui.screens.form_guard import GuardedForm, UnsavedChangesModal
+        from companion.ui.screens.form import FormScreen, UnsavedChangesModal
 
         if isinstance(self.screen, UnsavedChangesModal):
             self.bell()  # the question is showing: answer it first
             return
         form = next(
-            (s for s in reversed(self.screen_stack) if isinstance(s, GuardedForm) and s.has_unsaved_changes),
+            (s for s in reversed(self.screen_stack) if isinstance(s, FormScreen) and s.has_unsaved_changes),
             None,
         )
         if form is None:
@@ -471,22 +470,24 @@ class CompanionApp(App[int]):
         self._close_messages_no_wait()
 
 
-def create_app(store: Store, protocol: Protocol, zone: clock.ZoneInfo) -> CompanionApp:
-    """The one way to build the app (the CLI and the tests share it); alerts name the clinic
-    the patient gave with `companion config` (see core.contact)."""
-    from companion.core.contact import with_contact
-
-    try:
-        settings = store.settings()
-        protocol = with_contact(protocol, settings.clinic_name, settings.clinic_phone)
-    except StoreError:
-        pass  # the app says so when it reads the store
-    return CompanionApp(store, protocol, zone)
+def worded(reminder: Reminder) -> str:
+    """A reminder as the app says it: with the key that acts on it."""
+    if reminder.kind == "water":
+        return f"{reminder.text} Press w to tick it."
+    if reminder.kind == "checkin":
+        return f"{reminder.text.removesuffix('.')}: press c when you have a minute."
+    return reminder.text
 
 
-def run_app(store: Store, protocol: Protocol, zone: clock.ZoneInfo) -> int:
+def create_app(context: Context) -> CompanionApp:
+    """The one way to build the app: the CLI and the tests hand it the context they opened
+    with companion.context.open_context."""
+    return CompanionApp(context)
+
+
+def run_app(context: Context) -> int:
     """Run full-screen; any unexpected error becomes one line, never a traceback."""
-    app = create_app(store, protocol, zone)
+    app = create_app(context)
     try:
         app.run()
     except Exception as exc:  # the last line of defence

@@ -15,7 +15,7 @@ from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from companion.core import clock
+from companion.context import open_context
 from companion.core.appointments import Appointment
 from companion.core.checkins import CheckIn
 from companion.core.ids import new_id
@@ -37,7 +37,10 @@ def at(*args: int) -> pendulum.DateTime:
 
 @pytest.fixture(autouse=True)
 def berlin_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The patient's system is set to Berlin (the app takes its zone from TZ, as it does on
+    a patient's machine, unless a zone was set with `companion config --timezone`)."""
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    monkeypatch.setenv("TZ", BERLIN)
     pendulum.set_local_timezone(pendulum.timezone(BERLIN))
     yield
     pendulum.set_local_timezone()
@@ -59,9 +62,12 @@ def store(data_dir: Path, protocol: Protocol) -> Store:
 
 
 @pytest.fixture
-def make_app(store: Store, protocol: Protocol):  # type: ignore[no-untyped-def]
-    def build(zone: clock.ZoneInfo | None = None) -> CompanionApp:
-        return create_app(store, protocol, zone or clock.ZoneInfo(BERLIN, "setting"))
+def make_app(store: Store):  # type: ignore[no-untyped-def]
+    """The app as the patient's copy is built (companion.context opens the store and assembles
+    the protocol: a clinic file imported into `store` is in effect), on the test's store."""
+
+    def build() -> CompanionApp:
+        return create_app(open_context(store))
 
     return build
 

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Label
 
-from companion.core import clock
+from companion.context import open_context
 from companion.core.appointments import Appointment
 from companion.core.exercises import Exercise
 from companion.core.intake import Intake
@@ -30,7 +30,7 @@ from companion.ui.screens.help import HelpScreen
 from companion.ui.screens.history import HistoryScreen
 from companion.ui.screens.plan import PlanScreen
 from companion.ui.screens.urgent import UrgentModal
-from tests.ui.conftest import BERLIN, add_checkin, add_session, at
+from tests.ui.conftest import add_checkin, add_session, at
 from tests.waiting import wait_for
 
 TODAY = dt.date(2026, 11, 22)
@@ -133,7 +133,9 @@ async def open_screen(pilot: Pilot[int], key: str, kind: type[Screen[None]]) -> 
 
 async def test_every_screen_shows_hostile_texts_harmlessly_and_markup_as_typed(store: Store, frozen) -> None:
     seed_markup_records(store)
-    app = create_app(store, hostile_protocol(), clock.ZoneInfo(BERLIN, "setting"))
+    context = open_context(store)
+    context.protocol = hostile_protocol()  # as if a clinic file had got past the checks
+    app = create_app(context)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: bool(app.screen.query("#alerts Static")))
         assert_harmless(app, "[/] [bold]b[/bold]", "␛]0;pwned")  # alerts, appointment, cards
@@ -160,7 +162,7 @@ async def test_every_screen_shows_hostile_texts_harmlessly_and_markup_as_typed(s
             assert_harmless(app, literal)
         # Logging coffee in the caffeine pause says so in a notice that quotes the clinic's texts.
         plan.show_tab("took")
-        plan.query_one("#took-what", Input).value = "coffee"
+        plan.query_one("#took #what", Input).value = "coffee"
         await pilot.press("enter")
         await until(pilot, lambda: shows(app, "During a pause"))
         assert_harmless(app, "pwned")
@@ -195,9 +197,10 @@ async def test_notices_quote_texts_as_typed(make_app, frozen) -> None:
         assert_harmless(app, "note [/] [bold]b[/bold]", "title ␛]0;pwned")
 
 
-async def test_a_zone_fallback_says_why(store: Store, protocol: Protocol, frozen) -> None:
+async def test_a_zone_fallback_says_why(make_app, frozen, monkeypatch) -> None:
+    monkeypatch.setenv("TZ", "UTC+5")
     reason = "TZ='UTC+5' is not a time zone companion can read"
-    app = create_app(store, protocol, clock.ZoneInfo("UTC", "fallback", reason))
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.screen.query_one("#zone-warning").display)
         assert reason in str(app.screen.query_one("#zone-warning").render())
@@ -228,7 +231,7 @@ async def test_a_goal_that_is_not_ascii_digits_is_a_message_in_the_dialog(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, GoalModal))
-        app.screen.query_one("#goal-input", Input).value = typed
+        app.screen.query_one("#goal", Input).value = typed
         await pilot.press("enter")
         error = app.screen.query_one("#goal-error", Label)
         await until(pilot, lambda: error.display)

@@ -76,7 +76,7 @@ async def test_the_plan_screen_at_80_columns_still_shows_help_and_quit(
         await pilot.press("p")
         plan = await shown(pilot, PlanScreen)
         await pilot.press("tab", "tab")
-        add = plan.query_one("#appt-add")
+        add = plan.query_one("#appointments-add")
         await wait_for(pilot, lambda: plan.focused is add, what="the focus on the Add button")
         await wait_for(
             pilot, lambda: plan.query_one(KeyLine).render().plain.startswith("^s Add"), what="the plan's keys"

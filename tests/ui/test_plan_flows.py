@@ -10,8 +10,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, SelectionList, Static
 
-from companion.core import clock
-from companion.core.clinic import effective_protocol
+from companion.context import open_context
 from companion.core.exercises import new_exercise
 from companion.core.protocol import Protocol
 from companion.core.questions import new_question
@@ -23,7 +22,6 @@ from companion.ui.screens.plan import PlanScreen
 from companion.ui.widgets.caution import CautionCard
 from companion.ui.widgets.countdown import RestrictionCard
 from tests.ui.conftest import (
-    BERLIN,
     TODAY,
     add_checkin,
     add_session,
@@ -42,8 +40,8 @@ CLINIC_FILE = Path(__file__).resolve().parents[2] / "assets" / "clinic-example.t
 
 def clinic_app(store: Store) -> tuple[CompanionApp, Protocol]:
     store.set_clinic_text(CLINIC_FILE.read_text(encoding="utf-8"))
-    protocol = effective_protocol(store.clinic_text())
-    return create_app(store, protocol, clock.ZoneInfo(BERLIN, "setting")), protocol
+    app = create_app(open_context(store))
+    return app, app.protocol
 
 
 def text_of(app: CompanionApp, selector: str) -> str:
@@ -122,10 +120,12 @@ async def test_appointment_in_another_zone_shows_local_time_and_counts_down(
         assert "press p" in text_of(app, "#next-appointment")
         await pilot.press("p")
         plan = await plan_shown(pilot, "appointments")
-        assert plan.focused is plan.query_one("#appt-when")
+        assert plan.focused is plan.query_one("#appointments #at")
         await pilot.press(*"2026-11-28T09:00-05:00", "tab", *"Dr Lee", "enter")
         expected = ["Sat 28 Nov 15:00 (in 6 d 5 h)  Dr Lee"]
-        await wait_for(pilot, lambda: options(app, "#appt-list") == expected, what="the follow-up listed")
+        await wait_for(
+            pilot, lambda: options(app, "#appointments-list") == expected, what="the follow-up listed"
+        )
         await pilot.press("escape")
         await shown(pilot, DashboardScreen)
         assert text_of(app, "#next-appointment") == "Next follow-up: Sat 28 Nov 15:00, in 6 d 5 h (Dr Lee)"
@@ -143,13 +143,17 @@ async def test_a_past_or_garbled_follow_up_is_refused_in_place(make_app, store: 
         await pilot.press("p")
         await plan_shown(pilot, "appointments")
         await pilot.press(*"next tuesday", "enter")
-        await wait_for(pilot, lambda: app.screen.query_one("#appt-when-error").display, what="the error")
-        assert text_of(app, "#appt-when-error").startswith("When:")
-        assert app.screen.query_one("#appt-when", Input).value == "next tuesday"
-        app.screen.query_one("#appt-when", Input).value = "09:00"
+        await wait_for(
+            pilot, lambda: app.screen.query_one("#appointments #at-error").display, what="the error"
+        )
+        assert text_of(app, "#appointments #at-error").startswith("When:")
+        assert app.screen.query_one("#appointments #at", Input).value == "next tuesday"
+        app.screen.query_one("#appointments #at", Input).value = "09:00"
         await pilot.press("enter")
         await wait_for(
-            pilot, lambda: "already passed" in text_of(app, "#appt-when-error"), what="'already passed'"
+            pilot,
+            lambda: "already passed" in text_of(app, "#appointments #at-error"),
+            what="'already passed'",
         )
     assert store.appointments() == []
 
@@ -160,12 +164,14 @@ async def test_removing_a_follow_up(make_app, store: Store, frozen) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
         plan = await plan_shown(pilot, "appointments")
-        listed = plan.query_one("#appt-list", OptionList)
+        listed = plan.query_one("#appointments-list", OptionList)
         listed.focus()
         await wait_for(pilot, lambda: plan.focused is listed, what="the list focused")
         await pilot.press("delete")
         await wait_for(
-            pilot, lambda: options(app, "#appt-list") == ["No follow-up booked yet."], what="an empty list"
+            pilot,
+            lambda: options(app, "#appointments-list") == ["No follow-up booked yet."],
+            what="an empty list",
         )
     assert store.appointments() == []
 
@@ -181,7 +187,7 @@ async def test_a_failed_save_keeps_what_was_typed(make_app, store: Store, frozen
         await plan_shown(pilot, "appointments")
         await pilot.press(*"2026-11-28T09:00", "ctrl+s")
         await notes.arrived(pilot, "the disk is full")
-        assert app.screen.query_one("#appt-when", Input).value == "2026-11-28T09:00"
+        assert app.screen.query_one("#appointments #at", Input).value == "2026-11-28T09:00"
 
 
 # ---------------------------------------------------------------- home exercises
@@ -194,10 +200,10 @@ async def test_adding_an_exercise_and_ticking_it_in_the_checklist_persists(
     async with app.run_test(size=SIZE) as pilot:
         app.action_plan("exercises")
         plan = await plan_shown(pilot, "exercises")
-        assert plan.focused is plan.query_one("#ex-name")
+        assert plan.focused is plan.query_one("#exercises #name")
         await pilot.press(*"chin tucks", "tab", "3", "tab", "1", "0", "tab", "tab", "backspace", "2", "enter")
         added = ["chin tucks: 3 x 10, twice a day"]
-        await wait_for(pilot, lambda: options(app, "#ex-list") == added, what="the exercise listed")
+        await wait_for(pilot, lambda: options(app, "#exercises-list") == added, what="the exercise listed")
         await pilot.press("escape", "l")
         await shown(pilot, ChecklistScreen)
         items = app.screen.query_one("#items", SelectionList)
@@ -217,9 +223,9 @@ async def test_an_invalid_dose_is_named(make_app, store: Store, frozen) -> None:
         app.action_plan("exercises")
         plan = await plan_shown(pilot, "exercises")
         await pilot.press(*"shoulder rolls", "tab", "3", "enter")
-        await wait_for(pilot, lambda: text_of(app, "#ex-dose-error"), what="the error under the dose")
-        assert text_of(app, "#ex-dose-error") == "Reps: give the repetitions too when you give Sets"
-        reps = plan.query_one("#ex-reps")
+        await wait_for(pilot, lambda: text_of(app, "#exercises #sets-error"), what="the error under the dose")
+        assert text_of(app, "#exercises #sets-error") == "Reps: give the repetitions too when you give sets"
+        reps = plan.query_one("#exercises #reps")
         await wait_for(pilot, lambda: plan.focused is reps, what="the focus on Reps")
     assert store.exercises() == []
 
@@ -235,14 +241,14 @@ async def test_a_question_added_then_marked_asked(make_app, store: Store, frozen
         plan = await plan_shown(pilot, "questions")
         await pilot.press(*"How long should I ice it?", "enter")
         both = ["? Can I go swimming?", "? How long should I ice it?"]
-        await wait_for(pilot, lambda: options(app, "#q-list") == both, what="the question listed")
-        listed = plan.query_one("#q-list", OptionList)
+        await wait_for(pilot, lambda: options(app, "#questions-list") == both, what="the question listed")
+        listed = plan.query_one("#questions-list", OptionList)
         listed.focus()
         await wait_for(pilot, lambda: plan.focused is listed, what="the list focused")
         await pilot.press("down", "enter")
         await wait_for(
             pilot,
-            lambda: options(app, "#q-list")[-1].startswith("✓ How long should I ice it?"),
+            lambda: options(app, "#questions-list")[-1].startswith("✓ How long should I ice it?"),
             what="the question marked asked",
         )
     done = {q.text: q.done for q in store.questions()}
@@ -266,7 +272,7 @@ async def test_coffee_during_the_caffeine_pause_says_the_time_left(
         assert note.severity == "warning"
         assert "still had 22 h left, until Mon 08:00" in note.message
         await wait_for(pilot, lambda: "during a pause" in options(app, "#took-list")[0], what="the list")
-        assert app.screen.query_one("#took-what", Input).value == ""
+        assert app.screen.query_one("#took #what", Input).value == ""
     [intake] = store.all_intake()
     assert (intake.what, intake.amount, intake.restriction_id) == ("coffee", "1 cup", "caffeine")
 
@@ -290,8 +296,8 @@ async def test_intake_in_the_future_is_refused_next_to_when(make_app, store: Sto
         app.action_plan("took")
         await plan_shown(pilot, "took")
         await pilot.press(*"wine", "tab", *"23:00", "enter")
-        await wait_for(pilot, lambda: "future" in text_of(app, "#took-when-error"), what="the error")
-        assert app.screen.query_one("#took-what", Input).value == "wine"
+        await wait_for(pilot, lambda: "future" in text_of(app, "#took #at-error"), what="the error")
+        assert app.screen.query_one("#took #what", Input).value == "wine"
     assert store.all_intake() == []
 
 
@@ -393,7 +399,7 @@ async def test_exercises_and_appointments_survive_a_restart(make_app, store: Sto
     async with app.run_test(size=SIZE) as pilot:
         app.action_plan("exercises")
         await plan_shown(pilot, "exercises")
-        assert options(app, "#ex-list") == ["wall angels: 8 reps, once a day"]
+        assert options(app, "#exercises-list") == ["wall angels: 8 reps, once a day"]
 
 
 # ---------------------------------------------------------------- history

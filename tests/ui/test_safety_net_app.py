@@ -13,13 +13,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static
 
-from companion.core.clinic import effective_protocol
 from companion.store import Store
 from companion.ui.app import CompanionApp
 from companion.ui.screens.checkin_form import CheckinScreen
 from companion.ui.screens.checklist import ChecklistScreen
 from companion.ui.screens.dashboard import DashboardScreen
-from companion.ui.screens.form_guard import UnsavedChangesModal
+from companion.ui.screens.form import UnsavedChangesModal
 from companion.ui.screens.get_help import GetHelpScreen
 from companion.ui.screens.help import HelpScreen
 from companion.ui.screens.history import HistoryScreen
@@ -361,15 +360,15 @@ async def test_the_plan_saves_each_tab_with_changes_on_the_way_out(make_app, sto
         await pilot.press("p")
         await until(pilot, lambda: isinstance(app.screen, PlanScreen))
         plan = app.screen
-        plan.query_one("#q-text", Input).value = "Can I swim?"
-        plan.query_one("#appt-note", Input).value = "room 3"  # without a time: refused
+        plan.query_one("#questions #text", Input).value = "Can I swim?"
+        plan.query_one("#appointments #note", Input).value = "room 3"  # without a time: refused
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, UnsavedChangesModal))
         await pilot.press("s")
         await until(pilot, lambda: app.screen is plan and plan.active_tab == "appointments")
-        assert "When" in str(plan.query_one("#appt-when-error", Static).render())
+        assert "When" in str(plan.query_one("#appointments #at-error", Static).render())
         assert [q.text for q in store.questions()] == []  # appointments come first: nothing saved yet
-        plan.query_one("#appt-note", Input).value = ""  # changed its mind about the follow-up
+        plan.query_one("#appointments #note", Input).value = ""  # changed its mind about the follow-up
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, UnsavedChangesModal))
         await pilot.press("s")
@@ -424,15 +423,13 @@ async def test_the_anti_inflammatory_card_says_a_prescribed_medicine_is_not_stop
         assert "companion's own" in str(caffeine.tooltip)
 
 
-async def test_a_clinic_s_local_emergency_number_is_on_the_get_help_page(store: Store, frozen) -> None:
-    from companion.core import clock
-    from companion.ui.app import create_app
-    from tests.ui.conftest import BERLIN
-
-    protocol = effective_protocol(
+async def test_a_clinic_s_local_emergency_number_is_on_the_get_help_page(
+    store: Store, make_app, frozen
+) -> None:
+    store.set_clinic_text(
         "schema = 1\n[[red_flag]]\nid = 'urgent-breathing'\nnote = 'In the UK, call 999.'\n"
     )
-    app = create_app(store, protocol, clock.ZoneInfo(BERLIN, "setting"))
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("exclamation_mark")
         await until(pilot, lambda: isinstance(app.screen, GetHelpScreen))

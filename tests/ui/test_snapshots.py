@@ -13,8 +13,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Tabs
 
-from companion.core import clock
-from companion.core.clinic import effective_protocol
+from companion.context import open_context
 from companion.core.exercises import Exercise
 from companion.core.intake import new_intake
 from companion.core.questions import Question
@@ -23,14 +22,13 @@ from companion.ui.app import create_app
 from companion.ui.screens.checkin_form import CheckinScreen
 from companion.ui.screens.checklist import ChecklistScreen
 from companion.ui.screens.dashboard import DashboardScreen
-from companion.ui.screens.form_guard import UnsavedChangesModal
+from companion.ui.screens.form import UnsavedChangesModal
 from companion.ui.screens.get_help import GetHelpScreen
 from companion.ui.screens.help import HelpScreen
 from companion.ui.screens.history import HistoryScreen
 from companion.ui.screens.new_session import NewSessionScreen
 from companion.ui.screens.plan import PlanScreen
 from tests.ui.conftest import (
-    BERLIN,
     add_checkin,
     add_session,
     at,
@@ -195,10 +193,9 @@ def test_plan_what_i_took(snap_compare, make_app, store, frozen_now, size) -> No
 def test_dashboard_with_clinic_protocol_and_follow_up(snap_compare, store, frozen_now, size) -> None:
     clinic_file = Path(__file__).resolve().parents[2] / "assets" / "clinic-example.toml"
     store.set_clinic_text(clinic_file.read_text(encoding="utf-8"))
-    protocol = effective_protocol(store.clinic_text())
     seed_active_session(store)
     store.add_appointment(seeded_appointment(at(2026, 11, 23, 7, 26), "Dr Lee"))
-    app = create_app(store, protocol, clock.ZoneInfo(BERLIN, "setting"))
+    app = create_app(open_context(store))
     assert snap_compare(app, terminal_size=size, run_before=press_then())
 
 

@@ -29,13 +29,13 @@ SIZE = (100, 40)
 # (how it opens, the screen, the box that must get the keys, what the patient types)
 FORMS = [
     pytest.param("c", CheckinScreen, "soreness", "10", id="check-in"),
-    pytest.param("s", NewSessionScreen, "when", "08:30", id="new-session"),
-    pytest.param("g", GoalModal, "goal-input", "10", id="goal-dialog"),
-    pytest.param("p", PlanScreen, "appt-when", "2026-11-28T09:00", id="plan"),
-    pytest.param("plan('appointments')", PlanScreen, "appt-when", "wed 09:00", id="plan-follow-ups"),
-    pytest.param("plan('exercises')", PlanScreen, "ex-name", "wall walks", id="plan-exercises"),
-    pytest.param("plan('questions')", PlanScreen, "q-text", "why wait?", id="plan-questions"),
-    pytest.param("plan('took')", PlanScreen, "took-what", "wine", id="plan-took"),
+    pytest.param("s", NewSessionScreen, "started_at", "08:30", id="new-session"),
+    pytest.param("g", GoalModal, "goal", "10", id="goal-dialog"),
+    pytest.param("p", PlanScreen, "appointments #at", "2026-11-28T09:00", id="plan"),
+    pytest.param("plan('appointments')", PlanScreen, "appointments #at", "wed 09:00", id="plan-follow-ups"),
+    pytest.param("plan('exercises')", PlanScreen, "exercises #name", "wall walks", id="plan-exercises"),
+    pytest.param("plan('questions')", PlanScreen, "questions #text", "why wait?", id="plan-questions"),
+    pytest.param("plan('took')", PlanScreen, "took #what", "wine", id="plan-took"),
 ]
 
 

@@ -3,41 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from companion.core import clock, timefmt
 from companion.core.alerts import Alert
 from companion.core.checkins import BRUISING_LEVELS, SCALE_ANCHORS, CheckIn, new_checkin
-from companion.core.errors import InputError
 from companion.core.protocol import Protocol
 from companion.queries import alerts_for_checkin
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.plain import PlainInput
-from companion.ui.screens.field_errors import clear_field_errors, notify_not_saved, show_field_error
-from companion.ui.screens.form_guard import GuardedForm
+from companion.ui.screens.form import FormScreen
 from companion.ui.screens.urgent import UrgentModal
 from companion.ui.widgets.alerts import AlertList
+from companion.ui.widgets.field_row import FieldRow
 from companion.ui.widgets.key_footer import KeyFooter
 from companion.ui.widgets.tickbox import TickBox
-
-# The form's labels, which the core names in its refusals.
-FIELD_LABELS = {
-    "soreness": "Soreness",
-    "fatigue": "Fatigue",
-    "stiffness": "Stiffness",
-    "bruising": "Bruising",
-    "note": "Note",
-    "date": "Day",
-}
-LABEL_TO_FIELD = {label: key for key, label in FIELD_LABELS.items()}
-ROWS_WITH_ERRORS = ("soreness", "fatigue", "stiffness", "bruising", "note")
 
 
 def day_title(day: dt.date, today: dt.date) -> str:
@@ -48,15 +32,12 @@ def day_title(day: dt.date, today: dt.date) -> str:
     return f"{name} ({'yesterday' if days == 1 else f'{days} days ago'})"
 
 
-class CheckinScreen(GuardedForm):
+class CheckinScreen(FormScreen):
     """Keyboard-first: Tab moves on, Enter in a box or ctrl+s saves."""
 
     FORM_NAME = "your check-in"
+    NOT_SAVED = "Your check-in"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "app.dashboard", "Back"),
-    ]
     AUTO_FOCUS = "#soreness"
     """Focused as the form is composed, so the first key typed is never lost."""
 
@@ -66,6 +47,8 @@ class CheckinScreen(GuardedForm):
         self.protocol = protocol
         self.day = day or clock.today()
         self.existing: CheckIn | None = None
+        self.alerts: list[Alert] = []
+        """What the last save raised."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -76,22 +59,17 @@ class CheckinScreen(GuardedForm):
                 yield Static("", id="result-text")
                 yield AlertList(protocol=self.protocol, id="result-alerts")
             yield Static("", id="form-title", classes="form-title")
-            for key in ("soreness", "fatigue", "stiffness"):
-                with Horizontal(classes="field"):
-                    yield Label(FIELD_LABELS[key], classes="field-label")
-                    yield PlainInput(placeholder="0-10", id=key, compact=True, max_length=3, classes="scale")
-                    yield Label(SCALE_ANCHORS, classes="hint")
-                yield Label("", id=f"{key}-error", classes="field-error")
-            with Horizontal(classes="field"):
-                yield Label(FIELD_LABELS["bruising"], classes="field-label")
-                yield Select(
-                    [(level, level) for level in BRUISING_LEVELS],
-                    value="none",
-                    allow_blank=False,
-                    id="bruising",
-                    compact=True,
-                )
-            yield Label("", id="bruising-error", classes="field-error")
+            for key, label in (("soreness", "Soreness"), ("fatigue", "Fatigue"), ("stiffness", "Stiffness")):
+                scale = PlainInput(placeholder="0-10", id=key, compact=True, max_length=3, classes="scale")
+                yield FieldRow(label, scale, hint=SCALE_ANCHORS)
+            bruising = Select(
+                [(level, level) for level in BRUISING_LEVELS],
+                value="none",
+                allow_blank=False,
+                id="bruising",
+                compact=True,
+            )
+            yield FieldRow("Bruising", bruising)
             yield TickBox("Flare-up: my usual symptoms are briefly worse", id="flare_up", compact=True)
             yield TickBox("Sharp pain (not the usual ache)", id="sharp_pain", compact=True)
             yield TickBox(
@@ -99,12 +77,10 @@ class CheckinScreen(GuardedForm):
                 id="breathing_trouble",
                 compact=True,
             )
-            with Horizontal(classes="field"):
-                yield Label(FIELD_LABELS["note"], classes="field-label")
-                yield PlainInput(placeholder="anything you want to remember", id="note", compact=True)
-            yield Label("", id="note-error", classes="field-error")
+            note = PlainInput(placeholder="anything you want to remember", id="note", compact=True)
+            yield FieldRow("Note", note)
             with Horizontal(classes="buttons"):
-                yield Button("Save check-in", id="save", variant="primary", compact=True)
+                yield Button("Save check-in", id="save", classes="save", variant="primary", compact=True)
                 yield Label("  ctrl+s saves from anywhere; Esc goes back", classes="hint")
         yield KeyFooter()
 
@@ -112,7 +88,6 @@ class CheckinScreen(GuardedForm):
         today = clock.today()
         self.query_one("#form-title", Static).update(f"Check-in for {day_title(self.day, today)}")
         self.query_one("#result").display = False
-        self.clear_errors()
         try:
             self.existing = self.store.checkin_for(self.day)
         except StoreError as exc:
@@ -121,7 +96,6 @@ class CheckinScreen(GuardedForm):
             self.prefill(self.existing)
             # Focused before the values came: select the saved one, so typing replaces it.
             self.query_one("#soreness", Input).select_all()
-        self.mark_saved()
 
     def prefill(self, checkin: CheckIn) -> None:
         for key in ("soreness", "fatigue", "stiffness"):
@@ -134,62 +108,37 @@ class CheckinScreen(GuardedForm):
 
     # ------------------------------------------------------------------ saving
 
-    def clear_errors(self) -> None:
-        clear_field_errors(self)
-
-    def show_error(self, error: InputError) -> None:
-        key = LABEL_TO_FIELD.get(error.field, "soreness")
-        if key not in ROWS_WITH_ERRORS:  # the day is not typed here: say it at the top of the form
-            key = "soreness"
-        show_field_error(self, f"{key}-error", key, f"{error.field}: {error.message}")
-
     def read_form(self) -> CheckIn:
         bruising = self.query_one("#bruising", Select).value
         return new_checkin(
-            soreness=self.query_one("#soreness", Input).value,
-            fatigue=self.query_one("#fatigue", Input).value,
-            stiffness=self.query_one("#stiffness", Input).value,
+            soreness=self.value("soreness"),
+            fatigue=self.value("fatigue"),
+            stiffness=self.value("stiffness"),
             bruising=bruising if isinstance(bruising, str) else None,
             flare_up=self.query_one("#flare_up", Checkbox).value,
             sharp_pain=self.query_one("#sharp_pain", Checkbox).value,
             breathing_trouble=self.query_one("#breathing_trouble", Checkbox).value,
-            note=self.query_one("#note", Input).value,
+            note=self.value("note"),
             day=self.day,
-            field_names=FIELD_LABELS,
             # Not on this form yet: an edit keeps the usual pain given in the CLI.
             usual_pain=self.existing.usual_pain if self.existing is not None else None,
         )
 
-    def action_save(self) -> None:
-        self.save()
-
-    def save(self) -> list[Alert] | None:
-        """Save the check-in and show what it raised; None when nothing was saved."""
-        self.clear_errors()
-        try:
-            checkin = self.read_form()
-        except InputError as error:
-            self.show_error(error)
-            return None
-        try:
-            self.store.save_checkin(checkin)
-            alerts = self.judge(checkin)
-        except StoreError as exc:
-            notify_not_saved(self, "Your check-in", exc)
-            return None
+    def save_form(self) -> None:
+        checkin = self.read_form()
+        self.store.save_checkin(checkin)
+        self.alerts = alerts_for_checkin(self.store, self.protocol, checkin)
         self.existing = checkin
+
+    def saved(self) -> None:
+        assert self.existing is not None
         self.query_one("#save", Button).label = "Save changes"
-        self.mark_saved()
         self.post_message(DataChanged())
-        self.call_later(self.show_result, checkin, alerts)
-        return alerts
+        self.call_later(self.show_result, self.existing, self.alerts)
 
-    def save_before_leaving(self) -> bool:
+    def submit_before_leaving(self) -> bool:
         # Alerts keep the patient here, on screen, instead of vanishing with the form.
-        return self.save() == []
-
-    def judge(self, checkin: CheckIn) -> list[Alert]:
-        return alerts_for_checkin(self.store, self.protocol, checkin)
+        return self.submit() and not self.alerts
 
     async def show_result(self, checkin: CheckIn, alerts: list[Alert]) -> None:
         result = self.query_one("#result")
@@ -220,11 +169,3 @@ class CheckinScreen(GuardedForm):
             )
         else:
             self.notify("Check-in saved.", timeout=3)
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()

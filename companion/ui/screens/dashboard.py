@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from pendulum import DateTime
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Header, Static
 
 from companion.core import clock, timefmt
-from companion.core.appointments import Appointment, next_appointment
+from companion.core.appointments import Appointment, follow_up_phrase, next_appointment
 from companion.core.protocol import Protocol
 from companion.core.restrictions import MonotonicCountdown, RestrictionState
 from companion.core.status import Status
@@ -65,10 +66,7 @@ def appointment_line(appointments: list[Appointment], now: DateTime) -> str:
     coming = next_appointment(appointments, now)
     if coming is None:
         return NO_APPOINTMENT
-    left = clock.elapsed_seconds(now, coming.at)
-    when = timefmt.clock_time(coming.at, now)
-    note = f" ({coming.note})" if coming.note else ""
-    return f"Next follow-up: {when}, in {timefmt.duration(left)}{note}"  # 'in under a minute' too
+    return f"Next follow-up: {follow_up_phrase(coming, now)}"
 
 
 def appointment_shown(text: str, status: Status | None) -> bool:
@@ -83,6 +81,9 @@ def alerts_source(status: Status | None) -> str:
     return source_line(status.latest_checkin.date, clock.to_local(status.now).date())
 
 
+W = TypeVar("W", bound=Widget)
+
+
 def restrictions_title(states: list[RestrictionState]) -> str:
     active = any(s.ends_at is not None and s.active for s in states)
     return "Avoid for now" if active else "Restrictions over for this session"
@@ -91,8 +92,10 @@ def restrictions_title(states: list[RestrictionState]) -> str:
 class DashboardScreen(Screen[None]):
     """The home screen. Watches the app's status; the 1 s tick updates only the cards.
 
-    Built from the status the app read before it started, so the first frame
-    already holds the countdowns (no empty frame, no second layout pass).
+    Built from the status the app read before it started, so the first frame already
+    holds the countdowns (no empty frame, no second layout pass). Each widget is filled
+    by one method (``_show_*``), called on it as compose builds it and again by
+    :meth:`show_status` with each new snapshot.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("g", "app.set_goal", "Water goal", show=False)]
@@ -101,68 +104,72 @@ class DashboardScreen(Screen[None]):
         super().__init__(id="dashboard")
         self.protocol = protocol
         self.countdown = MonotonicCountdown()
-        self._initial = status
+        self._status = status
+        """The snapshot shown (the first one is read before the app starts)."""
         self._session_id: str | None = None
-        self._shown_cautions: tuple[str, bool] | None = None
+        self._cards_for: tuple[str, Protocol] | None = None
+        """The session and the protocol the countdown cards were built for."""
+        self._cautions_for: tuple[str, bool, Protocol] | None = None
         self._appointment_text: str | None = None
         self._card_for: dict[str, RestrictionCard] = {}
         """The countdown card of each timed restriction, by restriction id."""
 
     def compose(self) -> ComposeResult:
-        status = self._initial
+        status = self._status
         has_session = status is not None and status.session is not None
         yield Header()
         with VerticalScroll(id="today"):
-            warning = plain(zone_warning(status.zone) if status is not None else ZONE_WARNING)
-            zone_line = Static(warning, id="zone-warning", classes="warning-line")
-            zone_line.display = status is not None and status.zone.is_fallback
-            yield zone_line
+            yield self._filled(Static(plain(ZONE_WARNING), id="zone-warning", classes="warning-line"))
             yield AlertList(
                 status.alerts if status else [],
                 protocol=self.protocol,
                 source=alerts_source(status),
                 id="alerts",
             )
-            yield self._appointment_static(status)
+            yield self._filled(Static("", id="next-appointment"))
             if not has_session:
                 yield self._welcome()
-            restrictions = Vertical(id="restrictions", classes="box")
-            restrictions.display = has_session
-            restrictions.border_title = restrictions_title(status.restrictions if status else [])
-            restrictions.border_subtitle = plain(session_line(status)) if status else ""
-            with restrictions:
-                if status is not None and status.session is not None:
-                    self._session_id = status.session.id
+            with self._filled(Vertical(id="restrictions", classes="box")):
+                if status is not None:
                     yield from self._cards(status)
             with Horizontal(id="today-row"):
-                hydration = status.hydration if status else None
-                water = WaterTracker(
-                    hydration.glasses if hydration else 0,
-                    hydration.goal if hydration else self.protocol.hydration.default_goal,
-                    self._extra_note(status),
-                    id="water",
-                    classes="box",
-                )
+                water = WaterTracker(goal=self.protocol.hydration.default_goal, id="water", classes="box")
                 water.border_title = "Water today"
                 water.border_subtitle = "w +1 · g goal"
-                yield water
-                done = status is not None and status.checkin_done
-                checkin = Static(
-                    checkin_line(status) if status else "",
-                    id="checkin-status",
-                    classes="box -done" if done else "box",
-                )
+                yield self._filled(water)
+                checkin = Static("", id="checkin-status", classes="box")
                 checkin.border_title = "Today's check-in"
-                yield checkin
+                yield self._filled(checkin)
             cautions = Vertical(id="cautions", classes="box")
-            cautions.display = has_session
             cautions.border_title = "Also go easy on"
-            with cautions:
-                if status is not None and status.session is not None:
-                    self._shown_cautions = self._caution_key(status)
+            with self._filled(cautions):
+                if status is not None:
                     yield from self._cautions(status)
         yield GetHelpLine(self.protocol, id="get-help-line")
         yield KeyFooter()
+
+    def _filled(self, widget: W) -> W:
+        """A widget as compose builds it, filled from the first snapshot by the method that
+        keeps it current."""
+        show = getattr(self, f"_show_{(widget.id or '').replace('-', '_')}")
+        show(widget, self._status)
+        return widget
+
+    def on_mount(self) -> None:
+        # What the screen shows was set when it was composed; from here on only changes are applied.
+        self.watch(self.app, "status", self.show_status, init=False)
+        self.watch(self.app, "live_states", self.show_live, init=False)
+        self.watch(self.app, "protocol", self.show_protocol, init=False)
+        self.set_interval(APPOINTMENT_REFRESH_SECONDS, self.show_appointment, name="appointment")
+
+    def welcome_text(self) -> str:
+        return (
+            "Welcome. companion keeps you company in the days after a dry-needling session: "
+            "it counts down what to avoid and for how long, ticks off your water, and asks "
+            "each day how you feel so it can tell you when something is not the usual course.\n\n"
+            f"{self.protocol.disclaimer}\n\n"
+            "Start by recording your session: press s (or the button), then type when it took place."
+        )
 
     def _welcome(self) -> Vertical:
         """Only before the first session: what the app is, and the way to record one."""
@@ -179,7 +186,12 @@ class DashboardScreen(Screen[None]):
         )
 
     def _cards(self, status: Status) -> ComposeResult:
-        assert status.session is not None
+        """A countdown card per timed restriction of the session."""
+        if status.session is None:
+            return
+        self._session_id = status.session.id
+        self._cards_for = (status.session.id, self.protocol)
+        self._card_for.clear()
         for state in status.restrictions:
             if state.ends_at is None:
                 continue
@@ -195,50 +207,70 @@ class DashboardScreen(Screen[None]):
             yield card
 
     def _cautions(self, status: Status) -> ComposeResult:
+        """A card per untimed restriction (no duration in the sources)."""
+        if status.session is None:
+            return
+        self._cautions_for = self._caution_key(status)
         for state in status.restrictions:
             if state.ends_at is None:
                 clinic = clinic_name(self.protocol, state.restriction)
                 yield CautionCard(state.restriction, active=state.active, clinic=clinic)
 
-    @staticmethod
-    def _caution_key(status: Status) -> tuple[str, bool]:
+    def _caution_key(self, status: Status) -> tuple[str, bool, Protocol]:
         assert status.session is not None
-        return status.session.id, any(s.active for s in status.restrictions if s.ends_at is None)
+        active = any(s.active for s in status.restrictions if s.ends_at is None)
+        return status.session.id, active, self.protocol
 
-    def _extra_note(self, status: Status | None) -> str:
-        return self.protocol.hydration.extra_water_note if status is not None and status.extra_water else ""
+    # ------------------------------------------------------------------ one method per widget
 
-    def _appointment_static(self, status: Status | None) -> Static:
-        """The follow-up line as it first shows (show_appointment keeps it current)."""
-        now = status.now if status is not None else clock.now()
-        text = appointment_line(getattr(self.app, "appointments", []), now)
-        self._appointment_text = text
-        line = Static(plain(text), id="next-appointment", classes="-none" if text == NO_APPOINTMENT else "")
+    def _show_zone_warning(self, line: Static, status: Status | None) -> None:
+        if status is not None:
+            line.update(plain(zone_warning(status.zone)))
+        line.display = status is not None and status.zone.is_fallback
+
+    def _show_next_appointment(
+        self, line: Static, status: Status | None, now: DateTime | None = None
+    ) -> None:
+        """The next follow-up and its countdown; repainted only when its text changes."""
+        moment = now or (status.now if status is not None else clock.now())
+        text = appointment_line(status.appointments if status is not None else [], moment)
+        if text != self._appointment_text:
+            self._appointment_text = text
+            line.update(plain(text))
+            line.set_class(text == NO_APPOINTMENT, "-none")
         line.display = appointment_shown(text, status)
-        return line
 
-    def on_mount(self) -> None:
-        # What the screen shows was set when it was composed; from here on only changes are applied.
-        self.watch(self.app, "status", self.show_status, init=False)
-        self.watch(self.app, "live_states", self.show_live, init=False)
-        self.set_interval(APPOINTMENT_REFRESH_SECONDS, self.show_appointment, name="appointment")
+    def _show_restrictions(self, box: Vertical, status: Status | None) -> None:
+        has_session = status is not None and status.session is not None
+        box.display = has_session
+        if status is not None and status.session is not None:
+            box.border_subtitle = plain(session_line(status))
+        title = restrictions_title(status.restrictions if status else [])
+        if box.border_title != title:  # setting it repaints the whole box, even to the same text
+            box.border_title = title
 
-    def welcome_text(self) -> str:
-        return (
-            "Welcome. companion keeps you company in the days after a dry-needling session: "
-            "it counts down what to avoid and for how long, ticks off your water, and asks "
-            "each day how you feel so it can tell you when something is not the usual course.\n\n"
-            f"{self.protocol.disclaimer}\n\n"
-            "Start by recording your session: press s (or the button), then type when it took place."
-        )
+    def _show_water(self, water: WaterTracker, status: Status | None) -> None:
+        if status is not None:
+            note = self.protocol.hydration.extra_water_note if status.extra_water else ""
+            water.show_day(status.hydration.glasses, status.hydration.goal, note)
+
+    def _show_checkin_status(self, line: Static, status: Status | None) -> None:
+        if status is not None:
+            line.update(checkin_line(status))
+            line.set_class(status.checkin_done, "-done")
+
+    def _show_cautions(self, box: Vertical, status: Status | None) -> None:
+        box.display = status is not None and status.session is not None
 
     # ------------------------------------------------------------------ updates
 
     async def show_status(self, status: Status | None) -> None:
-        """A new snapshot: change only what differs (cards are rebuilt only for a new session)."""
+        """A new snapshot: change only what differs (cards are rebuilt only for a new session
+        or a new protocol)."""
         if status is None:
             return
-        self.query_one("#zone-warning").display = status.zone.is_fallback
+        self._status = status
+        self._show_zone_warning(self.query_one("#zone-warning", Static), status)
         await self.query_one(AlertList).show(status.alerts, alerts_source(status))
         has_session = status.session is not None
         welcome = self.query("#welcome")
@@ -246,49 +278,37 @@ class DashboardScreen(Screen[None]):
             await welcome.remove()
         elif not welcome:
             await self.query_one("#today").mount(self._welcome(), before="#restrictions")
-        self.query_one("#restrictions").display = has_session
-        self.query_one("#cautions").display = has_session
-        if has_session:
-            self._show_session_line(status)
-            await self._rebuild_cards(status)
-        water = self.query_one(WaterTracker)
-        water.glasses = status.hydration.glasses
-        water.goal = status.hydration.goal
-        water.extra_note = self._extra_note(status)
-        self.show_appointment(status.now)
-        checkin = self.query_one("#checkin-status", Static)
-        checkin.update(checkin_line(status))
-        checkin.set_class(status.checkin_done, "-done")
+        restrictions = self.query_one("#restrictions", Vertical)
+        cautions = self.query_one("#cautions", Vertical)
+        self._show_restrictions(restrictions, status)
+        self._show_cautions(cautions, status)
+        if status.session is not None:
+            if not self._built_for(self._cards_for, status.session.id):
+                await restrictions.remove_children()
+                await restrictions.mount_all(self._cards(status))
+            if not self._built_for(self._cautions_for, *self._caution_key(status)[:2]):
+                await cautions.remove_children()
+                await cautions.mount_all(self._cautions(status))
+        self._show_water(self.query_one(WaterTracker), status)
+        self._show_next_appointment(self.query_one("#next-appointment", Static), status)
+        self._show_checkin_status(self.query_one("#checkin-status", Static), status)
 
-    def _show_session_line(self, status: Status) -> None:
-        self.query_one("#restrictions").border_subtitle = plain(session_line(status))
+    def _built_for(self, built: tuple[object, ...] | None, *key: object) -> bool:
+        """Whether cards were built for this key (session...) and the protocol now in effect."""
+        return built is not None and built[:-1] == key and built[-1] is self.protocol
 
-    def show_appointment(self, now: DateTime | None = None) -> None:
-        """The next follow-up and its countdown; only this line changes, and only when its text does."""
-        appointments = getattr(self.app, "appointments", [])
-        line = self.query_one("#next-appointment", Static)
-        text = appointment_line(appointments, now or clock.now())
-        if text != self._appointment_text:
-            self._appointment_text = text
-            line.update(plain(text))
-            line.set_class(text == NO_APPOINTMENT, "-none")
-        line.display = appointment_shown(text, getattr(self.app, "status", None) or self._initial)
+    def show_appointment(self) -> None:
+        """Every few seconds: the follow-up's countdown moves on."""
+        self._show_next_appointment(self.query_one("#next-appointment", Static), self._status, clock.now())
 
-    async def _rebuild_cards(self, status: Status) -> None:
-        """New cards only when the session changes; the tick updates them after that."""
-        assert status.session is not None
-        if status.session.id != self._session_id:
-            self._session_id = status.session.id
-            box = self.query_one("#restrictions")
-            await box.remove_children()
-            self._card_for.clear()
-            await box.mount_all(self._cards(status))
-        caution_key = self._caution_key(status)
-        if caution_key != self._shown_cautions:
-            self._shown_cautions = caution_key
-            box = self.query_one("#cautions")
-            await box.remove_children()
-            await box.mount_all(self._cautions(status))
+    def show_protocol(self, protocol: Protocol) -> None:
+        """Another protocol (a clinic file imported meanwhile): the cards follow with the next
+        snapshot, which the app reads right after."""
+        self.protocol = protocol
+        self.query_one(GetHelpLine).show_protocol(protocol)
+        self.query_one(AlertList).show_protocol(protocol)
+        for text in self.query("#welcome-text").results(Static):
+            text.update(plain(self.welcome_text()))
 
     def show_live(self, states: list[RestrictionState]) -> None:
         """The 1 s tick: set each card's seconds; only the cards whose text changes repaint."""

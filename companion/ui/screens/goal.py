@@ -8,47 +8,43 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
-from companion.core.errors import InputError
 from companion.core.hydration import MAX_GOAL, validate_goal
-from companion.ui.plain import PlainInput, plain
+from companion.ui.plain import PlainInput
+from companion.ui.screens.form import Form
+from companion.ui.widgets.field_row import FieldRow
 
 
-class GoalModal(ModalScreen[int | None]):
+class GoalModal(Form, ModalScreen[int | None]):
     """Returns the new goal, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-    AUTO_FOCUS = "#goal-input"
+    AUTO_FOCUS = "#goal"
     """Focused as the screen is composed, so the first key typed is never lost."""
 
     def __init__(self, current: int) -> None:
-        super().__init__(id="goal")
+        super().__init__(id="goal-dialog")
         self.current = current
+        self.goal: int | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="goal-box", classes="dialog"):
             yield Static(f"Daily water goal (glasses, 1 to {MAX_GOAL})", classes="dialog-title")
-            yield PlainInput(str(self.current), id="goal-input", compact=True, max_length=3)
-            yield Label("", id="goal-error", classes="field-error")
+            goal = PlainInput(str(self.current), id="goal", compact=True, max_length=3)
+            yield FieldRow(None, goal, name="Daily goal")
             with Horizontal(classes="buttons"):
                 yield Button("Set goal", id="goal-save", variant="primary", compact=True)
                 yield Button("Cancel", id="goal-cancel", compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#goal-error").display = False
+    def save_form(self) -> None:
+        self.goal = validate_goal(self.value("goal"))
 
-    def submit(self) -> None:
-        try:
-            goal = validate_goal(self.query_one(Input).value, "Daily goal")
-        except InputError as error:
-            label = self.query_one("#goal-error", Label)
-            label.update(plain(f"{error.field}: {error.message}"))
-            label.display = True
-            return
-        self.dismiss(goal)
+    def saved(self) -> None:
+        self.dismiss(self.goal)
 
-    def on_input_submitted(self) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         self.submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

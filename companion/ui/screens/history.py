@@ -73,7 +73,7 @@ def day_cells(
     water = f"{row.glasses}/{row.goal}" if row.glasses else "-"
     return (
         row.date.strftime("%a %Y-%m-%d"),
-        timefmt.day_label(row.session_day) if row.session_day is not None else "",
+        timefmt.day_number(row.session_day) if row.session_day is not None else "",
         str(c.soreness) if c else "-",
         str(c.fatigue) if c else "-",
         str(c.stiffness) if c else "-",
@@ -120,9 +120,9 @@ def table_rows(
     cells: list[Cells] = []
     dates: list[dt.date | None] = []
     for row in rows:
-        closes = previous is not None and previous.session is not None
-        if closes and (row.session is None or row.session.id != previous.session.id):  # type: ignore[union-attr]
-            cells.append(session_cells(previous.session))
+        ended = previous.session if previous is not None else None
+        if ended is not None and (row.session is None or row.session.id != ended.id):
+            cells.append(session_cells(ended))
             dates.append(None)
         cells.append(day_cells(row, checklist_total, exercises, (intake or {}).get(row.date, ()), labels))
         dates.append(row.date)

@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Label, Select, Static
 
 from companion.core import clock, timefmt
-from companion.core.errors import InputError
 from companion.core.protocol import INTENSITIES, Protocol
 from companion.core.restrictions import recorded_session_lines
 from companion.core.sessions import Session, new_session
-from companion.store import Store, StoreError
+from companion.store import Store
 from companion.ui.messages import DataChanged
 from companion.ui.plain import PlainInput, plain
-from companion.ui.screens.field_errors import clear_field_errors, notify_not_saved, show_field_error
-from companion.ui.screens.form_guard import GuardedForm
+from companion.ui.screens.form import FormScreen
+from companion.ui.widgets.field_row import FieldRow
 from companion.ui.widgets.key_footer import KeyFooter
-
-# What the core calls each value -> the form field it belongs to.
-CORE_FIELDS = {
-    "When": "when",
-    "--at": "when",
-    "--area": "areas",
-    "--intensity": "intensity",
-    "--note": "note",
-}
-LABELS = {"when": "When", "areas": "Areas treated", "intensity": "Intensity", "note": "Note"}
 
 
 def confirmation(protocol: Protocol, session: Session) -> str:
@@ -45,14 +30,11 @@ def confirmation(protocol: Protocol, session: Session) -> str:
     )
 
 
-class NewSessionScreen(GuardedForm):
+class NewSessionScreen(FormScreen):
     FORM_NAME = "the new session"
+    NOT_SAVED = "The session"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "app.dashboard", "Back"),
-    ]
-    AUTO_FOCUS = "#when"
+    AUTO_FOCUS = "#started_at"
     """Focused as the screen is composed, so the first key typed is never lost."""
 
     def __init__(self, store: Store, protocol: Protocol) -> None:
@@ -66,59 +48,41 @@ class NewSessionScreen(GuardedForm):
         yield Header()
         with VerticalScroll(id="session-form", classes="form"):
             yield Static("Record a needling session", classes="form-title")
-            with Horizontal(classes="field"):
-                yield Label(LABELS["when"], classes="field-label")
-                yield PlainInput("now", id="when", compact=True, classes="wide")
-            yield Label("now, a time today such as 16:30, or 2026-11-21T16:30", classes="hint under")
-            yield Label("", id="when-error", classes="field-error")
-            with Horizontal(classes="field"):
-                yield Label(LABELS["areas"], classes="field-label")
-                yield PlainInput(
-                    placeholder="e.g. upper trapezius, neck", id="areas", compact=True, classes="wide"
-                )
-            yield Label("comma separated", classes="hint under")
-            yield Label("", id="areas-error", classes="field-error")
-            with Horizontal(classes="field"):
-                yield Label(LABELS["intensity"], classes="field-label")
-                yield Select(
-                    [(name, name) for name in INTENSITIES],
-                    value="standard",
-                    allow_blank=False,
-                    id="intensity",
-                    compact=True,
-                )
-            yield Label(
-                "intense: many points or a large area: 48 h, not 24 h",
-                classes="hint under",
+            yield FieldRow(
+                "When",
+                PlainInput("now", id="started_at", compact=True, classes="wide"),
+                hint_under="now, a time today such as 16:30, or 2026-11-21T16:30",
             )
-            yield Label("", id="intensity-error", classes="field-error")
-            with Horizontal(classes="field"):
-                yield Label(LABELS["note"], classes="field-label")
-                yield PlainInput(placeholder="optional", id="note", compact=True, classes="wide")
-            yield Label("", id="note-error", classes="field-error")
+            yield FieldRow(
+                "Areas treated",
+                PlainInput(
+                    placeholder="e.g. upper trapezius, neck", id="areas", compact=True, classes="wide"
+                ),
+                hint_under="comma separated",
+            )
+            intensity = Select(
+                [(name, name) for name in INTENSITIES],
+                value="standard",
+                allow_blank=False,
+                id="intensity",
+                compact=True,
+            )
+            yield FieldRow(
+                "Intensity", intensity, hint_under="intense: many points or a large area: 48 h, not 24 h"
+            )
+            yield FieldRow(
+                "Note", PlainInput(placeholder="optional", id="note", compact=True, classes="wide")
+            )
             with Horizontal(classes="buttons"):
-                yield Button("Save session", id="save", variant="primary", compact=True)
+                yield Button("Save session", id="save", classes="save", variant="primary", compact=True)
                 yield Label("  ctrl+s saves; Esc goes back", classes="hint")
             yield Static("", id="session-result", classes="result")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#session-result").display = False
-        clear_field_errors(self)
-        self.mark_saved()
 
-    def show_error(self, error: InputError) -> None:
-        key = CORE_FIELDS.get(error.field, "when")
-        show_field_error(self, f"{key}-error", key, f"{LABELS[key]}: {error.message}")
-
-    def action_save(self) -> None:
-        self.save()
-
-    def save_before_leaving(self) -> bool:
-        return self.save()
-
-    def save(self) -> bool:
-        """Record the session; False when nothing was saved."""
+    def submit(self) -> bool:
         if self._saved is not None:
             # ctrl+s or Enter again must not record the same session twice.
             self.notify(
@@ -127,40 +91,27 @@ class NewSessionScreen(GuardedForm):
                 timeout=5,
             )
             return False
-        clear_field_errors(self)
-        text = self.query_one("#when", Input).value.strip()
+        return super().submit()
+
+    def save_form(self) -> None:
+        text = self.value("started_at").strip()
         intensity = self.query_one("#intensity", Select).value
-        try:
-            when = None if text.lower() in ("", "now") else clock.parse_when(text, "When")
-            session = new_session(
-                started_at=when,
-                intensity=intensity if isinstance(intensity, str) else "standard",
-                areas=[a.strip() for a in self.query_one("#areas", Input).value.split(",")],
-                note=self.query_one("#note", Input).value,
-            )
-        except InputError as error:
-            self.show_error(error)
-            return False
-        try:
-            self.store.add_session(session)
-        except StoreError as exc:
-            notify_not_saved(self, "The session", exc)
-            return False
+        when = None if text.lower() in ("", "now") else clock.parse_when(text, "started_at")
+        session = new_session(
+            started_at=when,
+            intensity=intensity if isinstance(intensity, str) else "standard",
+            areas=[a.strip() for a in self.value("areas").split(",")],
+            note=self.value("note"),
+        )
+        self.store.add_session(session)
         self._saved = session
-        self.mark_saved()
+
+    def saved(self) -> None:
+        assert self._saved is not None
         result = self.query_one("#session-result", Static)
-        result.update(plain(confirmation(self.protocol, session)))
+        result.update(plain(confirmation(self.protocol, self._saved)))
         result.display = True
         result.scroll_visible()
         self.query_one("#save", Button).disabled = True
         self.notify("Session saved. The countdowns have started.", timeout=4)
         self.post_message(DataChanged())
-        return True
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()

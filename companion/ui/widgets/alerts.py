@@ -86,6 +86,12 @@ class AlertList(Vertical):
             help_ = self.protocol.get_help
             yield Static(plain(f"{help_.fallback} ({help_.fallback_beyond})"), classes="fallback")
 
+    def show_protocol(self, protocol: Protocol) -> None:
+        """Another protocol: whose red flags they are, and what if the clinic cannot be reached."""
+        self.protocol = protocol
+        if self.is_mounted:
+            self.refresh(recompose=True)
+
     async def show(self, alerts: list[Alert], source: str = "") -> None:
         """Replace the alerts shown (only when they changed)."""
         same = [(a.id, a.message) for a in alerts] == [(a.id, a.message) for a in self._alerts]

@@ -64,8 +64,16 @@ class GetHelpLine(Paragraphs):
     """
 
     def __init__(self, protocol: Protocol, *, id: str | None = None) -> None:
-        text = Content.assemble(
-            (printable(f"{protocol.get_help.title} ({HELP_KEYS.split(' or ')[0]}): "), "bold $warning"),
-            printable(protocol.get_help.line),
-        )
-        super().__init__([(0, text)], id=id)
+        super().__init__([get_help_line(protocol)], id=id)
+
+    def show_protocol(self, protocol: Protocol) -> None:
+        self.show([get_help_line(protocol)])
+
+
+def get_help_line(protocol: Protocol) -> Paragraph:
+    """'When to get help (!): ...' in one paragraph."""
+    text = Content.assemble(
+        (printable(f"{protocol.get_help.title} ({HELP_KEYS.split(' or ')[0]}): "), "bold $warning"),
+        printable(protocol.get_help.line),
+    )
+    return (0, text)

@@ -51,6 +51,13 @@ class WaterTracker(Paragraphs):
         self.set_reactive(WaterTracker.goal, goal)
         self.set_reactive(WaterTracker.extra_note, extra_note)
 
+    def show_day(self, glasses: int, goal: int, extra_note: str) -> None:
+        """Today's glasses, goal and reminder, drawn once."""
+        self.set_reactive(WaterTracker.glasses, glasses)
+        self.set_reactive(WaterTracker.goal, goal)
+        self.set_reactive(WaterTracker.extra_note, extra_note)
+        self._redraw()
+
     def _redraw(self) -> None:
         self.show(water_paragraphs(self.glasses, self.goal, self.extra_note))
 
