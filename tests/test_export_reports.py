@@ -446,3 +446,27 @@ def test_calendar_datetime_keeps_the_second_of_two_equal_wall_times(now: pendulu
     assert (converted.hour, converted.minute, converted.fold) == (2, 30, 1)
     assert converted.utcoffset() == dt.timedelta(hours=1)
     assert converted.timestamp() == moment.timestamp()
+
+
+def test_ics_text_says_the_session_time_on_the_patients_clock(
+    now: pendulum.DateTime, protocol: Protocol
+) -> None:
+    # Stored in UTC (as another device or an import may have written it): 16:00 UTC is 17:00 in Berlin.
+    session = _session("s-utc", "2026-11-21T16:00:00+00:00")
+    events = _events(render_ics(protocol, [session], now))
+    assert events
+    for event in events:
+        description = str(event["DESCRIPTION"])
+        assert "session of Sat 21 Nov 2026 17:00" in description
+        assert "16:00" not in description
+        start = event.decoded("DTSTART")
+        assert getattr(start.tzinfo, "key", None) == "Europe/Berlin"  # the event is in the patient's zone
+        assert start.timestamp() - session.started_at.timestamp() == 24 * 3600
+
+
+def test_ics_follow_up_stored_in_utc_is_written_in_the_patients_zone(
+    now: pendulum.DateTime, protocol: Protocol
+) -> None:
+    when = pendulum.datetime(2026, 11, 30, 8, tz="UTC")
+    data = render_ics(protocol, [], now, [("appt@companion", when, "Follow-up", "")])
+    assert b"DTSTART;TZID=Europe/Berlin:20261130T090000" in data
