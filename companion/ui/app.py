@@ -24,6 +24,7 @@ from companion.core.protocol import Protocol
 from companion.core.restrictions import RestrictionState, newly_ended, restriction_states
 from companion.core.status import Status
 from companion.core.text import printable
+from companion.core.wording import count
 from companion.queries import load_status
 from companion.store import Store, StoreError
 from companion.ui.commands import CompanionCommands
@@ -445,7 +446,7 @@ class CompanionApp(App[int]):
             self.notify(f"The goal was not changed: {exc}", severity="error")
             return
         self.reload_status()
-        self.notify(f"Daily goal: {goal} glasses.", timeout=3)
+        self.notify(f"Daily goal: {count(goal, 'glass', 'glasses')}.", timeout=3)
 
     # ------------------------------------------------------------------ last resort
 
