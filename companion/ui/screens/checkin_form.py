@@ -51,6 +51,8 @@ def day_title(day: dt.date, today: dt.date) -> str:
 class CheckinScreen(GuardedForm):
     """Keyboard-first: Tab moves on, Enter in a box or ctrl+s saves."""
 
+    TITLE = "Check-in"  # the header says 'companion · Check-in'
+
     FORM_NAME = "your check-in"
 
     BINDINGS: ClassVar[list[BindingType]] = [

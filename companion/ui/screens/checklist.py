@@ -63,7 +63,8 @@ def exercise_detail(exercise: Exercise, round_no: int) -> str:
 
 
 class ChecklistScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.dashboard", "Back")]
+    TITLE = "Checklist"  # the header says 'companion · Checklist'
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.back", "Back")]
     AUTO_FOCUS = "#items"
     """Focused as the screen is composed, so the first key typed is never lost."""
 

@@ -95,6 +95,8 @@ class DashboardScreen(Screen[None]):
     already holds the countdowns (no empty frame, no second layout pass).
     """
 
+    TITLE = "Today"  # the header says 'companion · Today'
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("g", "app.set_goal", "Water goal", show=False)]
 
     def __init__(self, protocol: Protocol, status: Status | None = None) -> None:

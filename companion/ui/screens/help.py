@@ -30,7 +30,7 @@ KEYS = (
     ("s", "record a new needling session"),
     ("p", "your plan: follow-ups, home exercises, questions, what you took"),
     ("?", "this help"),
-    ("Esc", "back to Today from any screen"),
+    ("Esc", "back where you came from: Today, or History from a day you opened there"),
     ("ctrl+p", "the command palette: every action, and the colour theme"),
     ("ctrl+s", "save a form (a form is saved only then);  Tab / shift+Tab move between fields"),
     ("q", "quit; leaving a form with unsaved changes asks first: save, discard or keep editing"),
@@ -142,7 +142,8 @@ def restrictions_text(protocol: Protocol) -> RenderableType:
 
 
 class HelpScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.dashboard", "Back")]
+    TITLE = "Help"  # the header says 'companion · Help'
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.back", "Back")]
     AUTO_FOCUS = "#help-scroll"
     """Focused as the screen is composed, so the first key typed is never lost."""
 

@@ -168,9 +168,10 @@ def chart_series(rows: Sequence[HistoryRow], limit: int = CHART_SESSIONS) -> tup
 
 
 class HistoryScreen(Screen[None]):
+    TITLE = "History"  # the header says 'companion · History'
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_day", "See / edit day", show=True),
-        Binding("escape", "app.dashboard", "Back"),
+        Binding("escape", "app.back", "Back"),
     ]
     AUTO_FOCUS = "#days"
     """Focused as the screen is composed, so the first key typed is never lost."""

@@ -46,6 +46,7 @@ def confirmation(protocol: Protocol, session: Session) -> str:
 
 
 class NewSessionScreen(GuardedForm):
+    TITLE = "New session"  # the header says 'companion · New session'
     FORM_NAME = "the new session"
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -106,6 +106,8 @@ def intake_prompt(intake: Intake, during: bool, now: DateTime) -> str:
 class PlanScreen(GuardedForm):
     """Keyboard-first: type, Enter adds; Tab moves to the list; Del removes, Enter marks asked."""
 
+    TITLE = "Plan"  # the header says 'companion · Plan'
+
     FORM_NAME = "what you typed in your plan"
 
     BINDINGS: ClassVar[list[BindingType]] = [
