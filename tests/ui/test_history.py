@@ -280,5 +280,5 @@ async def test_the_chart_shows_soreness_3_and_4_apart(make_app, store: Store, fr
         lines = chart.render().plain.splitlines()
         bars = lines[3][11:]  # the bottom row of the session's bars, after its label
         assert bars.split()[:2] == ["▆▆", "▇▇"]  # day 0: soreness and tiredness 3; day 1: 4
-        assert chart.border_title == "Soreness │ tiredness since each session"
+        assert chart.border_title == "Sore │ tired since each session"  # the long title does not fit at 80
         assert chart.border_subtitle == "░ usual 48 h  ▒ up to 72 h"

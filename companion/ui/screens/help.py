@@ -26,7 +26,7 @@ KEYS = (
     ("g", "change the daily water goal (on Today)"),
     ("c", "today's check-in: soreness, fatigue, stiffness, bruising"),
     ("l", "the recovery checklist and what to expect"),
-    ("h", "history: every day, grouped by session, with a chart"),
+    ("h", "history: a month calendar, a chart and every day, grouped by session"),
     ("s", "record a new needling session"),
     ("p", "your plan: follow-ups, home exercises, questions, what you took"),
     ("< >", "in History: a month back or on (Tab moves between the calendar and the days)"),

@@ -79,9 +79,9 @@ class RecoveryChart(Widget):
     }
     RecoveryChart > .chart--band { background: $success 25%; }
     RecoveryChart > .chart--longest { background: $warning 20%; }
-    RecoveryChart > .chart--late { color: $error; text-style: bold reverse; }
+    RecoveryChart > .chart--late { color: $error; text-style: bold; }
     RecoveryChart > .chart--soreness { color: $primary; }
-    RecoveryChart > .chart--fatigue { color: $secondary; }
+    RecoveryChart > .chart--fatigue { color: $accent; }
     RecoveryChart > .chart--muted { color: $text-muted; }
     """
 
@@ -107,14 +107,20 @@ class RecoveryChart(Widget):
         return min(self.days, room // 2), False
 
     def title(self, width: int) -> str:
-        _days, both = self.layout_for(width)
-        return "Soreness │ tiredness since each session" if both else "Soreness since each session"
+        """The box's title: what each day's bars are, in as many words as fit (`width`: the
+        box's outer width)."""
+        _days, both = self.layout_for(width - 4)
+        if both:
+            titles = ("Soreness │ tiredness since each session", "Sore │ tired since each session")
+        else:
+            titles = ("Soreness since each session", "Soreness by day")
+        return next((t for t in titles if len(t) + 6 <= width), titles[-1])
 
     def on_resize(self) -> None:
-        self.border_title = self.title(self.content_size.width)
+        self.border_title = self.title(self.size.width)
 
     def watch_series(self) -> None:
-        self.border_title = self.title(self.content_size.width)
+        self.border_title = self.title(self.size.width)
 
     def watch_band(self, band: Band) -> None:
         self.border_subtitle = legend(band)

@@ -76,7 +76,10 @@ class MonthCalendar(Widget, can_focus=True):
     MonthCalendar > .calendar--sore-4 { color: $error; }
     MonthCalendar > .calendar--session { color: $primary; text-style: bold; }
     MonthCalendar > .calendar--today { text-style: underline; }
-    MonthCalendar > .calendar--cursor { background: $block-cursor-blurred-background; }
+    MonthCalendar > .calendar--cursor {
+        background: $block-cursor-blurred-background;
+        text-style: bold;
+    }
     MonthCalendar:focus > .calendar--cursor {
         background: $block-cursor-background;
         color: $block-cursor-foreground;
