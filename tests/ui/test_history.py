@@ -282,3 +282,27 @@ async def test_the_chart_shows_soreness_3_and_4_apart(make_app, store: Store, fr
         assert bars.split()[:2] == ["▆▆", "▇▇"]  # day 0: soreness and tiredness 3; day 1: 4
         assert chart.border_title == "Sore │ tired since each session"  # the long title does not fit at 80
         assert chart.border_subtitle == "░ usual 48 h  ▒ up to 72 h"
+
+
+async def test_widening_the_window_gives_the_table_its_wide_columns_on_the_same_day(
+    make_app, store: Store, frozen
+) -> None:
+    seed_two_sessions(store)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        screen = await history_loaded(pilot)
+        table = table_of(screen)  # type: ignore[arg-type]
+        await pilot.press("down", "down")
+        await wait_for(pilot, lambda: screen.selected_day() == dt.date(2026, 11, 20), what="20 Nov")
+        await pilot.resize_terminal(120, 40)
+
+        def names() -> list[str]:
+            return [str(c.label) for c in table.columns.values()]
+
+        await wait_for(pilot, lambda: "Took" in names(), what="the wide columns")
+        assert screen.selected_day() == dt.date(2026, 11, 20)
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: "Took" not in names(), what="the narrow columns")
+        assert screen.selected_day() == dt.date(2026, 11, 20)
+        assert table.max_scroll_x == 0

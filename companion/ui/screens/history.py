@@ -316,6 +316,11 @@ class DaysTable(DataTable[str | Text]):
         Binding("end", "screen.oldest", "Oldest day", show=False),
     ]
 
+    def on_resize(self, _event: Resize) -> None:
+        # A longer line under the table (a note, say) takes a row from it: the highlighted
+        # day must stay in view.
+        self.call_after_refresh(self.move_cursor, animate=False)
+
 
 class HistoryScreen(Screen[None]):
     TITLE = "History"  # the header says 'companion · History'
