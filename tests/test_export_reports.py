@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 from markdown_it import MarkdownIt
 
@@ -446,3 +448,100 @@ def test_calendar_datetime_keeps_the_second_of_two_equal_wall_times(now: pendulu
     assert (converted.hour, converted.minute, converted.fold) == (2, 30, 1)
     assert converted.utcoffset() == dt.timedelta(hours=1)
     assert converted.timestamp() == moment.timestamp()
+
+
+def test_ics_text_says_the_session_time_on_the_patients_clock(
+    now: pendulum.DateTime, protocol: Protocol
+) -> None:
+    # Stored in UTC (as another device or an import may have written it): 16:00 UTC is 17:00 in Berlin.
+    session = _session("s-utc", "2026-11-21T16:00:00+00:00")
+    events = _events(render_ics(protocol, [session], now))
+    assert events
+    for event in events:
+        description = str(event["DESCRIPTION"])
+        assert "session of Sat 21 Nov 2026 17:00" in description
+        assert "16:00" not in description
+        start = event.decoded("DTSTART")
+        assert getattr(start.tzinfo, "key", None) == "Europe/Berlin"  # the event is in the patient's zone
+        assert start.timestamp() - session.started_at.timestamp() == 24 * 3600
+
+
+def test_ics_follow_up_stored_in_utc_is_written_in_the_patients_zone(
+    now: pendulum.DateTime, protocol: Protocol
+) -> None:
+    when = pendulum.datetime(2026, 11, 30, 8, tz="UTC")
+    data = render_ics(protocol, [], now, [("appt@companion", when, "Follow-up", "")])
+    assert b"DTSTART;TZID=Europe/Berlin:20261130T090000" in data
+
+
+# --------------------------------------------------------------------------- escaping, read both ways
+
+PHONE_NOTE = "rang Leaside (+44 20 7946 0000) and - they said # fine; 2. call back, x_y"
+
+
+def test_the_report_read_as_plain_text_shows_no_needless_escapes(
+    now: pendulum.DateTime, protocol: Protocol, dst_session: Session
+) -> None:
+    rows = build_history(
+        protocol,
+        first=dt.date(2026, 10, 25),
+        last=dt.date(2026, 10, 25),
+        sessions=[dst_session],
+        checkins=[_checkin("2026-10-25", 8, 2, sharp_pain=True, note=PHONE_NOTE)],
+        hydration=[],
+        checklist=[],
+        default_goal=8,
+    )
+    report = render_markdown(protocol, [dst_session], rows, None, now)
+    # The note under Notes exactly as typed (a reader of the raw file sees no backslashes).
+    assert "(+44 20 7946 0000) and - they said # fine; 2. call back, x_y" in report.replace("\n  ", " ")
+    assert "\\+" not in report and "\\)" not in report and "\\#" not in report and "x\\_y" not in report
+
+
+TRICKY_WORDS = st.sampled_from(
+    ["-", "+", "*", "#", "##", ">", ">x", "1.", "12)", "0000)", "=", "---", "|", "|--|", ":-:", "_x_", "x_y",
+     "`", "[a]", "(b)", "<b>", "<5", "~~", "\\", "\\*", "&amp;", "&#35;", "&", "!", "+44", "word", "a"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(TRICKY_WORDS, min_size=1, max_size=25), min_size=1, max_size=3))
+def test_anything_typed_reads_as_typed_in_a_markdown_reader(lines: list[list[str]]) -> None:
+    from companion.export.markdown_report import _multiline_bullet
+
+    note = "\n".join(" ".join(words) for words in lines)
+    source = "\n".join(_multiline_bullet("Note:", note))
+    tokens = _MD.parse(source)
+    # One list item holding one paragraph: no heading, quote, table, code or second item.
+    assert [t.type for t in tokens] == [
+        "bullet_list_open", "list_item_open", "paragraph_open", "inline",
+        "paragraph_close", "list_item_close", "bullet_list_close",
+    ]  # fmt: skip
+    children = tokens[3].children or []
+    assert {c.type for c in children} <= {"text", "softbreak", "hardbreak"}  # no emphasis, link, html
+    seen = "".join(c.content if c.type == "text" else " " for c in children)
+    assert seen.split() == ("Note: " + note).split()
+
+
+def test_every_count_in_the_report_agrees_with_its_number(
+    now: pendulum.DateTime, protocol: Protocol, dst_session: Session
+) -> None:
+    rows = build_history(
+        protocol,
+        first=dt.date(2026, 10, 25),
+        last=dt.date(2026, 10, 25),
+        sessions=[dst_session],
+        checkins=[_checkin("2026-10-25", 3, 2)],
+        hydration=[HydrationDay(dt.date(2026, 10, 25), 8, 8)],
+        checklist=[ChecklistDay(dt.date(2026, 10, 25), frozenset({"rest"}))],
+        default_goal=8,
+    )
+    text = _text(render_markdown(protocol, [dst_session], rows, None, now))
+    assert "Days covered: 1 (2026-10-25)" in text
+    assert "Goal met on 1 of 1 day with water recorded (1 day in this report)" in text
+    assert "on that day" in text
+    tables = _tables(render_markdown(protocol, [], rows, None, now))
+    ticks = dict(next(t for t in tables if t[0][0] == "Item")[1:])
+    assert ticks["Take it easy"] == "1 of 1 day"
+    assert "(article 002)" in text and "(articles 000, 001, 002)" in text  # one source, three sources
+    assert not re.search(r"\b1 (days|glasses|articles|items)\b", text)

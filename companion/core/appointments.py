@@ -7,7 +7,7 @@ from typing import Any
 
 from pendulum import DateTime
 
-from companion.core import clock, timefmt
+from companion.core import clock, timefmt, wording
 from companion.core.errors import InputError
 from companion.core.ids import new_id
 from companion.core.records import require_id, require_object, require_text, require_timestamp
@@ -33,7 +33,7 @@ def new_appointment(at: DateTime, note: str = "") -> Appointment:
         raise InputError(
             "at",
             f"{timefmt.dated(at)} has already passed; give the time of your next "
-            "follow-up, e.g. 2026-11-28T09:00",
+            f"follow-up, e.g. {wording.example_moment(7, '09:00')}",
         )
     return Appointment(id=new_id(), at=at, note=check_note(note, "note", limit=MAX_NOTE))
 

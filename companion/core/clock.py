@@ -243,7 +243,7 @@ def parse_when(text: str, field: str = "at") -> DateTime:
     """
     raw = text.strip()
     if not raw:
-        raise InputError(field, "is empty; give a time such as 2026-11-21T16:30 or 16:30")
+        raise InputError(field, f"is empty; give a time such as {today().isoformat()}T16:30 or 16:30")
     if raw.lower() == "now":
         return now()
     match = _TIME_ONLY.match(raw)
@@ -261,8 +261,8 @@ def parse_when(text: str, field: str = "at") -> DateTime:
     except ValueError:
         raise InputError(
             field,
-            f"{shown(raw)} is not a date and time; use ISO 8601 such as 2026-11-21T16:30 "
-            "(local time), 2026-11-21T16:30+01:00, or 16:30 for today",
+            f"{shown(raw)} is not a date and time; use ISO 8601 such as {today().isoformat()}T16:30 "
+            f"(local time), {today().isoformat()}T16:30{now().format('Z')}, or 16:30 for today",
         ) from None
     if not re.search(r"T\d", candidate, re.ASCII):
         raise InputError(field, f"{shown(raw)} has no time of day; add one, e.g. {raw[:10]}T16:30")
@@ -276,7 +276,7 @@ def parse_day(text: str, field: str = "date") -> dt.date:
     """A calendar date YYYY-MM-DD that exists."""
     raw = text.strip()
     if not _DAY.fullmatch(raw):
-        raise InputError(field, f"{shown(raw)} is not a date; use YYYY-MM-DD, e.g. 2026-11-22")
+        raise InputError(field, f"{shown(raw)} is not a date; use YYYY-MM-DD, e.g. {today().isoformat()}")
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:

@@ -20,6 +20,7 @@ from pendulum import DateTime
 from companion.core.errors import ProtocolError
 from companion.core.substances import SubstanceTable, shipped_substances
 from companion.core.text import shown
+from companion.core.wording import noun
 
 INTENSITIES: tuple[str, ...] = ("standard", "intense")
 ALERT_LEVELS: tuple[str, ...] = ("contact-clinician", "urgent")
@@ -146,7 +147,7 @@ class RedFlag:
         if self.origin == "clinic" and not self.sources:
             return f"clinic ({clinic_name})"
         changed = f", changed by {clinic_name}" if self.origin == "clinic" else ""
-        return f"articles {', '.join(self.sources)}{changed}"
+        return f"{noun(len(self.sources), 'article')} {', '.join(self.sources)}{changed}"
 
 
 OWN_THRESHOLD = "companion's own threshold, not the articles'"

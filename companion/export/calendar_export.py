@@ -3,8 +3,9 @@
 One event per timed restriction per session, at the moment it ends: the session's
 start plus the restriction's *elapsed* hours (``core.restrictions``), so a DST
 change between the two moves the wall-clock time, never the length. Times carry
-their IANA zone (TZID plus a VTIMEZONE); a moment in a fixed-offset zone, which
-iCalendar cannot name, is written in UTC instead.
+the patient's IANA zone (TZID plus a VTIMEZONE), whatever zone a record was stored in;
+a moment in a fixed-offset zone, which iCalendar cannot name, is written in UTC instead.
+Every time in the events' text is in the patient's zone too.
 
 UIDs are stable (``<session id>-<restriction id>@companion``), so importing a newer
 export into a calendar updates the events rather than duplicating them.
@@ -17,10 +18,12 @@ from collections.abc import Iterable
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pendulum
 from icalendar import Calendar, Event
 from pendulum import DateTime
 from pendulum.tz.timezone import Timezone
 
+from companion.core import clock, timefmt
 from companion.core.protocol import Protocol, Restriction
 from companion.core.restrictions import restriction_states
 from companion.core.sessions import Session
@@ -62,6 +65,11 @@ def to_calendar_datetime(moment: dt.datetime) -> dt.datetime:
     return utc
 
 
+def _patient_zone(moment: dt.datetime) -> DateTime:
+    """The same instant on the patient's clock (a record may carry UTC or another offset)."""
+    return clock.to_local(pendulum.instance(moment))
+
+
 def _sources_line(restriction: Restriction) -> str:
     if not restriction.sources:
         return ""
@@ -71,11 +79,11 @@ def _sources_line(restriction: Restriction) -> str:
 def _restriction_description(
     protocol: Protocol, session: Session, restriction: Restriction, hours: float
 ) -> str:
-    started = to_calendar_datetime(session.started_at)
     lines = [
         restriction.ended,
         "",
-        f"Kept for {hours:g} hours after the needling session of {started:%a %d %b %Y %H:%M} "
+        # In the patient's zone, like every time they read (a session may be stored in UTC).
+        f"Kept for {hours:g} hours after the needling session of {timefmt.dated(session.started_at)} "
         f"({session.intensity} session).",
         f"What: {restriction.avoid}",
         f"Why: {restriction.why}",
@@ -131,7 +139,7 @@ def render_ics(
             hours = state.restriction.hours_for(session.intensity)
             if state.ends_at is None or hours is None:
                 continue  # untimed: no end to put in a calendar
-            start = to_calendar_datetime(state.ends_at)
+            start = to_calendar_datetime(_patient_zone(state.ends_at))
             starts.append(start)
             calendar.add_component(
                 _event(
@@ -144,7 +152,7 @@ def render_ics(
                 )
             )
     for uid, when, summary, description in appointments:
-        start = to_calendar_datetime(when)
+        start = to_calendar_datetime(_patient_zone(when))
         starts.append(start)
         calendar.add_component(_event(uid, start, APPOINTMENT_MINUTES, summary, description, stamp))
     if starts:

@@ -32,37 +32,83 @@ from companion.core.restrictions import RestrictionState, restriction_states
 from companion.core.sessions import Session
 from companion.core.status import Status
 from companion.core.text import printable
+from companion.core.wording import count
 
 WIDTH = 80
 NOTE_MIN_WIDTH = 12
 AREAS_MIN_WIDTH = 6
 
-_INLINE_SPECIAL = frozenset("\\`*_[]<>|~")
-# Words that would start a heading, list, quote or setext underline if wrapping put
-# them at the start of a line.
-_BLOCK_START = re.compile(r"(?<!\S)([#+=-]|\d+[.)])")
+_ALWAYS = frozenset("`*[]~")
+"""Inline formatting wherever it stands: code spans, emphasis, links, (GFM) strikethrough."""
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_GLUE = "\ue000"
+"""Holds a word to the one before it while wrapping (turned back into a space after)."""
 _FLAG_LABELS = (("flare_up", "flare"), ("sharp_pain", "sharp"), ("breathing_trouble", "breath"))
+_BEFORE_GLUE = re.compile(" +" + _GLUE)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_SPACES = re.compile(r"[\t\r\x0b\x0c]")
+# A word that would open a block (heading, list item, quote, setext underline, thematic
+# break, table delimiter row) if it started a line.
+_BLOCK_WORD = re.compile(r"#{1,6}|[-+*]|>\S*|\d{1,9}[.)]|=+|-+|[|:-]*-[|:-]*")
 
 
-# --------------------------------------------------------------------------- text helpers
+def _inline(text: str, cell: bool) -> str:
+    """Escape inline formatting, and only where it could take effect."""
+    out = []
+    for i, ch in enumerate(text):
+        before = text[i - 1] if i else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if ch == "\\":
+            # Literal before a letter or a space; before punctuation (or at the end, where
+            # the next piece of the report may begin with some) it would escape it.
+            needed = not after or after in _ASCII_PUNCTUATION
+        elif ch == "_":
+            needed = not (before.isalnum() and after.isalnum())  # snake_case is no emphasis
+        elif ch == "<":
+            needed = after.isalpha() or after in "/!?"  # an HTML tag or an autolink; "<5" is text
+        elif ch == "|":
+            needed = cell
+        elif ch == "&":
+            needed = _ENTITY.match(text, i) is not None  # "&copy;" would show as a sign
+        else:
+            needed = ch in _ALWAYS
+        out.append("\\" + ch if needed else ch)
+    return "".join(out)
+
+
+def _escape_block_word(word: str) -> str:
+    """The word with the mark that makes it a block escaped ('\\#', '12\\.', '\\-')."""
+    if word[0].isdigit():
+        digits = len(word) - len(word.lstrip("0123456789"))
+        return word[:digits] + "\\" + word[digits:]
+    return "\\" + word
 
 
 def escape(text: str, *, block: bool = True) -> str:
-    """Backslash-escape what Markdown would read as formatting.
+    """Backslash-escape what Markdown would read as formatting, and nothing else, so the
+    report reads as plain text too ('+44 20 7946 0000' stays as it is).
 
-    ``block`` also escapes word-initial ``#``, ``-``, ``+``, ``=`` and ``1.`` (which
-    wrapping could put at a line start); table cells do not need that.
+    Inline: backticks, ``*``, ``[``, ``]``, ``~``, ``_`` at a word's edge, ``<`` before a
+    letter, ``&`` starting an entity, a backslash before punctuation. With ``block``
+    (prose), a word that would open a block at a line start ('#', '-', '1.', '>') is
+    escaped where the text starts, and elsewhere glued to the word before it so that
+    wrapping never puts it at a line start (``_wrap`` turns the glue back into a space).
+    Without ``block`` (a table cell), ``|`` is escaped instead.
     """
-    escaped = "".join("\\" + ch if ch in _INLINE_SPECIAL else ch for ch in text)
-    if block:
-        escaped = _BLOCK_START.sub(lambda m: _escape_marker(m.group(1)), escaped)
-    return escaped
-
-
-def _escape_marker(marker: str) -> str:
-    if marker[0].isdigit():
-        return marker[:-1] + "\\" + marker[-1]
-    return "\\" + marker
+    if not block:
+        return _inline(text, cell=True)
+    lines = []
+    for line in text.split("\n"):
+        # Split as textwrap does: at any ASCII whitespace (a tab is a place to break, too).
+        words = _inline(_SPACES.sub(" ", line), cell=False).split(" ")
+        for i, word in enumerate(words):
+            if word and _BLOCK_WORD.fullmatch(word):
+                if all(not w for w in words[:i]):  # the line starts with it
+                    words[i] = _escape_block_word(word)
+                else:
+                    words[i] = _GLUE + word
+        lines.append(_BEFORE_GLUE.sub(_GLUE, " ".join(words)))
+    return "\n".join(lines)
 
 
 def one_line(text: str) -> str:
@@ -84,14 +130,14 @@ def fit_cell(text: str, width: int) -> str:
 
 def _wrap(text: str, first: str = "", rest: str | None = None) -> list[str]:
     lines = textwrap.wrap(
-        text,
+        text,  # the glue is no whitespace to textwrap: a glued word stays on its line
         width=WIDTH,
         initial_indent=first,
         subsequent_indent=rest if rest is not None else " " * len(first),
         break_long_words=False,
         break_on_hyphens=False,
     )
-    return lines or [first.rstrip()]
+    return [line.replace(_GLUE, " ") for line in lines] or [first.rstrip()]
 
 
 def _bullet(text: str) -> list[str]:
@@ -153,7 +199,10 @@ def _summary(sessions: list[Session], rows: list[HistoryRow]) -> list[str]:
         out.append("- Sessions: none recorded")
     if rows:
         days = (rows[-1].date - rows[0].date).days + 1
-        out.append(f"- Days covered: {days} ({rows[0].date.isoformat()} to {rows[-1].date.isoformat()})")
+        span = rows[0].date.isoformat()
+        if days > 1:
+            span += f" to {rows[-1].date.isoformat()}"
+        out.append(f"- Days covered: {days} ({span})")
     else:
         out.append("- Days covered: none")
     out.append(f"- Check-ins: {sum(1 for r in rows if r.checkin is not None)}")
@@ -192,7 +241,7 @@ def _right_now(status: Status, now: DateTime) -> list[str]:
         else:
             out += _bullet("No timed restriction of the latest session is still on.")
     water = status.hydration
-    out += _bullet(f"Water today: {water.glasses} of {water.goal} glasses")
+    out += _bullet(f"Water today: {water.glasses} of {count(water.goal, 'glass', 'glasses')}")
     out += _bullet(f"Today's check-in: {'done' if status.checkin_done else 'not done yet'}")
     if status.alerts and status.latest_checkin is not None:
         out.append(f"- Alerts from the latest check-in ({status.latest_checkin.date.isoformat()}):")
@@ -335,8 +384,9 @@ def _water(rows: list[HistoryRow]) -> list[str]:
     met = sum(1 for row in recorded if row.glasses >= row.goal)
     average = sum(row.glasses for row in recorded) / len(recorded)
     out += _wrap(
-        f"Goal met on {met} of {len(recorded)} days with water recorded "
-        f"({len(rows)} days in this report); {average:.1f} glasses a day on average on those days."
+        f"Goal met on {met} of {count(len(recorded), 'day')} with water recorded "
+        f"({count(len(rows), 'day')} in this report); {average:.1f} glasses a day on average on "
+        f"{'that day' if len(recorded) == 1 else 'those days'}."
     )
     return out
 
@@ -356,7 +406,7 @@ def _checklist(protocol: Protocol, rows: list[HistoryRow]) -> list[str]:
         for item_id, n in sorted(counts.items())
         if item_id not in known
     ]
-    cells = [[escape(title, block=False), f"{n} of {len(rows)} days"] for title, n in items]
+    cells = [[escape(title, block=False), f"{n} of {count(len(rows), 'day')}"] for title, n in items]
     return [*out, *table(("Item", "Days ticked"), cells, (False, True))]
 
 
@@ -432,7 +482,7 @@ def _appointments(plan: CarePlan, now: DateTime) -> list[str]:
     out = ["## Follow-up appointments", ""]
     for appt in sorted(plan.appointments, key=lambda a: a.at.timestamp()):
         past = " (past)" if appt.at.timestamp() < now.timestamp() else ""
-        note = f": {escape(appt.note, block=False)}" if appt.note else ""
+        note = f": {escape(appt.note)}" if appt.note else ""
         out += _bullet(f"{_when(appt.at, now)}{past}{note}")
     return out
 
@@ -520,4 +570,4 @@ def render_markdown(
     for section in sections:
         if section:
             lines += ["", *section]
-    return printable("\n".join(lines)) + "\n"
+    return printable("\n".join(lines).replace(_GLUE, " ")) + "\n"

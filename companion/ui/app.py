@@ -13,6 +13,7 @@ from pendulum import DateTime
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
@@ -24,6 +25,7 @@ from companion.core.protocol import Protocol, default_protocol
 from companion.core.restrictions import RestrictionState, newly_ended, restriction_states
 from companion.core.status import Status
 from companion.core.text import printable
+from companion.core.wording import count
 from companion.queries import load_status
 from companion.store import StoreError
 from companion.ui.commands import CompanionCommands
@@ -52,6 +54,7 @@ class CompanionApp(App[int]):
     TITLE = "companion"
     SUB_TITLE = "not a clinician: your physio's advice comes first"
     COMMANDS = App.COMMANDS | {CompanionCommands}
+    SCREEN_NAME_SEPARATOR = " · "
     BINDINGS: ClassVar[list[BindingType]] = [
         # When to get help, from every screen: "!" wherever no text box has the keyboard,
         # F1 always (the footer shows whichever works where the patient is).
@@ -65,7 +68,7 @@ class CompanionApp(App[int]):
         Binding("p", "plan", "Plan"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
-        Binding("escape", "dashboard", "Today", show=False),
+        Binding("escape", "back", "Back", show=False),
     ]
 
     protocol: reactive[Protocol] = reactive(default_protocol, init=False)
@@ -128,6 +131,13 @@ class CompanionApp(App[int]):
                 self.store.update_settings(theme=self.theme)
         except StoreError as exc:
             self.notify(f"The theme could not be remembered: {exc}", severity="warning")
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """'companion · History — not a clinician: …': the screen's name (its TITLE) after the
+        app's, and the reminder that companion is not a clinician, on every screen."""
+        if title != self.title:
+            title = f"{self.title}{self.SCREEN_NAME_SEPARATOR}{title}"
+        return super().format_title(title, sub_title)
 
     def notify(
         self,
@@ -356,7 +366,28 @@ class CompanionApp(App[int]):
         while self._held_input and self._opening is None:
             await super().on_event(self._held_input.pop(0))
 
-    def action_dashboard(self) -> None:
+    async def action_back(self) -> None:
+        """Esc: back to the screen this one was opened from, asking first if a form there
+        holds unsaved changes. Screens opened with their keys (c, l, h, s, p, ?) are opened
+        over Today, so Esc takes them to Today; a day opened from History goes back to
+        History (and Esc there to Today). On Today itself there is nowhere to go back to."""
+        if len(self.screen_stack) <= 1:
+            return
+        leaving = self.screen
+        self.leave_then(lambda: self._back_from(leaving))
+
+    def _back_from(self, leaving: Screen[object]) -> None:
+        # Only if it is still the one shown: the question about unsaved changes takes a
+        # moment, and a second Esc (or another key) may have moved on meanwhile.
+        if self.screen is leaving and len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    async def action_dashboard(self) -> None:
+        """Back: the older name of Esc's action, kept for scripts and key maps that name it."""
+        await self.action_back()
+
+    def action_today(self) -> None:
+        """Straight to Today from wherever the patient is (the command palette's 'Today')."""
         self.leave_then(self._to_dashboard)
 
     def _to_dashboard(self) -> None:
@@ -444,7 +475,7 @@ class CompanionApp(App[int]):
             self.notify(f"The goal was not changed: {exc}", severity="error")
             return
         self.reload_status()
-        self.notify(f"Daily goal: {goal} glasses.", timeout=3)
+        self.notify(f"Daily goal: {count(goal, 'glass', 'glasses')}.", timeout=3)
 
     # ------------------------------------------------------------------ last resort
 

@@ -19,7 +19,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Note a question for my physio", "plan('questions')", "Asked at your next visit"),
     ("Log what I took (coffee, alcohol, painkillers)", "plan('took')", "Checked against your pauses"),
     ("Change the daily water goal", "set_goal", "Glasses a day"),
-    ("Back to today", "dashboard", "The dashboard"),
+    ("Back to today", "today", "The dashboard"),
     ("Help", "help", "Keys, screens, where your data lives"),
 )
 

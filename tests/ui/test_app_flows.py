@@ -360,7 +360,7 @@ async def test_history_groups_days_by_session_and_opens_a_day(make_app, store: S
         await history_loaded(pilot)
         table = app.screen.query_one("#days", DataTable)
         first = table.get_row_at(0)
-        assert first[0] == "Sun 2026-11-22" and first[1] == "day 3" and first[2] == "1"
+        assert first[0] == "Sun 22 Nov" and first[1] == "day 3" and first[2] == "1"
         labels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert labels.count("● session") == 2
         assert len(app.screen.query_one("#chart").series) == 2  # type: ignore[attr-defined]
@@ -379,9 +379,16 @@ async def test_history_names_alerts_in_words(make_app, store: Store, frozen) -> 
         await pilot.press("h")
         await history_loaded(pilot)
         newest = app.screen.query_one("#days", DataTable).get_row_at(0)
-        alerts = str(newest[8])
+        assert str(newest[8]) == "3 alerts"  # 100 columns: counted in the table,
+        said = text_of(app, "#day-detail")  # and named in words in the line under it
+        for title in ("Soreness lasting more than 72 hours", "Symptoms getting worse", "Tiredness lasting"):
+            assert title in said
+        assert "long-soreness" not in said
+    async with make_app().run_test(size=(120, 40)) as pilot:  # wide enough: the short names in a column
+        await pilot.press("h")
+        await history_loaded(pilot)
+        alerts = str(pilot.app.screen.query_one("#days", DataTable).get_row_at(0)[9])
         assert "sore >72 h" in alerts and "getting worse" in alerts and "tired >48 h" in alerts
-        assert "long-soreness" not in alerts
 
 
 async def test_help_shows_keys_data_folder_and_disclaimer(make_app, store: Store, frozen) -> None:

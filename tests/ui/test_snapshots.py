@@ -262,3 +262,41 @@ def test_dashboard_with_alerts_from_yesterday(snap_compare, make_app, store, fro
     seed_day_four(store)
     add_checkin(store, dt.date(2026, 11, 21), 6, 6, recorded=at(2026, 11, 21, 20, 0))
     assert snap_compare(make_app(), terminal_size=size, run_before=press_then())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_at_the_oldest_day(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_history(store)
+
+    def at_oldest(app) -> bool:  # type: ignore[no-untyped-def]
+        return history_complete(app) and app.screen.selected_day() == dt.date(2026, 11, 7)
+
+    assert snap_compare(
+        make_app(),
+        terminal_size=size,
+        run_before=press_then("h", "end", shows=HistoryScreen, ready=at_oldest),
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_calendar_a_month_back(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_history(store)
+    add_checkin(store, dt.date(2026, 10, 22), 7, 2)
+
+    def in_october(app) -> bool:  # type: ignore[no-untyped-def]
+        return history_complete(app) and app.screen.selected_day() == dt.date(2026, 10, 22)
+
+    assert snap_compare(
+        make_app(),
+        terminal_size=size,
+        run_before=press_then("h", "tab", "less_than_sign", shows=HistoryScreen, ready=in_october),
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_checklist_with_every_exercise_round(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_active_session(store)
+    store.add_exercise(Exercise("ex1", "chin tucks", sets=3, reps=10, per_day=2))
+    store.add_exercise(Exercise("ex2", "doorway stretch", minutes=2, per_day=3))
+    store.add_exercise(Exercise("ex3", "shoulder rolls", reps=10, per_day=3))
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("l", shows=ChecklistScreen))

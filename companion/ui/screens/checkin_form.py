@@ -35,6 +35,8 @@ def day_title(day: dt.date, today: dt.date) -> str:
 class CheckinScreen(FormScreen):
     """Keyboard-first: Tab moves on, Enter in a box or ctrl+s saves."""
 
+    TITLE = "Check-in"  # the header says 'companion · Check-in'
+
     FORM_NAME = "your check-in"
     NOT_SAVED = "Your check-in"
 

@@ -63,7 +63,8 @@ def exercise_detail(exercise: Exercise, round_no: int) -> str:
 
 
 class ChecklistScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.dashboard", "Back")]
+    TITLE = "Checklist"  # the header says 'companion · Checklist'
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.back", "Back")]
     AUTO_FOCUS = "#items"
     """Focused as the screen is composed, so the first key typed is never lost."""
 
@@ -76,18 +77,20 @@ class ChecklistScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        # The list has the whole height (every item and exercise round in view, up to 20 at
+        # 80x24); beside it, what the highlighted item is about, then what to expect.
         with Horizontal(id="checklist-columns"):
-            with Vertical(id="checklist-left"):
-                yield TickList(id="items", classes="box")
+            yield TickList(id="items", classes="box")
+            with Vertical(id="checklist-right"):
                 with VerticalScroll(id="item-about", classes="box"):  # long texts scroll at 80x24
                     yield Static("", id="item-detail")
-            with VerticalScroll(id="reactions", classes="box"):
-                help_ = self.protocol.get_help
-                yield Static(f"{help_.title}: {help_.line} Press ! for more.", id="reactions-get-help")
-                for reaction in self.protocol.reactions:
-                    yield Static(plain(reaction.title), classes="reaction-title")
-                    yield Static(plain(reaction.detail), classes="reaction-detail")
-                    yield Static(plain(f"Course: {reaction.course}"), classes="reaction-course")
+                with VerticalScroll(id="reactions", classes="box"):
+                    help_ = self.protocol.get_help
+                    yield Static(f"{help_.title}: {help_.line} Press ! for more.", id="reactions-get-help")
+                    for reaction in self.protocol.reactions:
+                        yield Static(plain(reaction.title), classes="reaction-title")
+                        yield Static(plain(reaction.detail), classes="reaction-detail")
+                        yield Static(plain(f"Course: {reaction.course}"), classes="reaction-course")
         yield KeyFooter()
 
     def on_mount(self) -> None:

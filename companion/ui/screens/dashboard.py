@@ -98,6 +98,8 @@ class DashboardScreen(Screen[None]):
     :meth:`show_status` with each new snapshot.
     """
 
+    TITLE = "Today"  # the header says 'companion · Today'
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("g", "app.set_goal", "Water goal", show=False)]
 
     def __init__(self, protocol: Protocol, status: Status | None = None) -> None:

@@ -157,7 +157,7 @@ class FormScreen(Form, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("delete", "remove", "Remove"),  # only where the form has a list (see check_action)
-        Binding("escape", "app.dashboard", "Back"),
+        Binding("escape", "app.back", "Back"),
     ]
 
     def forms(self) -> list[Form]:

@@ -26,11 +26,13 @@ KEYS = (
     ("g", "change the daily water goal (on Today)"),
     ("c", "today's check-in: soreness, fatigue, stiffness, bruising"),
     ("l", "the recovery checklist and what to expect"),
-    ("h", "history: every day, grouped by session, with a chart"),
+    ("h", "history: a month calendar, a chart and every day, grouped by session"),
     ("s", "record a new needling session"),
     ("p", "your plan: follow-ups, home exercises, questions, what you took"),
+    ("< >", "in History: a month back or on (Tab moves between the calendar and the days)"),
+    ("Home End", "in History: the newest or the oldest day"),
     ("?", "this help"),
-    ("Esc", "back to Today from any screen"),
+    ("Esc", "back where you came from: Today, or History from a day you opened there"),
     ("ctrl+p", "the command palette: every action, and the colour theme"),
     ("ctrl+s", "save a form (a form is saved only then);  Tab / shift+Tab move between fields"),
     ("q", "quit; leaving a form with unsaved changes asks first: save, discard or keep editing"),
@@ -40,7 +42,11 @@ SCREENS = (
     ("Today", "what to avoid and for how long (live countdowns), water, today's check-in, alerts."),
     ("Check-in", "how you feel, once a day; it tells you at once if something needs your clinician."),
     ("Checklist", "what helps recovery, ticked day by day, and the reactions that are normal."),
-    ("History", "your days side by side; the band shows how long soreness usually lasts."),
+    (
+        "History",
+        "a month calendar (soreness as a shade, ● a session), a chart of the days after each "
+        "session (the band shows how long soreness usually lasts) and every day; Enter opens a day.",
+    ),
     ("New session", "record each session; the restrictions are counted from its time."),
     ("Plan", "follow-ups, home exercises and questions for your physio; shift+Tab then ←/→ changes tab."),
 )
@@ -67,7 +73,7 @@ def help_sections(protocol: Protocol, data_dir: Path) -> list[tuple[str, Rendera
     )
     return [
         (protocol.get_help.title, GetHelpText(protocol)),
-        ("Keys", _grid(KEYS, 7)),
+        ("Keys", _grid(KEYS, 8)),
         ("Screens", _grid(SCREENS, 11)),
         ("What to avoid, and why", restrictions_text(protocol)),
         ("How a check-in is judged", rules_text(protocol)),
@@ -142,7 +148,8 @@ def restrictions_text(protocol: Protocol) -> RenderableType:
 
 
 class HelpScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.dashboard", "Back")]
+    TITLE = "Help"  # the header says 'companion · Help'
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.back", "Back")]
     AUTO_FOCUS = "#help-scroll"
     """Focused as the screen is composed, so the first key typed is never lost."""
 

@@ -31,6 +31,7 @@ def confirmation(protocol: Protocol, session: Session) -> str:
 
 
 class NewSessionScreen(FormScreen):
+    TITLE = "New session"  # the header says 'companion · New session'
     FORM_NAME = "the new session"
     NOT_SAVED = "The session"
 

@@ -317,6 +317,8 @@ PANES: tuple[type[PlanPane], ...] = (AppointmentsPane, ExercisesPane, QuestionsP
 class PlanScreen(FormScreen):
     """Keyboard-first: type, Enter adds; Tab moves to the list; Del removes, Enter marks asked."""
 
+    TITLE = "Plan"  # the header says 'companion · Plan'
+
     FORM_NAME = "what you typed in your plan"
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Add", priority=True)]
