@@ -196,6 +196,8 @@ def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
                 },
             ),
         }
+        if args.command == "report":
+            return args.handler(ctx, args)
         if args.command in ("complaint", "activity", "course"):
             from companion.cli import course_commands
 

@@ -12,6 +12,7 @@ from typing import NoReturn
 
 from companion import __version__
 from companion.cli.main import DATA_DIR_ENV, UsageError
+from companion.cli.report_commands import add_report_parser
 from companion.core.text import SHOWN_CHARS
 
 MAX_USAGE_MESSAGE = 400
@@ -107,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--json", action="store_true")
 
     export = commands.add_parser("export", help="a backup or a report for your clinician")
-    export.add_argument("--format", default="json", metavar="json|csv|md|ics")
+    export.add_argument("--format", default="json", metavar="json|csv|md|ics|html")
     export.add_argument(
         "--output", metavar="FILE", help="write to FILE, a regular file (default, or -: print it)"
     )
@@ -170,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true")
 
     add_course_commands(commands)
+    add_report_parser(commands)
 
     config = commands.add_parser("config", help="show or change settings")
     config.add_argument("--timezone", metavar="ZONE", help="your time zone, e.g. Europe/Berlin")
