@@ -115,7 +115,9 @@ def a_fortnight(*, hostile: bool = False) -> Backup:
         for d, score in zip(SESSION_DAYS, scores, strict=True)
     ]
     questions = [
-        Question("q1", HOSTILE_SHORT if hostile else "Can I go back to swimming this week?", _at(FIRST_DAY, 12)),
+        Question(
+            "q1", HOSTILE_SHORT if hostile else "Can I go back to swimming this week?", _at(FIRST_DAY, 12)
+        ),
         Question("q2", "Is the soreness after the first session normal?", _at(dt.date(2026, 11, 13), 21)),
         Question("q3", "Should I ice or heat it?", _at(FIRST_DAY, 12, 5), _at(dt.date(2026, 11, 16), 16)),
     ]

@@ -46,7 +46,7 @@ MARKERS = ("o", "s", "^", "D", "v", "P")
 HATCHES = ("////", "xx", "\\\\\\\\", "..")
 SESSION_LINES_UP_TO = 40
 """With more sessions than this on the time axis, they are marked by ticks only."""
-LABEL_GAP = 2.0
+LABEL_GAP = 1.7
 """The least distance, in scale points, between two direct labels at the lines' ends (a panel
 is about 5 pt a scale point high: a label's height)."""
 
@@ -120,7 +120,7 @@ def _svg(figure: Figure, key: str, title: str, description: str) -> Chart:
     import matplotlib
 
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": f"companion-report-{key}"}):
+    with matplotlib.rc_context({**_style(), "svg.hashsalt": f"companion-report-{key}"}):
         figure.savefig(
             buffer,
             format="svg",
@@ -168,6 +168,12 @@ def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[fl
         floor = placed[i] + gap
     overflow = max(0.0, max(placed, default=low) - high)
     return [p - overflow for p in placed]
+
+
+def _gids(bars: Any, prefix: str) -> None:
+    """Name each bar in the SVG (``<g id="prefix-N">``): the browser tests count them."""
+    for n, bar in enumerate(bars):
+        bar.set_gid(f"{prefix}-{n}")
 
 
 # --------------------------------------------------------------------------- the course
@@ -218,6 +224,7 @@ def course_chart(
                     linewidth=1.4,
                     label=one.name,
                     clip_on=False,
+                    gid=f"course-data-{one.name}",
                 )
                 ends.append((float(values[-1]), one.name, COLOURS[n], days[-1]))
             heights = _spread([e[0] for e in ends], LABEL_GAP, 0.0, 10.0)
@@ -347,6 +354,7 @@ def recovery_chart(
                     solid_capstyle="round",
                     label=f"median of the {len(earlier)} earlier sessions",
                     zorder=2,
+                    gid=f"recovery-data-{field}-median",
                 )
             for n, curve in enumerate(shown):
                 points = [r for r in curve.readings if r.hours / 24 <= days]
@@ -360,6 +368,7 @@ def recovery_chart(
                     linewidth=1.3,
                     label=f"session {curve.label}",
                     zorder=3,
+                    gid=f"recovery-data-{field}-{n}",
                 )
             axes.set_xlim(0, days)
             axes.set_xticks(range(0, days + 1, 1 if days <= 8 else 2))
@@ -404,15 +413,18 @@ def adherence_chart(buckets: Sequence[Bucket], unit: str, with_exercise: bool) -
             if panel == "water":
                 glasses = [b.glasses_per_day or 0.0 for b in buckets]
                 per = "a day, on average" if unit != "day" else ""
-                axes.bar(
-                    xs,
-                    glasses,
-                    width=width_days,
-                    color="#9ecae1",
-                    edgecolor="#08519c",
-                    hatch="///",
-                    linewidth=0.5,
-                    label=f"glasses {per}".strip(),
+                _gids(
+                    axes.bar(
+                        xs,
+                        glasses,
+                        width=width_days,
+                        color="#9ecae1",
+                        edgecolor="#08519c",
+                        hatch="///",
+                        linewidth=0.5,
+                        label=f"glasses {per}".strip(),
+                    ),
+                    "adherence-bar-water",
                 )
                 goals = [b.goal if b.glasses_per_day is not None else math.nan for b in buckets]
                 axes.plot(
@@ -431,15 +443,18 @@ def adherence_chart(buckets: Sequence[Bucket], unit: str, with_exercise: bool) -
                 axes.set_ylim(0, top * 1.15)
             else:
                 percent = [100 * b.exercise_done / b.exercise_due if b.exercise_due else 0.0 for b in buckets]
-                axes.bar(
-                    xs,
-                    percent,
-                    width=width_days,
-                    color="#fdd0a2",
-                    edgecolor="#a63603",
-                    hatch="..",
-                    linewidth=0.5,
-                    label="rounds done, % of those due",
+                _gids(
+                    axes.bar(
+                        xs,
+                        percent,
+                        width=width_days,
+                        color="#fdd0a2",
+                        edgecolor="#a63603",
+                        hatch="..",
+                        linewidth=0.5,
+                        label="rounds done, % of those due",
+                    ),
+                    "adherence-bar-exercise",
                 )
                 axes.axhline(100, color=INK, linestyle="--", linewidth=1.0, label="all rounds done")
                 axes.set_ylabel("home exercise\n% of rounds")
