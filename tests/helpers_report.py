@@ -44,7 +44,9 @@ MISSED = dt.date(2026, 11, 19)
 
 SCRIPT = "<script>window.hacked = 1</script>"
 IMG = '<img src=x onerror="alert(1)">'
-HOSTILE_NOTE = f"stiff {SCRIPT} then {IMG} & <b>bold</b>\nsecond line"
+LONG_WORD = "https://example.invalid/" + "a" * 300
+"""A word no line can hold: it must break, not run off the page."""
+HOSTILE_NOTE = f"stiff {SCRIPT} then {IMG} & <b>bold</b>\nsecond line {LONG_WORD}"
 """A note with a script element, an onerror attribute, markup and an entity (a control character
 is cleaned by the store as it reads: the renderer's own test gives one straight)."""
 HOSTILE_SHORT = f"neck {IMG}"
