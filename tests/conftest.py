@@ -24,6 +24,7 @@ def _isolated_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("COMPANION_DATA_DIR", str(home / "companion-data"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    monkeypatch.setenv("COMPANION_REPORT_DIR", str(home / "reports"))  # never the real documents folder
     monkeypatch.delenv("COMPANION_CRASH_AT", raising=False)
 
 

@@ -33,7 +33,7 @@ from companion.core.restrictions import recorded_session_lines, restriction_stat
 from companion.core.sessions import new_session, newest_first
 from companion.core.text import json_escaped, shown
 
-EXPORT_FORMATS = ("json", "csv", "md", "ics")
+EXPORT_FORMATS = ("json", "csv", "md", "ics", "html")
 MAX_HISTORY_DAYS = 36600
 
 
@@ -226,6 +226,10 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
         payload = render_markdown(
             ctx.protocol, ctx.store.sessions(), rows, snapshot, now, _plan(ctx), course=course
         ).encode()
+    elif fmt == "html":
+        from companion.cli.report_commands import html_report
+
+        payload = html_report(ctx, now)
     else:
         from companion.export.calendar_export import render_ics
 

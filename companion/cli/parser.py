@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_backup_commands(commands_)
     add_plan_commands(commands_)
     add_course_commands(commands_)
+    add_report_command(commands_)
     add_config_command(commands_)
     return parser
 
@@ -189,7 +190,7 @@ def add_record_commands(commands_: Commands) -> None:
 def add_backup_commands(commands_: Commands) -> None:
     """export, import, protocol: files in and out."""
     export = commands_.add_parser("export", help="a backup or a report for your clinician")
-    export.add_argument("--format", default="json", metavar="json|csv|md|ics")
+    export.add_argument("--format", default="json", metavar="json|csv|md|ics|html")
     export.add_argument(
         "--output", metavar="FILE", help="write to FILE, a regular file (default, or -: print it)"
     )
@@ -317,6 +318,16 @@ def add_course_commands(commands_: Commands) -> None:
     )
     course.add_argument("--json", action="store_true")
     course.set_defaults(handler=_handler("course_commands:course"))
+
+
+def add_report_command(commands_: Commands) -> None:
+    """report: the page for the physiotherapist, written to the documents folder."""
+    report = commands_.add_parser(
+        "report",
+        help="write the report for your physiotherapist as a web page in your documents folder",
+    )
+    report.add_argument("--open", action="store_true", help="then open it in your web browser")
+    report.set_defaults(handler=_handler("report_commands:report_command"))
 
 
 def add_config_command(commands_: Commands) -> None:

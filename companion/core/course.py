@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +104,24 @@ def settle_time(session: Session, checkins: Sequence[CheckIn], window_closed: bo
 
 
 # --------------------------------------------------------------------------- one row per session
+
+
+def session_windows(
+    sessions: Sequence[Session], checkins: Sequence[CheckIn]
+) -> Iterator[tuple[Session, Session | None, list[CheckIn]]]:
+    """Each session (oldest first), the next one (None for the latest) and the check-ins of
+    its window (see the module's docstring), oldest first.
+
+    ``checkins`` in any order.
+    """
+    ordered_sessions = sorted(sessions, key=lambda s: s.started_at.timestamp())
+    ordered = sorted(checkins, key=lambda c: (c.moment.timestamp(), c.date))
+    stamps = [c.moment.timestamp() for c in ordered]
+    for index, session in enumerate(ordered_sessions):
+        nxt = ordered_sessions[index + 1] if index + 1 < len(ordered_sessions) else None
+        start = session.started_at.timestamp()
+        end = nxt.started_at.timestamp() if nxt is not None else float("inf")
+        yield session, nxt, ordered[bisect.bisect_left(stamps, start) : bisect.bisect_left(stamps, end)]
 
 
 @dataclass(frozen=True)
@@ -450,7 +468,6 @@ def build_course(
     finder = SessionFinder(sessions)
     ordered_sessions = finder.sessions
     checkin_list = sorted(checkins, key=lambda c: (c.moment.timestamp(), c.date))
-    stamps = [c.moment.timestamp() for c in checkin_list]
     alerts_by_day = judge_checkins(protocol, finder, checkin_list)
     water_by_day = {h.date: h for h in hydration}
     rounds_by_day = {d.date: sum(1 for item in d.done if item.startswith(TICK_PREFIX)) for d in checklist}
@@ -459,11 +476,9 @@ def build_course(
     today = clock.to_local(now).date()
 
     course_rows: list[CourseRow] = []
-    for index, session in enumerate(ordered_sessions):
-        nxt = ordered_sessions[index + 1] if index + 1 < len(ordered_sessions) else None
+    for session, nxt, window in session_windows(ordered_sessions, checkin_list):
         start = session.started_at.timestamp()
         end = nxt.started_at.timestamp() if nxt is not None else float("inf")
-        window = checkin_list[bisect.bisect_left(stamps, start) : bisect.bisect_left(stamps, end)]
         fired = {a.id: a for c in window for a in alerts_by_day.get(c.date, ())}
         alerts = tuple(fired[i] for i in ALERT_ORDER if i in fired) + tuple(
             a for i, a in fired.items() if i not in ALERT_ORDER
