@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -43,10 +44,12 @@ import time
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = Path(__file__).with_name("mutation.toml")
 BACKUP_DIR = ROOT / ".mutation-backup"
+CACHE_DIR = ROOT / ".mutation-cache"
 PYTEST_OPTIONS = ["-x", "-q", "-p", "no:randomly", "-p", "no:xdist", "-p", "no:cacheprovider", "--no-header"]
 
 # A string is taken for a key (a record field, a table name, an id) when it looks like
@@ -89,6 +92,11 @@ class Mutant:
     end: int
     replacement: str
     statement_line: int  # where the statement holding it starts (what coverage records)
+    used_at: list[int] = field(default_factory=list)
+    """For a value made at import (a module constant, a default argument): the lines that use
+    it, whose tests can notice the change. Empty: the statement's own line."""
+    name: str = ""
+    """The module constant it changes, if any (a test file naming it may read it directly)."""
     status: str = "not run"
     seconds: float = 0.0
     note: str = ""
@@ -156,6 +164,9 @@ class _Finder(ast.NodeVisitor):
             self.line_starts.append(self.line_starts[-1] + len(line))
         self.scope: list[str] = []
         self.in_function = 0
+        self.used_at: list[int] = []
+        self.constant = ""
+        self.uses: dict[str, list[int]] = {}
         self.statements: list[int] = []
         self.mutants: list[Mutant] = []
 
@@ -199,6 +210,8 @@ class _Finder(ast.NodeVisitor):
                 end,
                 replacement,
                 self.statements[-1] if self.statements else node.lineno,  # type: ignore[attr-defined]
+                list(self.used_at),
+                self.constant,
             )
         )
 
@@ -217,8 +230,11 @@ class _Finder(ast.NodeVisitor):
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.scope.append(node.name)
         self.in_function += 1
+        body = self._body_without_docstring(node.body)
+        self.used_at = [body[0].lineno] if body else []  # a default is used where the body runs
         for default in [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]:
             self.visit(default)
+        self.used_at = []
         for stmt in self._body_without_docstring(node.body):
             self.visit(stmt)
         self.in_function -= 1
@@ -256,8 +272,12 @@ class _Finder(ast.NodeVisitor):
         name = target.id if isinstance(target, ast.Name) and len(self.scope) < 2 else None
         if name is None or self.in_function:
             return self.visit(value)
+        module_level = not self.scope
         self.scope.append(name)
+        if module_level:
+            self.used_at, self.constant = self.uses.get(name, []), name
         self.visit(value)
+        self.used_at, self.constant = [], ""
         self.scope.pop()
 
     def visit_If(self, node: ast.If) -> None:
@@ -398,7 +418,11 @@ def find_mutants(path: Path) -> list[Mutant]:
     source = path.read_bytes()
     rel = str(path.resolve().relative_to(ROOT))
     finder = _Finder(rel, source)
-    finder.visit(ast.parse(source, filename=rel))
+    tree = ast.parse(source, filename=rel)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            finder.uses.setdefault(node.id, []).append(node.lineno)
+    finder.visit(tree)
     mutants = sorted(finder.mutants, key=lambda m: (m.start, m.end, m.change))
     # Two identical changes in one function: number them so each keeps its own key.
     seen: dict[tuple[str, str, str], int] = {}
@@ -477,7 +501,7 @@ class InPlace:
 
 
 def run_tests(tests: list[str], timeout: float | None) -> tuple[str, float, str]:
-    """('passed' | 'failed' | 'timeout', seconds, the last lines of output)."""
+    """('passed' | 'failed' | 'timeout', seconds, the failed test or the last lines of output)."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("PYTEST_ADDOPTS", None)
     command = [sys.executable, "-m", "pytest", *PYTEST_OPTIONS, *tests]
@@ -493,8 +517,10 @@ def run_tests(tests: list[str], timeout: float | None) -> tuple[str, float, str]
     except BaseException:
         _kill_group(proc)
         raise
-    tail = "\n".join(out.decode(errors="replace").strip().splitlines()[-3:])
-    return ("passed" if proc.returncode == 0 else "failed"), time.monotonic() - began, tail
+    lines = out.decode(errors="replace").strip().splitlines()
+    failed = [line.split(" ")[1] for line in lines if line.startswith(("FAILED ", "ERROR "))]
+    why = failed[0] if failed else " | ".join(lines[-2:])
+    return ("passed" if proc.returncode == 0 else "failed"), time.monotonic() - began, why
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -521,7 +547,22 @@ def reaching_tests(rel: str, tests: list[str]) -> dict[int, list[str]] | None:
         from coverage import CoverageData
     except ImportError:
         return None
+    # Kept while the code and the tests stay the same: a rerun need not measure again.
+    digest = hashlib.sha256(json.dumps([rel, tests]).encode())
+    for source in sorted([*ROOT.glob("companion/**/*.py"), *ROOT.glob("tests/**/*.py")]):
+        digest.update(source.read_bytes())
+    cached = CACHE_DIR / f"reach-{digest.hexdigest()[:24]}.json"
+    if cached.exists():
+        return {int(line): nodes for line, nodes in json.loads(cached.read_text()).items()}
+    found = _measure_reach(rel, tests, CoverageData)
+    CACHE_DIR.mkdir(exist_ok=True)
+    cached.write_text(json.dumps(found))
+    return found
+
+
+def _measure_reach(rel: str, tests: list[str], CoverageData: Any) -> dict[int, list[str]]:
     with tempfile.TemporaryDirectory(prefix="mutate-coverage-") as tmp:
+        os.chmod(tmp, 0o777)  # a test may run a child as another user (the sudo tests)
         rc = Path(tmp, "coveragerc")
         rc.write_text(
             f"[run]\ndata_file = {Path(tmp, 'data')}\nparallel = true\npatch = subprocess\n"
@@ -558,6 +599,46 @@ def reaching_tests(rel: str, tests: list[str]) -> dict[int, list[str]] | None:
         }
 
 
+def _choose(
+    mutant: Mutant, reach: dict[int, list[str]], tests: list[str], everywhere: list[str]
+) -> list[str]:
+    """The tests that can notice the mutant: those that run its line (or, for a value made at
+    import, the lines that use it), in the subset's order; any test using the module when
+    the line runs at import and nothing narrower is known. Empty: no test reaches it."""
+    lines = mutant.used_at or [mutant.statement_line]
+    nodes: set[str] = set()
+    for line in lines:
+        nodes.update(reach.get(line, []))
+    if mutant.name:  # a test file naming the constant may read it directly
+        word = re.compile(rf"\b{re.escape(mutant.name)}\b")
+        nodes.update(t for t in tests if "::" not in t and word.search((ROOT / t).read_text()))
+    if ANYWHERE in nodes:
+        return everywhere
+    files = [t for t in tests if t in nodes]
+    rank = {t: i for i, t in enumerate(tests)}
+    singles = sorted(
+        (n for n in nodes if n not in files and n.split("::")[0] not in files),
+        key=lambda n: (rank.get(n.split("::")[0], len(rank)), n),
+    )
+    return sorted(files, key=lambda t: rank[t]) + singles
+
+
+def _importers(rel: str, tests: list[str], reach: dict[int, list[str]] | None) -> list[str]:
+    """The tests that may notice a change made at import time: those that run any line of
+    the module, and every test of a test file that imports it (it may read a constant)."""
+    if reach is None:
+        return tests
+    module = rel.removesuffix(".py").replace("/", ".")
+    name = module.rsplit(".", 1)
+    pattern = re.compile(rf"{re.escape(module)}\b|from {re.escape(name[0])} import [^\n]*\b{name[1]}\b")
+    files = [t for t in tests if "::" not in t and pattern.search((ROOT / t).read_text())]
+    nodes = {n for found in reach.values() for n in found if n != ANYWHERE}
+    ordered = [t for t in tests if t in files]
+    for test in tests:
+        ordered += sorted(n for n in nodes if n.split("::")[0] == test and test not in files)
+    return ordered or tests
+
+
 def load_config() -> tuple[dict[str, list[str]], dict[tuple[str, str, str], Known]]:
     config = tomllib.loads(CONFIG.read_text())
     subsets = {name: list(entry["tests"]) for name, entry in config["files"].items()}
@@ -585,11 +666,17 @@ def mutate_file(
         mutants = [m for m in mutants if lines[0] <= m.line <= lines[1]]
     result = FileResult(rel, mutants)
     began = time.monotonic()
-    status, baseline, tail = run_tests(tests, None)
-    if status != "passed":
-        raise SystemExit(f"{rel}: its tests fail before any mutation:\n{tail}")
-    timeout = 3 * baseline + 20
+    # The coverage pass runs every test unmutated (and fails if one fails): its time, with
+    # coverage's overhead, bounds a run; without coverage a plain run does.
     reach = reaching_tests(rel, tests) if use_coverage else None
+    if reach is None:
+        status, baseline, why = run_tests(tests, None)
+        if status != "passed":
+            raise SystemExit(f"{rel}: its tests fail before any mutation: {why}")
+    else:
+        baseline = time.monotonic() - began
+    timeout = 3 * baseline + 20
+    everywhere = _importers(rel, tests, reach)
     subset = " ".join(tests)
     print(f"\n{rel}: {len(mutants)} mutants; tests {subset} ({baseline:.1f} s unmutated)", flush=True)
     with InPlace(path) as place:
@@ -604,17 +691,17 @@ def mutate_file(
                 continue
             chosen = tests
             if reach is not None:
-                nodes = reach.get(mutant.statement_line)
-                if nodes is None:
+                chosen = _choose(mutant, reach, tests, everywhere)
+                if not chosen:
                     mutant.status, mutant.note = "survived", "uncovered: no test reaches this line"
                     print("u", end="" if i % 60 else "\n", flush=True)
                     continue
-                if nodes != [ANYWHERE]:
-                    chosen = nodes  # only the tests that run the line can notice the change
             place.write(apply(place.original, mutant))
-            outcome, mutant.seconds, _ = run_tests(chosen, timeout)
+            outcome, mutant.seconds, why = run_tests(chosen, timeout)
             place.write(place.original)
             mutant.status = {"passed": "survived", "failed": "killed", "timeout": "timeout"}[outcome]
+            if outcome == "failed":
+                mutant.note = f"killed by {why[:200]}"
             if classified is not None:
                 if mutant.status == "survived":
                     mutant.status, mutant.note = classified.kind, classified.why
