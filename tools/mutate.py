@@ -97,6 +97,8 @@ class Mutant:
     it, whose tests can notice the change. Empty: the statement's own line."""
     name: str = ""
     """The module constant it changes, if any (a test file naming it may read it directly)."""
+    only_new: bool = False
+    """Killed, but only by a test of --new-tests (every older test passed)."""
     status: str = "not run"
     seconds: float = 0.0
     note: str = ""
@@ -120,6 +122,15 @@ class FileResult:
 
     def count(self, status: str) -> int:
         return sum(1 for m in self.mutants if m.status == status)
+
+    @property
+    def score_without_new(self) -> float | None:
+        """The score the tests had without the --new-tests (they run last, after the others)."""
+        judged = self.count("killed") + self.count("timeout") + self.count("survived")
+        if judged == 0:
+            return None
+        caught = self.count("killed") + self.count("timeout") - sum(m.only_new for m in self.mutants)
+        return 100.0 * caught / judged
 
     @property
     def uncovered(self) -> int:
@@ -639,6 +650,10 @@ def _importers(rel: str, tests: list[str], reach: dict[int, list[str]] | None) -
     return ordered or tests
 
 
+def _file(test: str) -> str:
+    return test.split("::")[0]
+
+
 def load_config() -> tuple[dict[str, list[str]], dict[tuple[str, str, str], Known]]:
     config = tomllib.loads(CONFIG.read_text())
     subsets = {name: list(entry["tests"]) for name, entry in config["files"].items()}
@@ -657,6 +672,7 @@ def mutate_file(
     recheck: bool,
     use_coverage: bool,
     killed_before: set[tuple[str, str, str]],
+    new_tests: set[str],
 ) -> FileResult:
     path = ROOT / rel
     mutants = find_mutants(path)
@@ -696,12 +712,17 @@ def mutate_file(
                     mutant.status, mutant.note = "survived", "uncovered: no test reaches this line"
                     print("u", end="" if i % 60 else "\n", flush=True)
                     continue
+            # The --new-tests last: a mutant they kill first is one the older tests all missed.
+            chosen = [t for t in chosen if _file(t) not in new_tests] + [
+                t for t in chosen if _file(t) in new_tests
+            ]
             place.write(apply(place.original, mutant))
             outcome, mutant.seconds, why = run_tests(chosen, timeout)
             place.write(place.original)
             mutant.status = {"passed": "survived", "failed": "killed", "timeout": "timeout"}[outcome]
             if outcome == "failed":
                 mutant.note = f"killed by {why[:200]}"
+                mutant.only_new = _file(why) in new_tests
             if classified is not None:
                 if mutant.status == "survived":
                     mutant.status, mutant.note = classified.kind, classified.why
@@ -715,7 +736,11 @@ def mutate_file(
 
 
 def report(results: list[FileResult]) -> None:
-    print(f"\n{'file':38s} mutants killed timeout survived equiv wording  score   time")
+    split = any(m.only_new for r in results for m in r.mutants)
+    print(
+        f"\n{'file':38s} mutants killed timeout survived equiv wording  score   time"
+        + ("  without new" if split else "")
+    )
     print(f"{'':59s}(uncovered)")
     for r in results:
         score = "-" if r.score is None else f"{r.score:5.1f}%"
@@ -724,6 +749,7 @@ def report(results: list[FileResult]) -> None:
             f"{r.count('survived'):3d} ({r.uncovered:2d}) {r.count('equivalent'):5d} {r.count('wording'):7d} "
             f"{score:>6s} "
             f"{r.seconds / 60:5.1f}m"
+            + (f"  {r.score_without_new:5.1f}%" if split and r.score_without_new is not None else "")
         )
     for r in results:
         survivors = [m for m in r.mutants if m.status == "survived"]
@@ -756,6 +782,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="the --json file of an earlier run: what it killed counts as killed without running "
         "(only after adding tests, with the same or larger subsets and the code unchanged)",
+    )
+    parser.add_argument(
+        "--new-tests",
+        nargs="+",
+        default=[],
+        help="test files run last, and a second score without them (what they added)",
     )
     parser.add_argument("--json", type=Path, help="write every mutant and its outcome to this file")
     args = parser.parse_args(argv)
