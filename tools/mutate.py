@@ -735,8 +735,7 @@ def mutate_file(
     return result
 
 
-def report(results: list[FileResult]) -> None:
-    split = any(m.only_new for r in results for m in r.mutants)
+def report(results: list[FileResult], split: bool = False) -> None:
     print(
         f"\n{'file':38s} mutants killed timeout survived equiv wording  score   time"
         + ("  without new" if split else "")
@@ -828,13 +827,14 @@ def main(argv: list[str] | None = None) -> int:
                     args.recheck_known,
                     not args.run_uncovered,
                     killed_before,
+                    set(args.new_tests),
                 )
-            )  # type: ignore[arg-type]
+            )
     except (KeyboardInterrupt, Interrupted):
         print("\ninterrupted: every file is back as it was", file=sys.stderr)
-        report(results)
+        report(results, bool(args.new_tests))
         return 130
-    report(results)
+    report(results, bool(args.new_tests))
     print(f"\ntotal time {(time.monotonic() - began) / 60:.1f} min")
     if args.json:
         args.json.write_text(
