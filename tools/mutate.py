@@ -42,6 +42,7 @@ import sys
 import tempfile
 import time
 import tomllib
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -673,6 +674,7 @@ def mutate_file(
     use_coverage: bool,
     killed_before: set[tuple[str, str, str]],
     new_tests: set[str],
+    results: list[FileResult],
 ) -> FileResult:
     path = ROOT / rel
     mutants = find_mutants(path)
@@ -681,6 +683,7 @@ def mutate_file(
     if lines:
         mutants = [m for m in mutants if lines[0] <= m.line <= lines[1]]
     result = FileResult(rel, mutants)
+    results.append(result)  # the caller reports it even if the run is interrupted
     began = time.monotonic()
     # The coverage pass runs every test unmutated (and fails if one fails): its time, with
     # coverage's overhead, bounds a run; without coverage a plain run does.
@@ -695,7 +698,7 @@ def mutate_file(
     everywhere = _importers(rel, tests, reach)
     subset = " ".join(tests)
     print(f"\n{rel}: {len(mutants)} mutants; tests {subset} ({baseline:.1f} s unmutated)", flush=True)
-    with InPlace(path) as place:
+    with InPlace(path) as place, _timed(result, began):
         for i, mutant in enumerate(mutants, 1):
             classified = known.get(mutant.key)
             if classified is not None and not recheck:
@@ -730,9 +733,16 @@ def mutate_file(
                     mutant.note = f"listed as {classified.kind} but {mutant.status}: drop it from the list"
             mark = {"killed": ".", "timeout": "T", "survived": "S"}.get(mutant.status, "?")
             print(mark, end="" if i % 60 else "\n", flush=True)
-    result.seconds = time.monotonic() - began
     print()
     return result
+
+
+@contextlib.contextmanager
+def _timed(result: FileResult, began: float) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        result.seconds = time.monotonic() - began
 
 
 def report(results: list[FileResult], split: bool = False) -> None:
@@ -751,6 +761,9 @@ def report(results: list[FileResult], split: bool = False) -> None:
             + (f"  {r.score_without_new:5.1f}%" if split and r.score_without_new is not None else "")
         )
     for r in results:
+        if r.count("not run"):
+            print(f"{r.file}: {r.count('not run')} mutants not run (interrupted); the score is of the others")
+    for r in results:
         survivors = [m for m in r.mutants if m.status == "survived"]
         if survivors:
             print(f"\nsurvivors in {r.file}:")
@@ -759,6 +772,22 @@ def report(results: list[FileResult], split: bool = False) -> None:
         stale = [m for m in r.mutants if m.note.startswith("listed as")]
         for m in stale:
             print(f"  {m.file}:{m.line}  [{m.where}]  {m.change}: {m.note}")
+
+
+def _save(target: Path | None, results: list[FileResult]) -> None:
+    """Every mutant and its outcome as JSON (for --since, and to read the survivors later)."""
+    if target is None:
+        return
+    target.write_text(
+        json.dumps(
+            [
+                {**asdict(m), "start": None, "end": None, "replacement": None}
+                for r in results
+                for m in r.mutants
+            ],
+            indent=1,
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -817,7 +846,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for rel in files:
             tests = args.tests or subsets[rel]
-            results.append(
+            (
                 mutate_file(
                     rel,
                     tests,
@@ -828,25 +857,17 @@ def main(argv: list[str] | None = None) -> int:
                     not args.run_uncovered,
                     killed_before,
                     set(args.new_tests),
-                )
+                    results,
+                ),
             )
     except (KeyboardInterrupt, Interrupted):
         print("\ninterrupted: every file is back as it was", file=sys.stderr)
         report(results, bool(args.new_tests))
+        _save(args.json, results)
         return 130
     report(results, bool(args.new_tests))
+    _save(args.json, results)
     print(f"\ntotal time {(time.monotonic() - began) / 60:.1f} min")
-    if args.json:
-        args.json.write_text(
-            json.dumps(
-                [
-                    {**asdict(m), "start": None, "end": None, "replacement": None}
-                    for r in results
-                    for m in r.mutants
-                ],
-                indent=1,
-            )
-        )
     return 0
 
 
