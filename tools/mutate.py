@@ -694,7 +694,7 @@ def mutate_file(
             raise SystemExit(f"{rel}: its tests fail before any mutation: {why}")
     else:
         baseline = time.monotonic() - began
-    timeout = 3 * baseline + 20
+    timeout = max(3 * baseline + 20, 300)  # an endless loop; the coverage pass may be cached
     everywhere = _importers(rel, tests, reach)
     subset = " ".join(tests)
     print(f"\n{rel}: {len(mutants)} mutants; tests {subset} ({baseline:.1f} s unmutated)", flush=True)
