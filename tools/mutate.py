@@ -34,6 +34,7 @@ import contextlib
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -675,6 +676,8 @@ def mutate_file(
     killed_before: set[tuple[str, str, str]],
     new_tests: set[str],
     results: list[FileResult],
+    sample: int = 0,
+    seed: int = 0,
 ) -> FileResult:
     path = ROOT / rel
     mutants = find_mutants(path)
@@ -682,6 +685,10 @@ def mutate_file(
         mutants = [m for m in mutants if match in m.change or match in m.where]
     if lines:
         mutants = [m for m in mutants if lines[0] <= m.line <= lines[1]]
+    if sample and sample < len(mutants):
+        # A random sample (the same for the same seed) estimates the score of a large file.
+        picked = set(random.Random(f"{rel}:{seed}").sample(range(len(mutants)), sample))
+        mutants = [m for i, m in enumerate(mutants) if i in picked]
     result = FileResult(rel, mutants)
     results.append(result)  # the caller reports it even if the run is interrupted
     began = time.monotonic()
@@ -811,6 +818,8 @@ def main(argv: list[str] | None = None) -> int:
         help="the --json file of an earlier run: what it killed counts as killed without running "
         "(only after adding tests, with the same or larger subsets and the code unchanged)",
     )
+    parser.add_argument("--sample", type=int, default=0, help="run a random sample of N mutants per file")
+    parser.add_argument("--seed", type=int, default=0, help="which sample (--sample)")
     parser.add_argument(
         "--new-tests",
         nargs="+",
@@ -858,6 +867,8 @@ def main(argv: list[str] | None = None) -> int:
                     killed_before,
                     set(args.new_tests),
                     results,
+                    args.sample,
+                    args.seed,
                 ),
             )
     except (KeyboardInterrupt, Interrupted):
