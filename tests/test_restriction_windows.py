@@ -95,6 +95,19 @@ def test_an_intense_session_lasts_48_hours_and_a_clinic_may_set_fractions() -> N
     assert not states(with_hours(23.9999), START.add(seconds=86400))["alcohol"].active
 
 
+def test_an_untimed_caution_lasts_while_any_timed_one_does() -> None:
+    # a clinic that ends the caffeine pause after 12 h and keeps the others for 24 h
+    changed = tuple(
+        dataclasses.replace(r, hours={k: 12.0 for k in r.hours}) if r.id == "caffeine" and r.hours else r
+        for r in P.restrictions
+    )
+    clinic = dataclasses.replace(P, restrictions=changed)
+    midway = states(clinic, START.add(hours=13))
+    assert not midway["caffeine"].active and midway["alcohol"].active
+    assert midway["direct-heat"].active and midway["deep-pressure"].active
+    assert not states(clinic, START.add(hours=24))["direct-heat"].active
+
+
 def test_no_session_no_restrictions() -> None:
     assert restriction_states(P, None, START) == []
 
@@ -105,6 +118,19 @@ def test_the_json_of_a_state() -> None:
     assert record["id"] == "alcohol" and record["active"] is True
     assert record["remaining_seconds"] == 23 * 3600
     assert record["ends_at"] == "2026-11-21T16:30:00+01:00"
+    alcohol = next(r for r in P.restrictions if r.id == "alcohol")
+    assert record == {
+        "id": "alcohol",
+        "title": alcohol.title,
+        "ends_at": "2026-11-21T16:30:00+01:00",
+        "remaining_seconds": 23 * 3600,
+        "active": True,
+        "sources": list(alcohol.sources),
+        "avoid": alcohol.avoid,
+        "why": alcohol.why,
+    }
+    noted = states(P, START.add(hours=1))["anti-inflammatories"].to_json()
+    assert noted["note"] == next(r for r in P.restrictions if r.id == "anti-inflammatories").labelled_note
     untimed = states(P, START.add(hours=1))["direct-heat"].to_json()
     assert untimed["ends_at"] is None and untimed["remaining_seconds"] is None and untimed["active"] is True
 
