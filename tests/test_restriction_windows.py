@@ -106,6 +106,9 @@ def test_an_untimed_caution_lasts_while_any_timed_one_does() -> None:
     assert not midway["caffeine"].active and midway["alcohol"].active
     assert midway["direct-heat"].active and midway["deep-pressure"].active
     assert not states(clinic, START.add(hours=24))["direct-heat"].active
+    lines = recorded_session_lines(clinic, Session(id="s", started_at=START), START.add(hours=13))
+    assert any("already over" in line for line in lines)
+    assert sum("go easy while the others last" in line for line in lines) == 2
 
 
 def test_no_session_no_restrictions() -> None:
