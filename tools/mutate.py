@@ -546,7 +546,7 @@ ANYWHERE = "*"
 """Reached outside any test (at import, while collecting): every test may see the mutant."""
 
 
-def reaching_tests(rel: str, tests: list[str]) -> dict[int, list[str]] | None:
+def reaching_tests(rel: str, tests: list[str]) -> tuple[dict[int, list[str]] | None, float]:
     """For each line of ``rel`` that the tests run, the tests that run it (node ids, in the
     order they ran), in the pytest process and in every process a test starts (coverage's
     subprocess patch, and tools/mutate_contexts.py to tell whose process it was); None
@@ -559,18 +559,21 @@ def reaching_tests(rel: str, tests: list[str]) -> dict[int, list[str]] | None:
     try:
         from coverage import CoverageData
     except ImportError:
-        return None
+        return None, 0.0
     # Kept while the code and the tests stay the same: a rerun need not measure again.
     digest = hashlib.sha256(json.dumps([rel, tests]).encode())
     for source in sorted([*ROOT.glob("companion/**/*.py"), *ROOT.glob("tests/**/*.py")]):
         digest.update(source.read_bytes())
     cached = CACHE_DIR / f"reach-{digest.hexdigest()[:24]}.json"
     if cached.exists():
-        return {int(line): nodes for line, nodes in json.loads(cached.read_text()).items()}
+        saved = json.loads(cached.read_text())
+        return {int(line): nodes for line, nodes in saved["reach"].items()}, saved["seconds"]
+    began = time.monotonic()
     found = _measure_reach(rel, tests, CoverageData)
+    seconds = time.monotonic() - began
     CACHE_DIR.mkdir(exist_ok=True)
-    cached.write_text(json.dumps(found))
-    return found
+    cached.write_text(json.dumps({"seconds": seconds, "reach": found}))
+    return found, seconds
 
 
 def _measure_reach(rel: str, tests: list[str], CoverageData: Any) -> dict[int, list[str]]:
@@ -694,14 +697,13 @@ def mutate_file(
     began = time.monotonic()
     # The coverage pass runs every test unmutated (and fails if one fails): its time, with
     # coverage's overhead, bounds a run; without coverage a plain run does.
-    reach = reaching_tests(rel, tests) if use_coverage else None
+    reach, baseline = reaching_tests(rel, tests) if use_coverage else (None, 0.0)
     if reach is None:
         status, baseline, why = run_tests(tests, None)
         if status != "passed":
             raise SystemExit(f"{rel}: its tests fail before any mutation: {why}")
-    else:
-        baseline = time.monotonic() - began
-    timeout = max(3 * baseline + 20, 300)  # an endless loop; the coverage pass may be cached
+    # An endless loop, not a long list of tests: the whole subset under coverage took `baseline`.
+    timeout = 3 * baseline + 20
     everywhere = _importers(rel, tests, reach)
     subset = " ".join(tests)
     print(f"\n{rel}: {len(mutants)} mutants; tests {subset} ({baseline:.1f} s unmutated)", flush=True)
