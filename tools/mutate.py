@@ -565,8 +565,8 @@ def reaching_tests(rel: str, tests: list[str]) -> tuple[dict[int, list[str]] | N
     for source in sorted([*ROOT.glob("companion/**/*.py"), *ROOT.glob("tests/**/*.py")]):
         digest.update(source.read_bytes())
     cached = CACHE_DIR / f"reach-{digest.hexdigest()[:24]}.json"
-    if cached.exists():
-        saved = json.loads(cached.read_text())
+    saved = json.loads(cached.read_text()) if cached.exists() else {}
+    if "reach" in saved and "seconds" in saved:
         return {int(line): nodes for line, nodes in saved["reach"].items()}, saved["seconds"]
     began = time.monotonic()
     found = _measure_reach(rel, tests, CoverageData)
