@@ -364,3 +364,32 @@ def test_today_s_backup_gets_a_file_created_after_it_was_taken(data_dir: Path) -
     assert copy.read_bytes() == (data_dir / "days" / "2026-09.json").read_bytes()
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     assert not list((data_dir / "backups").rglob(".*partial*"))
+
+
+# ---------------------------------------------------------------------- what the errors say
+
+
+def test_a_folder_in_place_of_a_store_file_is_named_and_not_taken_for_damage(data_dir: Path) -> None:
+    three_days_of_backups(data_dir)
+    month = data_dir / NOVEMBER
+    month.unlink()
+    month.mkdir()
+    with pendulum.travel_to(D3.add(hours=1), freeze=True), pytest.raises(StoreError) as caught:
+        Store(data_dir).days_between(D1.date(), D3.date())
+    assert str(caught.value) == (
+        f"cannot read {month}: it is a folder, not a file; move it out of the way. Nothing was changed."
+    )
+    assert month.is_dir() and not list((data_dir / "days").glob("*.damaged-*"))
+
+
+def test_damage_found_without_a_keeper_says_which_file_and_why(tmp_path: Path) -> None:
+    from tinydb import TinyDB
+
+    from companion.store.atomic_storage import AtomicJSONStorage, DamagedFileError
+
+    path = tmp_path / "plain.json"
+    path.write_bytes(b"")
+    with pytest.raises(DamagedFileError) as caught:
+        TinyDB(path, storage=AtomicJSONStorage).table("t").all()
+    assert str(caught.value) == f"{path} is damaged (the file is empty)"
+    assert (caught.value.path, caught.value.reason) == (path, "the file is empty")
