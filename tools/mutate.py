@@ -709,7 +709,7 @@ def mutate_file(
     print(f"\n{rel}: {len(mutants)} mutants; tests {subset} ({baseline:.1f} s unmutated)", flush=True)
     with InPlace(path) as place, _timed(result, began):
         for i, mutant in enumerate(mutants, 1):
-            classified = known.get(mutant.key)
+            classified = known.get(mutant.key) or known.get((mutant.file, mutant.where, "*"))
             if classified is not None and not recheck:
                 mutant.status, mutant.note = classified.kind, classified.why
                 continue
