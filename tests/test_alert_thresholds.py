@@ -247,3 +247,13 @@ def test_the_latest_check_in_is_judged_and_only_while_its_session_is_current(ses
     assert belongs_to(c1, [], None)
     assert not belongs_to(c1, [session], None)
     assert not belongs_to(c1, [], session)
+
+
+def test_the_current_alerts_are_those_of_the_newest_check_in_under_the_newest_session(session) -> None:
+    old = checkin(at_hours(20), 1)  # under the first session
+    newer = Session(id="s2", started_at=at_hours(30))
+    new = checkin(at_hours(40), 9)  # under the second: severe pain
+    latest, alerts = current_alerts(P, [new, old], [session, newer], newer)
+    assert latest is new and [a.id for a in alerts] == ["severe-pain"]
+    latest, alerts = current_alerts(P, [old, new], [session, newer], newer)
+    assert latest is new and [a.id for a in alerts] == ["severe-pain"]
