@@ -197,7 +197,6 @@ def test_reads_come_from_memory_until_another_process_writes(
         writer.update_hydration(day, lambda h: h.add(5))
         del parsed[first:]  # the writer's own reads
         assert reader.revision() != revision
-        assert reader.refresh_if_changed()
         assert reader.hydration_day(day).glasses == seeded.hydration[33].glasses + 5
         assert [p.name for p in parsed[first:]] == ["2026-11.json"]  # only the changed file
         reader.hydration_day(day)

@@ -35,14 +35,6 @@ class RestrictionState:
             return None
         return round(clock.elapsed_seconds(self.starts_at, self.ends_at))
 
-    @property
-    def progress(self) -> float | None:
-        """Fraction of the window that has passed, 0.0 to 1.0 (None when untimed)."""
-        total = self.total_seconds
-        if total is None or self.remaining_seconds is None or total <= 0:
-            return None
-        return min(1.0, max(0.0, 1 - self.remaining_seconds / total))
-
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -138,10 +130,6 @@ class MonotonicCountdown:
         value = state.remaining_seconds if previous is None else min(previous, state.remaining_seconds)
         self._shown[key] = value
         return value
-
-
-def session_fully_over(states: list[RestrictionState]) -> bool:
-    return not any(state.active for state in states)
 
 
 OLD_SESSION_DAYS = 30

@@ -434,9 +434,6 @@ class AtomicJSONStorage(Storage):
         self._refusal = None
         self.pending = False
 
-    def changed_on_disk(self) -> bool:
-        return file_identity(self.path) != self._identity
-
     @property
     def pending_data(self) -> dict[str, Any]:
         """What a deferred write holds for this file."""

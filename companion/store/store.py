@@ -488,10 +488,6 @@ class Store:
             self._finish_interrupted_import_on_open()
         return tuple((p.name, file_identity(p)) for p in self.store_files())
 
-    def refresh_if_changed(self) -> bool:
-        """True when another process changed a file we had read."""
-        return any(s.changed_on_disk() for s in self._storages.values())
-
     def take_notices(self) -> list[str]:
         notices, self._notices = self._notices, []
         return notices

@@ -1,0 +1,395 @@
+"""How a save reaches the disk, step by step, and what the store does when a step fails.
+
+A save that skips the fsync of its folder, swallows the error of one, or leaks a file
+descriptor looks fine in every other test: the file is there and reads back. These
+tests watch the steps themselves (a spy on the system calls), count the descriptors
+over many writes, and take the backup fallbacks one by one: the newest backup damaged,
+a damaged file that cannot be given its second name, a restored copy that cannot be
+written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import json
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pendulum
+import pytest
+
+from companion.core.checkins import CheckIn
+from companion.core.ids import new_id
+from companion.store import Store, StoreError, atomic_storage
+from companion.store.atomic_storage import (
+    SavedButNotFlushedError,
+    atomic_write_bytes,
+    fsync_dir,
+    replace_keeping_aside,
+    write_new_file,
+)
+from companion.store.backups import Backups
+
+BERLIN = "Europe/Berlin"
+D1 = pendulum.datetime(2026, 11, 20, 9, tz=BERLIN)
+D2 = pendulum.datetime(2026, 11, 21, 9, tz=BERLIN)
+D3 = pendulum.datetime(2026, 11, 22, 9, tz=BERLIN)
+NOVEMBER = "days/2026-11.json"
+
+
+@pytest.fixture(autouse=True)
+def _berlin(berlin: str) -> None:
+    pass
+
+
+def where(fd: int) -> str:
+    return os.readlink(f"/proc/self/fd/{fd}")
+
+
+class Spy:
+    """Records the fsyncs (of which file or folder), renames, links and closes, in order."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: list[tuple[str, ...]] = []
+        self.fail: dict[str, Callable[[tuple[Any, ...]], OSError | None]] = {}
+        for name in ("fsync", "replace", "link", "close"):
+            monkeypatch.setattr(atomic_storage.os, name, self._wrap(name, getattr(os, name)))
+
+    def _wrap(self, name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def spy(*args: Any) -> Any:
+            shown = tuple(where(a) if name in ("fsync", "close") else str(a) for a in args)
+            self.calls.append((name, *shown))
+            failure = self.fail.get(name)
+            error = failure(shown) if failure else None
+            if error is not None:
+                raise error
+            return real(*args)
+
+        return spy
+
+    def steps(self, *names: str) -> list[tuple[str, ...]]:
+        return [c for c in self.calls if c[0] in names]
+
+
+def test_a_save_fsyncs_the_temporary_file_then_renames_it_then_fsyncs_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "store.json"
+    target.write_bytes(b"{}")
+    spy = Spy(monkeypatch)
+    atomic_write_bytes(target, b'{"new": {}}')
+    steps = spy.steps("fsync", "replace", "close")
+    temp = steps[0][1]
+    assert Path(temp).parent == tmp_path and Path(temp).name.startswith(".store.json.")
+    assert steps == [
+        ("fsync", temp),  # the new content is on the disk
+        ("close", temp),
+        ("replace", temp, str(target)),  # then, and only then, it takes the old one's place
+        ("fsync", str(tmp_path)),  # and the rename itself is made durable
+        ("close", str(tmp_path)),
+    ]
+    assert target.read_bytes() == b'{"new": {}}'
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["store.json"]
+
+
+def test_a_folder_that_cannot_be_flushed_is_said_and_the_new_file_is_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "store.json"
+    target.write_bytes(b"{}")
+    spy = Spy(monkeypatch)
+    spy.fail["fsync"] = lambda args: OSError(errno.EIO, "I/O error") if args[0] == str(tmp_path) else None
+    with pytest.raises(SavedButNotFlushedError) as caught:
+        atomic_write_bytes(target, b'{"new": {}}')
+    assert caught.value.path == target
+    assert "saved" in str(caught.value) and "could not be flushed" in str(caught.value)
+    assert target.read_bytes() == b'{"new": {}}'  # in place: only its durability is in doubt
+    assert spy.steps("close")[-1] == ("close", str(tmp_path))  # the folder is closed all the same
+
+
+def test_the_store_says_a_save_it_could_not_flush_and_reads_the_disk_again(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pendulum.travel_to(D1, freeze=True):
+        store = Store(data_dir)
+        store.update_hydration(D1.date(), lambda h: h.add(1))
+        spy = Spy(monkeypatch)
+        days = str(data_dir / "days")
+        spy.fail["fsync"] = lambda args: OSError(errno.EIO, "I/O error") if args[0] == days else None
+        with pytest.raises(StoreError, match="could not be flushed"):
+            store.update_hydration(D1.date(), lambda h: h.add(1))
+        monkeypatch.undo()
+        assert store.hydration_day(D1.date()).glasses == 2  # what the disk holds
+        assert Store(data_dir).hydration_day(D1.date()).glasses == 2
+
+
+def test_a_folder_fsync_that_fails_for_another_reason_is_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = Spy(monkeypatch)
+    spy.fail["fsync"] = lambda args: OSError(errno.EIO, "I/O error")
+    with pytest.raises(OSError) as caught:
+        fsync_dir(tmp_path)
+    assert caught.value.errno == errno.EIO
+    for unsupported in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+        spy.fail["fsync"] = lambda args, e=unsupported: OSError(e, os.strerror(e))
+        fsync_dir(tmp_path)  # a file system that cannot: not a failed save
+    assert [c[0] for c in spy.calls].count("close") == 4
+
+
+def test_a_new_file_is_flushed_before_it_is_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spy = Spy(monkeypatch)
+    write_new_file(tmp_path / "copy.json", b"{}")
+    assert spy.steps("fsync", "close") == [
+        ("fsync", str(tmp_path / "copy.json")),
+        ("close", str(tmp_path / "copy.json")),
+    ]
+    assert stat.S_IMODE((tmp_path / "copy.json").stat().st_mode) == 0o600
+    with pytest.raises(FileExistsError):
+        write_new_file(tmp_path / "copy.json", b"{}")  # never over an existing file
+
+
+def test_a_repair_writes_and_flushes_the_replacement_and_the_aside_before_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    damaged = tmp_path / "store.json"
+    damaged.write_bytes(b"\x00garbage")
+    aside = tmp_path / "store.json.damaged-1"
+    spy = Spy(monkeypatch)
+    replace_keeping_aside(damaged, b"{}", aside)
+    steps = spy.steps("fsync", "replace", "link")
+    temp = steps[0][1]
+    assert steps == [
+        ("fsync", temp),
+        ("link", str(damaged), str(aside)),
+        ("fsync", str(tmp_path)),  # the second name is durable before the rename
+        ("replace", temp, str(damaged)),
+        ("fsync", str(tmp_path)),
+    ]
+    assert damaged.read_bytes() == b"{}" and aside.read_bytes() == b"\x00garbage"
+
+
+# ---------------------------------------------------------------------- descriptors
+
+
+def open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_no_descriptor_is_left_open_by_many_writes_failed_ones_included(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "store.json"
+    with pendulum.travel_to(D1, freeze=True):
+        store = Store(data_dir)
+        store.update_hydration(D1.date(), lambda h: h.add(1))  # the store's own files are open
+        before = open_descriptors()
+        for i in range(150):
+            atomic_write_bytes(target, json.dumps({"n": i}).encode())
+            write_new_file(tmp_path / f"new-{i}", b"{}")
+            fsync_dir(tmp_path)
+        for i in range(20):
+            (tmp_path / "bad.json").write_bytes(b"garbage")
+            replace_keeping_aside(tmp_path / "bad.json", b"{}", tmp_path / f"bad.json.damaged-{i}")
+            store.update_hydration(D1.date(), lambda h: h.add(1))
+        real_write = os.write
+
+        def full(fd: int, data: bytes) -> int:
+            if where(fd).startswith(str(tmp_path)):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_write(fd, data)
+
+        monkeypatch.setattr(atomic_storage.os, "write", full)
+        for i in range(50):
+            with pytest.raises(OSError):
+                atomic_write_bytes(target, b"{}")
+            with pytest.raises(OSError):
+                write_new_file(tmp_path / f"full-{i}", b"{}")
+        monkeypatch.undo()
+        assert open_descriptors() == before
+    assert json.loads(target.read_bytes()) == {"n": 149}
+    assert not list(tmp_path.glob(".*.tmp")) and not list(tmp_path.glob("full-*"))
+
+
+# ---------------------------------------------------------------------- backup fallbacks
+
+
+def month_checkins(data_dir: Path) -> set[str]:
+    return set(json.loads((data_dir / NOVEMBER).read_bytes())["checkins"])
+
+
+def three_days_of_backups(data_dir: Path) -> None:
+    """A check-in on each of D1, D2, D3: the backups of D2 and D3 hold the month as it was
+    the day before (with the check-ins of D1, and of D1 and D2)."""
+    for moment in (D1, D2, D3):
+        with pendulum.travel_to(moment, freeze=True):
+            Store(data_dir).save_checkin(CheckIn(new_id(), moment.date(), pendulum.now(), 3, 2))
+
+
+def test_when_the_newest_backup_is_damaged_too_the_one_before_is_restored(data_dir: Path) -> None:
+    three_days_of_backups(data_dir)
+    newest = data_dir / "backups" / "2026-11-22" / NOVEMBER
+    newest.unlink()  # its own bytes, not those of a copy it shares with an older backup
+    newest.write_bytes(b'{"checkins": ')
+    (data_dir / NOVEMBER).write_bytes(b"")
+    with pendulum.travel_to(D3.add(hours=1), freeze=True):
+        store = Store(data_dir)
+        days = store.days_between(D1.date(), D3.date())
+        (notice,) = store.take_notices()
+    assert [c.date for c in days.checkins] == [D1.date()]  # the backup taken on D2
+    assert "backup from 2026-11-21 was restored" in notice
+    found = Backups(data_dir).newest_good_copy(Path(NOVEMBER))
+    assert found is not None and found[0].name == "2026-11-21"
+
+
+def test_with_every_backup_damaged_the_file_starts_empty_and_says_so(data_dir: Path) -> None:
+    three_days_of_backups(data_dir)
+    for copy in (data_dir / "backups").glob("*/" + NOVEMBER):
+        copy.unlink()
+        copy.write_bytes(b"[]")
+    (data_dir / NOVEMBER).write_bytes(b"")
+    with pendulum.travel_to(D3.add(hours=1), freeze=True):
+        store = Store(data_dir)
+        assert store.days_between(D1.date(), D3.date()).checkins == []
+        (notice,) = store.take_notices()
+    assert "no backup of it exists" in notice
+    assert Backups(data_dir).newest_good_copy(Path(NOVEMBER)) is None
+
+
+@pytest.mark.parametrize("refusal", [errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP])
+def test_a_damaged_file_that_cannot_be_linked_is_copied_aside(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, refusal: int
+) -> None:
+    three_days_of_backups(data_dir)
+    (data_dir / NOVEMBER).write_bytes(b"\x00damaged")
+    spy = Spy(monkeypatch)
+    spy.fail["link"] = lambda args: OSError(refusal, os.strerror(refusal))
+    with pendulum.travel_to(D3.add(hours=1), freeze=True):
+        store = Store(data_dir)
+        assert len(store.days_between(D1.date(), D3.date()).checkins) == 2
+        (notice,) = store.take_notices()
+    (aside,) = (data_dir / "days").glob("2026-11.json.damaged-*")
+    assert aside.read_bytes() == b"\x00damaged" and stat.S_IMODE(aside.stat().st_mode) == 0o600
+    assert str(aside) in notice and "was restored" in notice
+    assert len(month_checkins(data_dir)) == 2
+
+
+def test_a_damaged_file_that_can_be_neither_linked_nor_copied_is_left_where_it_is(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    three_days_of_backups(data_dir)
+    (data_dir / NOVEMBER).write_bytes(b"\x00damaged")
+    spy = Spy(monkeypatch)
+    spy.fail["link"] = lambda args: OSError(errno.EIO, "I/O error")
+    with pendulum.travel_to(D3.add(hours=1), freeze=True):
+        store = Store(data_dir)
+        shown = store.days_between(D1.date(), D3.date()).checkins
+        (notice,) = store.take_notices()
+        with pytest.raises(StoreError, match="could not be repaired"):
+            store.save_checkin(CheckIn(new_id(), D3.date(), pendulum.now(), 1, 1))
+    assert len(shown) == 2  # the newest backup is shown meanwhile
+    assert "could not be repaired" in notice and "backup from 2026-11-22 is shown meanwhile" in notice
+    assert (data_dir / NOVEMBER).read_bytes() == b"\x00damaged"
+    assert not list((data_dir / "days").glob("*.damaged-*")) and not list((data_dir / "days").glob(".*.tmp"))
+
+
+def test_a_vanished_file_whose_restored_copy_cannot_be_written_is_shown_and_not_written(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    three_days_of_backups(data_dir)
+    (data_dir / NOVEMBER).unlink()
+    real_write = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        if where(fd).startswith(str(data_dir / "days")):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(atomic_storage.os, "write", full)
+    with pendulum.travel_to(D3.add(hours=1), freeze=True):
+        store = Store(data_dir)
+        shown = store.days_between(D1.date(), D3.date()).checkins
+        (notice,) = store.take_notices()
+        with pytest.raises(StoreError, match="could not be restored"):
+            store.save_checkin(CheckIn(new_id(), D3.date(), pendulum.now(), 1, 1))
+    assert len(shown) == 2
+    assert "is missing and could not be restored" in notice and "the disk is full" in notice
+    assert "backup from 2026-11-22 is shown meanwhile" in notice
+    assert not (data_dir / NOVEMBER).exists()
+    monkeypatch.undo()
+    with pendulum.travel_to(D3.add(hours=2), freeze=True):
+        store = Store(data_dir)
+        assert len(store.days_between(D1.date(), D3.date()).checkins) == 2
+        assert "was restored" in store.take_notices()[0]
+    assert len(month_checkins(data_dir)) == 2
+
+
+def test_a_backup_is_flushed_whole_before_it_takes_its_name(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pendulum.travel_to(D1, freeze=True):
+        Store(data_dir).save_checkin(CheckIn(new_id(), D1.date(), pendulum.now(), 3, 2))
+    spy = Spy(monkeypatch)
+    with pendulum.travel_to(D2, freeze=True):
+        Store(data_dir).save_checkin(CheckIn(new_id(), D2.date(), pendulum.now(), 3, 2))
+    root = str(data_dir / "backups")
+    renames = [c for c in spy.steps("replace") if c[2] == f"{root}/2026-11-21"]
+    (rename,) = renames
+    staging = rename[1]
+    at = spy.calls.index(rename)
+    flushed = {c[1] for c in spy.calls[:at] if c[0] == "fsync"}
+    linked = {c[2] for c in spy.calls[:at] if c[0] == "link"}  # a copy shared with the day before
+    assert {staging, f"{staging}/days"} <= flushed
+    for name in ("companion.json", "days/2026-11.json"):
+        assert f"{staging}/{name}" in flushed | linked
+    assert ("fsync", root) in spy.calls[at:]
+    stamp = json.loads((data_dir / "backups" / "2026-11-21" / ".taken").read_bytes())
+    assert stamp["seq"] == 1 and stamp["taken_at"] == "2026-11-21T09:00:00+01:00"
+
+
+def test_today_s_backup_gets_a_file_created_after_it_was_taken(data_dir: Path) -> None:
+    with pendulum.travel_to(D1, freeze=True):
+        store = Store(data_dir)
+        store.save_checkin(CheckIn(new_id(), D1.date(), pendulum.now(), 3, 2))
+    with pendulum.travel_to(D2, freeze=True):
+        store = Store(data_dir)
+        store.update_hydration(D2.date(), lambda h: h.add(1))  # takes D2's backup
+        store.save_checkin(CheckIn(new_id(), dt.date(2026, 9, 3), pendulum.now(), 3, 2))  # a new month file
+    copy = data_dir / "backups" / "2026-11-21" / "days" / "2026-09.json"
+    assert copy.read_bytes() == (data_dir / "days" / "2026-09.json").read_bytes()
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert not list((data_dir / "backups").rglob(".*partial*"))
+
+
+# ---------------------------------------------------------------------- what the errors say
+
+
+def test_a_folder_in_place_of_a_store_file_is_named_and_not_taken_for_damage(data_dir: Path) -> None:
+    three_days_of_backups(data_dir)
+    month = data_dir / NOVEMBER
+    month.unlink()
+    month.mkdir()
+    with pendulum.travel_to(D3.add(hours=1), freeze=True), pytest.raises(StoreError) as caught:
+        Store(data_dir).days_between(D1.date(), D3.date())
+    assert str(caught.value) == (
+        f"cannot read {month}: it is a folder, not a file; move it out of the way. Nothing was changed."
+    )
+    assert month.is_dir() and not list((data_dir / "days").glob("*.damaged-*"))
+
+
+def test_damage_found_without_a_keeper_says_which_file_and_why(tmp_path: Path) -> None:
+    from tinydb import TinyDB
+
+    from companion.store.atomic_storage import AtomicJSONStorage, DamagedFileError
+
+    path = tmp_path / "plain.json"
+    path.write_bytes(b"")
+    with pytest.raises(DamagedFileError) as caught:
+        TinyDB(path, storage=AtomicJSONStorage).table("t").all()
+    assert str(caught.value) == f"{path} is damaged (the file is empty)"
+    assert (caught.value.path, caught.value.reason) == (path, "the file is empty")

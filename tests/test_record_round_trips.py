@@ -1,0 +1,161 @@
+"""Whole records through the store and through an export and import, compared whole.
+
+Comparing a few fields lets a renamed or dropped key through: a check-in whose stored
+`bruising`, `sharp_pain` or `flare_up` key was renamed reads back as `none`/`false`, and
+its alerts are gone without a word. Here every field of every kind of day record has a
+value other than its default, and what comes back must equal what went in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pendulum
+import pytest
+
+from companion.core.alerts import judge_checkin
+from companion.core.backup import Backup, build_export, parse_export_text
+from companion.core.checkins import BRUISING_LEVELS, FLAGS, CheckIn, checkin_from_record
+from companion.core.checklist import ChecklistDay
+from companion.core.hydration import HydrationDay
+from companion.core.protocol import default_protocol
+from companion.core.sessions import Session
+from companion.store import Store
+
+pytestmark = pytest.mark.usefixtures("clock_at_test_now", "berlin")
+
+TZ = "Europe/Berlin"
+SESSION = Session(
+    id="s-1",
+    started_at=pendulum.datetime(2026, 11, 18, 9, 15, tz=TZ),
+    intensity="intense",
+    areas=("upper trapezius", "left calf"),
+    note="first session",
+)
+
+
+def full_checkin(day: dt.date, **changes: object) -> CheckIn:
+    """A check-in in which no field keeps its default."""
+    base = CheckIn(
+        id=f"c-{day.isoformat()}",
+        date=day,
+        recorded_at=pendulum.datetime(day.year, day.month, day.day, 21, 5, 7, tz=TZ),
+        soreness=9,
+        fatigue=6,
+        stiffness=4,
+        bruising="severe",
+        flare_up=True,
+        sharp_pain=True,
+        breathing_trouble=True,
+        note="worse after work,\nleft side",
+        usual_pain=5,
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def every_combination() -> list[CheckIn]:
+    """One check-in a day: each bruising level and each flag alone, then all flags off."""
+    first = dt.date(2026, 11, 1)
+    made = [full_checkin(first)]
+    for i, level in enumerate(BRUISING_LEVELS):
+        made.append(full_checkin(first + dt.timedelta(days=1 + i), bruising=level, usual_pain=None))
+    for i, flag in enumerate(FLAGS):
+        off = {f: False for f in FLAGS}
+        made.append(full_checkin(first + dt.timedelta(days=10 + i), **{**off, flag: True}))
+    made.append(full_checkin(first + dt.timedelta(days=20), **{f: False for f in FLAGS}, stiffness=0))
+    return made
+
+
+def alerts_of(checkins: list[CheckIn]) -> list[list[str]]:
+    protocol = default_protocol()
+    return [[a.id for a in judge_checkin(protocol, c, [], SESSION)] for c in checkins]
+
+
+def test_a_check_in_with_every_field_set_comes_back_whole_from_another_store(data_dir: Path) -> None:
+    checkins = every_combination()
+    store = Store(data_dir)
+    for c in checkins:
+        store.save_checkin(c)
+    other = Store(data_dir)
+    for c in checkins:
+        back = other.checkin_for(c.date)
+        assert back == c
+        assert back is not None and back.recorded_at.offset == c.recorded_at.offset
+    assert sorted(other.all_days().checkins, key=lambda c: c.date) == checkins
+    assert other.latest_checkin() == checkins[-1]
+    assert alerts_of([other.checkin_for(c.date) for c in checkins]) == alerts_of(checkins)  # type: ignore[misc]
+
+
+def test_the_stored_record_has_the_contracts_keys() -> None:
+    record = full_checkin(dt.date(2026, 11, 20)).to_record()
+    assert record == {
+        "id": "c-2026-11-20",
+        "date": "2026-11-20",
+        "recorded_at": "2026-11-20T21:05:07+01:00",
+        "soreness": 9,
+        "fatigue": 6,
+        "stiffness": 4,
+        "bruising": "severe",
+        "flare_up": True,
+        "sharp_pain": True,
+        "breathing_trouble": True,
+        "note": "worse after work,\nleft side",
+        "usual_pain": 5,
+    }
+    assert "usual_pain" not in full_checkin(dt.date(2026, 11, 20), usual_pain=None).to_record()
+    assert checkin_from_record(record) == full_checkin(dt.date(2026, 11, 20))
+
+
+def test_unknown_keys_of_a_record_are_kept_through_the_store(data_dir: Path) -> None:
+    c = checkin_from_record({**full_checkin(dt.date(2026, 11, 20)).to_record(), "mood": "fine"})
+    assert c.extra == {"mood": "fine"}
+    Store(data_dir).save_checkin(c)
+    back = Store(data_dir).checkin_for(c.date)
+    assert back is not None and back.extra == {"mood": "fine"} and back == c
+
+
+def test_water_and_checklist_days_come_back_whole(data_dir: Path) -> None:
+    day = dt.date(2026, 11, 20)
+    store = Store(data_dir)
+    store.update_hydration(day, lambda h: HydrationDay(day, 13, 11))
+    store.update_checklist(day, lambda c: ChecklistDay(day, frozenset({"rest", "hydrate"})))
+    other = Store(data_dir)
+    assert other.hydration_day(day) == HydrationDay(day, 13, 11)
+    assert other.checklist_day(day) == ChecklistDay(day, frozenset({"rest", "hydrate"}))
+    records = other.days_between(day, day)
+    assert records.hydration == [HydrationDay(day, 13, 11)]
+    assert records.checklist == [ChecklistDay(day, frozenset({"rest", "hydrate"}))]
+
+
+def test_everything_comes_back_whole_through_an_export_and_an_import(tmp_path: Path) -> None:
+    checkins = every_combination()
+    days = sorted({c.date for c in checkins})
+    hydration = [HydrationDay(d, 3 + i, 9) for i, d in enumerate(days)]
+    checklist = [ChecklistDay(d, frozenset({"rest", "monitor"})) for d in days]
+    backup = Backup(sessions=[SESSION], checkins=checkins, hydration=hydration, checklist=checklist)
+    text = json.dumps(build_export(backup, pendulum.now()))
+    parsed = parse_export_text(text)
+    assert parsed.checkins == checkins and parsed.sessions == [SESSION]
+
+    target = Store(tmp_path / "target")
+    counts = target.apply_import(parsed)
+    assert (counts.sessions, counts.checkins, counts.hydration, counts.checklist) == (
+        1,
+        len(checkins),
+        len(days),
+        len(days),
+    )
+    again = Store(tmp_path / "target")
+    got = again.all_days()
+    assert sorted(got.checkins, key=lambda c: c.date) == checkins
+    assert sorted(got.hydration, key=lambda h: h.date) == hydration
+    assert sorted(got.checklist, key=lambda c: c.date) == checklist
+    assert again.sessions() == [SESSION]
+    assert alerts_of(sorted(got.checkins, key=lambda c: c.date)) == alerts_of(checkins)
+    # and out again: the same file, key for key
+    out = build_export(Backup(again.sessions(), got.checkins, got.hydration, got.checklist), pendulum.now())
+    assert out["checkins"] == json.loads(text)["checkins"]
+    assert out["hydration"] == json.loads(text)["hydration"]
