@@ -7,9 +7,8 @@ import pytest
 
 from companion.store import Store
 from companion.ui.screens.help import HelpScreen
-from companion.ui.screens.plan import PlanScreen
 from companion.ui.widgets.key_footer import FooterEntry, KeyLine, place
-from tests.ui.conftest import add_session, at, shown
+from tests.ui.conftest import add_session, at, history_loaded, shown
 from tests.waiting import wait_for
 
 
@@ -67,22 +66,20 @@ def test_a_narrow_line_keeps_help_and_quit_and_marks_what_is_left_out(width: int
     assert shown[0] == 0  # the screen's own keys come first
 
 
-async def test_the_plan_screen_at_80_columns_still_shows_help_and_quit(
-    make_app, store: Store, frozen
-) -> None:
+async def test_history_at_80_columns_still_shows_help_and_quit(make_app, store: Store, frozen) -> None:
     add_session(store, at(2026, 11, 22, 8, 0))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("p")
-        plan = await shown(pilot, PlanScreen)
-        await pilot.press("tab", "tab")
-        add = plan.query_one("#appointments-add")
-        await wait_for(pilot, lambda: plan.focused is add, what="the focus on the Add button")
+        await pilot.press("h")
+        history = await history_loaded(pilot)
         await wait_for(
-            pilot, lambda: plan.query_one(KeyLine).render().plain.startswith("^s Add"), what="the plan's keys"
+            pilot,
+            lambda: "Open day" in history.query_one(KeyLine).render().plain,
+            what="History's keys",
         )
-        keys = plan.query_one(KeyLine).render().plain
+        keys = history.query_one(KeyLine).render().plain
         assert keys.rstrip().endswith("? Help q Quit")
+        assert "…" in keys  # some keys left out for lack of room, not help and quit
         assert len(keys.rstrip()) <= 80
         help_at = keys.index("? Help")
         await pilot.click(KeyLine, offset=(help_at, 0))

@@ -12,6 +12,13 @@ Leaving: a form screen (:class:`FormScreen`) compares what is typed with what wa
 when it opened or was last saved; the app asks before any way out (Esc, q or ctrl+q,
 another screen's key, the command palette), all of which go through its navigation: see
 `CompanionApp.leave_then`.
+
+Typing: while a form screen is open, a letter never acts as a key of the app (w, h, s,
+q...), even where no box has the keyboard (a tab bar, a list, a button): a patient typing
+"next thursday 9am" with the focus one Tab away must not land on History. The form screen
+claims every printable character (:meth:`FormScreen.check_consume_key`), so Textual leaves
+the app's letter keys out of the screen's keys: they neither act nor show in the footer.
+"!" stays (when to get help is never hidden), as do F1, ctrl+s, Esc, Del and the F-keys.
 """
 
 from __future__ import annotations
@@ -160,8 +167,16 @@ class FormScreen(Form, Screen[None]):
         Binding("escape", "app.back", "Back"),
     ]
 
+    KEEPS_CHARACTERS: ClassVar[frozenset[str]] = frozenset({"!"})
+    """Printable keys that still act here: '!' opens when to get help, from everywhere."""
+
     def forms(self) -> list[Form]:
         return [self]
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """A printable character is text, never a key of the app, on a form screen (the app's
+        keys left out this way are also left out of the footer)."""
+        return character is not None and character.isprintable() and character not in self.KEEPS_CHARACTERS
 
     def active_form(self) -> Form:
         """The form ctrl+s saves."""

@@ -89,10 +89,14 @@ class PlanPane(Form, TabPane):
         """The pane changed the plan (added, removed, marked): every list is read again, and
         the app reloads what the other screens show."""
 
-    def __init__(self, store: Store, protocol: Protocol, *, initial: bool = False) -> None:
-        super().__init__(self.TITLE, id=self.pane_id(), classes="-initial" if initial else None)
+    def __init__(self, store: Store, protocol: Protocol, *, initial: bool = False, key: str = "") -> None:
+        super().__init__(
+            tab_label(key, self.TITLE), id=self.pane_id(), classes="-initial" if initial else None
+        )
         self.store = store
         self.protocol = protocol
+        self.key = key
+        """The key that shows this tab, as the tab shows it ('F2')."""
 
     @classmethod
     def pane_id(cls) -> str:
@@ -136,6 +140,9 @@ class PlanPane(Form, TabPane):
         # plan with the next key, and Today must show what was just added.
         self.app.post_message(DataChanged())
 
+    removes: ClassVar[bool] = False
+    """Whether Del removes from this pane's list."""
+
     def remove_record(self, record_id: str) -> bool:
         """Remove a record of the list and say so; False where the list removes nothing."""
         return False
@@ -146,6 +153,7 @@ class AppointmentsPane(PlanPane):
     ADD = "Add follow-up"
     LIST_TITLE = "Coming follow-ups (Del removes)"
     EMPTY = "No follow-up booked yet."
+    removes = True
 
     @classmethod
     def pane_id(cls) -> str:
@@ -178,6 +186,7 @@ class ExercisesPane(PlanPane):
     ADD = "Add exercise"
     LIST_TITLE = "Home exercises, ticked in the checklist (Del removes)"
     EMPTY = "No home exercises yet."
+    removes = True
 
     @classmethod
     def pane_id(cls) -> str:
@@ -313,6 +322,32 @@ class TookPane(PlanPane):
 PANES: tuple[type[PlanPane], ...] = (AppointmentsPane, ExercisesPane, QuestionsPane, TookPane)
 """The plan's tabs, in order."""
 
+TAB_KEYS: tuple[str, ...] = ("f2", "f3", "f4", "f5")
+"""The key of each tab, in the order of PANES: F-keys arrive through every terminal we tried
+(tmux included) and type nothing into a box, so they work from any field. F1 is when to get
+help."""
+
+
+def tab_label(key: str, title: str) -> str:
+    """A tab's label with its key first, as the footer writes keys: 'F2 Follow-ups (2)'."""
+    return f"{key} {title}" if key else title
+
+
+def tab_bindings() -> list[BindingType]:
+    """F2 to F5 show the tabs; the footer says 'F2-F5 Tabs' once (each tab names its key);
+    ctrl+pageup and ctrl+pagedown step to the tab before or after, where the terminal sends
+    them."""
+    first, last = TAB_KEYS[0].upper(), TAB_KEYS[-1].upper()
+    bindings: list[BindingType] = [
+        Binding(key, f"tab('{pane.pane_id()}')", "Tabs", key_display=f"{first}-{last}", show=index == 0)
+        for index, (key, pane) in enumerate(zip(TAB_KEYS, PANES, strict=True))
+    ]
+    bindings += [
+        Binding("ctrl+pageup", "step_tab(-1)", "Tab before", show=False),
+        Binding("ctrl+pagedown", "step_tab(1)", "Tab after", show=False),
+    ]
+    return bindings
+
 
 class PlanScreen(FormScreen):
     """Keyboard-first: type, Enter adds; Tab moves to the list; Del removes, Enter marks asked."""
@@ -321,7 +356,7 @@ class PlanScreen(FormScreen):
 
     FORM_NAME = "what you typed in your plan"
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Add", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Add", priority=True), *tab_bindings()]
     AUTO_FOCUS = "TabPane.-initial Input"
     """The open tab's first box, focused as the screen is composed: no first key is lost."""
 
@@ -335,8 +370,9 @@ class PlanScreen(FormScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial=self.initial_tab, id="plan-tabs"):
-            for pane in PANES:
-                yield pane(self.store, self.protocol, initial=pane.pane_id() == self.initial_tab)
+            for pane, key in zip(PANES, TAB_KEYS, strict=True):
+                initial = pane.pane_id() == self.initial_tab
+                yield pane(self.store, self.protocol, initial=initial, key=key.upper())
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -367,12 +403,17 @@ class PlanScreen(FormScreen):
         for pane, listing in zip(panes, listings, strict=True):
             pane.show(listing)
             if listing.tab_label is not None and pane.id is not None:
-                tabs.get_tab(pane.id).label = listing.tab_label
+                tabs.get_tab(pane.id).label = tab_label(pane.key, listing.tab_label)
 
     @on(PlanPane.Changed)
     def _changed(self, event: PlanPane.Changed) -> None:
         event.stop()
         self.refresh_lists()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "remove":  # Del removes from a list: shown only where a list has the focus
+            return isinstance(self.focused, OptionList) and self.form_of(self.focused).removes
+        return super().check_action(action, parameters)
 
     def action_remove(self) -> None:
         focused = self.focused
@@ -397,6 +438,15 @@ class PlanScreen(FormScreen):
         if any(tab == pane.pane_id() for pane in PANES):
             self.query_one(TabbedContent).active = tab
             self.pane(tab).first_field().focus()
+
+    def action_tab(self, tab: str) -> None:
+        """F2 to F5: straight to a tab, its first box ready for typing."""
+        self.show_tab(tab)
+
+    def action_step_tab(self, step: int) -> None:
+        """ctrl+pageup / ctrl+pagedown: the tab before or after (round at the ends)."""
+        tabs = [pane.pane_id() for pane in PANES]
+        self.show_tab(tabs[(tabs.index(self.active_tab) + step) % len(tabs)])
 
     def show_form(self, form: Form) -> None:
         if form.id is not None:
