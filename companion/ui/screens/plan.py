@@ -412,7 +412,8 @@ class PlanScreen(FormScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "remove":  # Del removes from a list: shown only where a list has the focus
-            return isinstance(self.focused, OptionList) and self.form_of(self.focused).removes
+            pane = self.form_of(self.focused) if isinstance(self.focused, OptionList) else None
+            return isinstance(pane, PlanPane) and pane.removes
         return super().check_action(action, parameters)
 
     def action_remove(self) -> None:
