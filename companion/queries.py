@@ -74,6 +74,7 @@ def load_status(
         hydration_today=store.hydration_day(today),
         recent_checkins=checkins_for_alerts(store, latest),
         appointments=store.appointments(),
+        glass=store.settings().glass_size,
     )
 
 

@@ -397,3 +397,19 @@ def test_an_export_is_never_written_into_the_data_folder(data_dir: Path) -> None
     )
     assert "inside your data folder" in message
     assert (data_dir / "companion.json").read_bytes() == before
+
+
+def test_patient_sets_the_glass_size_once_from_the_command_line(data_dir: Path) -> None:
+    ok("config", "--glass-size", "8 oz", data_dir=data_dir)
+    assert "32 of 64 oz" in ok("water", "4", data_dir=data_dir).stdout
+    assert "(32 of 64 oz)" in ok("status", data_dir=data_dir).stdout
+    shown = json.loads(ok("config", "--json", data_dir=data_dir).stdout)
+    assert shown["glass_size"] == "8 oz"
+    assert {"data_dir", "timezone", "default_goal", "clinic_name", "clinic_phone"} <= set(shown)
+    ok("config", "--forget-glass-size", data_dir=data_dir)
+    assert "oz" not in ok("water", data_dir=data_dir).stdout
+
+
+@pytest.mark.parametrize("size", ["2500 ml", "0 oz", "250", "250 cups", "٢٥٠ ml"])
+def test_an_absurd_glass_size_is_refused_naming_the_option(data_dir: Path, size: str) -> None:
+    refused("config", "--glass-size", size, data_dir=data_dir, field="--glass-size")

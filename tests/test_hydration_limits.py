@@ -14,10 +14,13 @@ from companion.core.hydration import (
     MAX_GLASSES_PER_DAY,
     MAX_GOAL,
     MAX_TICK,
+    GlassSize,
     HydrationDay,
     empty_day,
     extra_water_applies,
+    glass_size_from_record,
     hydration_from_record,
+    parse_glass_size,
     validate_count,
     validate_goal,
 )
@@ -110,3 +113,64 @@ def test_drink_more_than_usual_from_the_session_to_the_second_it_ends(berlin) ->
     assert extra_water_applies(protocol, session, start.add(hours=23, minutes=59, seconds=59))
     assert not extra_water_applies(protocol, session, start.add(hours=24))
     assert not extra_water_applies(protocol, None, start)
+
+
+@pytest.mark.parametrize(
+    ("typed", "size"),
+    [
+        ("250 ml", (250, "ml")),
+        ("250ml", (250, "ml")),
+        (" 8 OZ ", (8, "oz")),
+        ("50 ml", (50, "ml")),
+        ("1000 ml", (1000, "ml")),
+        ("2 oz", (2, "oz")),
+        ("34 oz", (34, "oz")),
+    ],
+)
+def test_a_glass_size_is_a_whole_number_and_ml_or_oz(typed: str, size: tuple[int, str]) -> None:
+    assert parse_glass_size(typed) == GlassSize(*size)
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("49 ml", "from 50 to 1000"),
+        ("1001 ml", "from 50 to 1000"),
+        ("1 oz", "from 2 to 34"),
+        ("35 oz", "from 2 to 34"),
+        ("0 ml", "from 50 to 1000"),
+        ("-250 ml", "from 50 to 1000"),
+        ("٢٥٠ ml", "digits 0-9"),  # Arabic-Indic digits
+        ("２５０ ml", "digits 0-9"),  # fullwidth
+        ("2.5e2 ml", "a whole number and a unit"),
+        ("2.5 oz", "digits 0-9"),
+        ("250 cups", "ml or oz"),
+        ("250", "a unit"),
+        ("ml", "a unit"),
+        ("", "a unit"),
+        ("9" * 5000 + " ml", "ml or oz"),
+    ],
+)
+def test_an_absurd_glass_size_is_refused_naming_the_field(typed: str, says: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_glass_size(typed)
+    assert refused.value.field == "glass_size"
+    assert says in refused.value.message
+
+
+def test_the_days_amount_is_said_in_the_glass_unit_with_the_goal() -> None:
+    assert GlassSize(250, "ml").day_amount(4, 8) == "1.0 of 2.0 l"
+    assert GlassSize(250, "ml").day_amount(3, 8) == "0.75 of 2.0 l"
+    assert GlassSize(330, "ml").day_amount(1, 6) == "0.33 of 1.98 l"
+    assert GlassSize(8, "oz").day_amount(4, 8) == "32 of 64 oz"
+
+
+def test_a_hand_edited_glass_size_is_left_out_not_trusted() -> None:
+    assert glass_size_from_record({"amount": 250, "unit": "ml"}) == GlassSize(250, "ml")
+    for bad in (
+        {"amount": 5000, "unit": "ml"},
+        {"amount": True, "unit": "oz"},
+        {"amount": 8, "unit": "cup"},
+        "8 oz",
+    ):
+        assert glass_size_from_record(bad) is None

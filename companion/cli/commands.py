@@ -109,18 +109,20 @@ def water(ctx: Context, args: argparse.Namespace) -> int:
             raise UsageError("companion water: --goal sets the goal only; tick glasses in a second call")
         goal = validate_goal(args.goal)
         day = ctx.store.set_default_goal(goal, today)
-        message = f"Daily goal set to {goal} glasses. {render.water_line(day)}"
+        message = (
+            f"Daily goal set to {goal} glasses. {render.water_line(day, ctx.store.settings().glass_size)}"
+        )
     elif args.undo:
         if args.glasses is not None:
             raise UsageError("companion water: --undo removes one glass; give no N with it")
         with fields_named(glasses="--undo"):
             day = ctx.store.update_hydration(today, lambda h: h.undo())
-        message = f"One glass removed. {render.water_line(day)}"
+        message = f"One glass removed. {render.water_line(day, ctx.store.settings().glass_size)}"
     else:
         count = validate_count(args.glasses) if args.glasses is not None else 1
         day = ctx.store.update_hydration(today, lambda h: h.add(count))
         noun = "glass" if count == 1 else "glasses"
-        message = f"{count} {noun} ticked. {render.water_line(day)}"
+        message = f"{count} {noun} ticked. {render.water_line(day, ctx.store.settings().glass_size)}"
     if args.json:
         print_json(day.to_record())
     else:
@@ -281,6 +283,7 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
         ctx.store.update_settings(timezone=None)
         ctx.apply_zone(None)
     _config_clinic(ctx, args)
+    _config_glass(ctx, args)
     settings = ctx.store.settings()
     info = {
         "data_dir": str(ctx.store.data_dir),
@@ -291,6 +294,7 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
         "clinic_name": settings.clinic_name,
         "clinic_phone": settings.clinic_phone,
         "alerts_name": ctx.protocol.contact or None,
+        "glass_size": str(settings.glass_size) if settings.glass_size else None,
     }
     if args.json:
         print_json(info)
@@ -302,6 +306,7 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
             "clinic_name": settings.clinic_name or "not given (--clinic-name)",
             "clinic_phone": settings.clinic_phone or "not given (--clinic-phone)",
             "alerts_name": _who_alerts_name(ctx),
+            "glass_size": str(settings.glass_size) if settings.glass_size else "not given (--glass-size)",
         }
         rows = [[key.replace("_", " "), str(value)] for key, value in shown.items()]
         print("\n".join(render.table(rows, indent="")))
@@ -325,6 +330,19 @@ def _config_clinic(ctx: Context, args: argparse.Namespace) -> None:
             changes["clinic_phone"] = validate_clinic_phone(args.clinic_phone)
         ctx.store.update_settings(**changes)
     ctx.reload_protocol()
+
+
+def _config_glass(ctx: Context, args: argparse.Namespace) -> None:
+    """The glass size, chosen once: the water is then also said as an amount."""
+    from companion.core.hydration import parse_glass_size
+
+    if args.forget_glass_size and args.glass_size is not None:
+        raise UsageError("companion config: give either --glass-size or --forget-glass-size")
+    if args.forget_glass_size:
+        ctx.store.update_settings(glass_size=None)
+    elif args.glass_size is not None:
+        with fields_named(glass_size="--glass-size"):
+            ctx.store.update_settings(glass_size=parse_glass_size(args.glass_size))
 
 
 def _who_alerts_name(ctx: Context) -> str:

@@ -343,5 +343,14 @@ def add_config_command(commands_: Commands) -> None:
     config.add_argument(
         "--forget-clinic", action="store_true", help="forget the clinic name and phone given here"
     )
+    config.add_argument(
+        "--glass-size",
+        metavar="SIZE",
+        help="the glass you drink from, in ml or oz, e.g. '250 ml' or '8 oz': water is then also "
+        "shown as an amount",
+    )
+    config.add_argument(
+        "--forget-glass-size", action="store_true", help="count glasses only again (forget the glass size)"
+    )
     config.add_argument("--json", action="store_true")
     config.set_defaults(handler=_handler("commands:config"))

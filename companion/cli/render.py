@@ -17,7 +17,7 @@ from companion.core.alerts import Alert
 from companion.core.appointments import follow_up_phrase
 from companion.core.checkins import CheckIn
 from companion.core.history import HistoryRow
-from companion.core.hydration import HydrationDay
+from companion.core.hydration import GlassSize, HydrationDay
 from companion.core.protocol import Protocol
 from companion.core.restrictions import RestrictionState
 from companion.core.sessions import Session
@@ -74,13 +74,14 @@ def restriction_rows(states: list[RestrictionState], now: DateTime) -> list[list
     return rows
 
 
-def water_line(day: HydrationDay) -> str:
+def water_line(day: HydrationDay, glass: GlassSize | None = None) -> str:
     shown = max(day.goal, day.glasses)
     boxes = "■" * day.glasses + "□" * (shown - day.glasses)
     if len(boxes) > 24:
         boxes = boxes[:23] + "…"
     met = "  goal met" if day.met else ""
-    return f"{day.glasses} of {day.goal} glasses today  {boxes}{met}"
+    amount = f" ({glass.day_amount(day.glasses, day.goal)})" if glass else ""
+    return f"{day.glasses} of {day.goal} glasses today{amount}  {boxes}{met}"
 
 
 def alert_lines(alerts: Sequence[Alert], protocol: Protocol) -> list[str]:
@@ -129,7 +130,7 @@ def status_text(status: Status, protocol: Protocol) -> str:
         lines.extend("  " + line for note in note_lines(status.restrictions) for line in wrapped(note, "  "))
     lines.append("")
     extra = "  (drink more than usual today)" if status.extra_water else ""
-    lines.append(f"Water     {water_line(status.hydration)}{extra}")
+    lines.append(f"Water     {water_line(status.hydration, status.glass)}{extra}")
     if status.checkin_today is not None:
         c = status.checkin_today
         lines.append(f"Check-in  done today: soreness {c.soreness}/10, fatigue {c.fatigue}/10")

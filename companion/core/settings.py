@@ -8,6 +8,7 @@ from typing import Any
 
 from companion.core.contact import validate_clinic_name, validate_clinic_phone
 from companion.core.errors import InputError
+from companion.core.hydration import GlassSize, glass_size_from_record
 
 
 @dataclass(frozen=True)
@@ -17,9 +18,11 @@ class Settings:
     theme: str | None = None  # the Textual theme last chosen
     clinic_name: str | None = None  # who to call, given with `companion config` (see core.contact)
     clinic_phone: str | None = None
+    glass_size: GlassSize | None = None  # chosen once (`companion config --glass-size`); None: glasses only
 
     def to_record(self) -> dict[str, Any]:
         return {
+            "glass_size": self.glass_size.to_record() if self.glass_size else None,
             "default_goal": self.default_goal,
             "timezone": self.timezone,
             "theme": self.theme,
@@ -44,6 +47,7 @@ def settings_from_record(data: dict[str, Any] | None, default_goal: int) -> Sett
         theme=theme if isinstance(theme, str) and theme else None,
         clinic_name=_checked(data.get("clinic_name"), validate_clinic_name),
         clinic_phone=_checked(data.get("clinic_phone"), validate_clinic_phone),
+        glass_size=glass_size_from_record(data.get("glass_size")),
     )
 
 

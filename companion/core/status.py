@@ -11,7 +11,7 @@ from companion.core import clock
 from companion.core.alerts import Alert, current_alerts
 from companion.core.appointments import Appointment, upcoming
 from companion.core.checkins import CheckIn
-from companion.core.hydration import HydrationDay, extra_water_applies
+from companion.core.hydration import GlassSize, HydrationDay, extra_water_applies
 from companion.core.protocol import Protocol
 from companion.core.restrictions import RestrictionState, restriction_states
 from companion.core.sessions import Session
@@ -32,6 +32,8 @@ class Status:
     alerts: list[Alert]
     appointments: list[Appointment] = field(default_factory=list)
     """The follow-ups not yet past at ``now``, soonest first."""
+    glass: GlassSize | None = None
+    """The patient's glass size (a setting), for the day's amount; None: glasses only."""
 
     @property
     def checkin_done(self) -> bool:
@@ -77,6 +79,7 @@ def build_status(
     recent_checkins: list[CheckIn],
     contact: str | None = None,
     appointments: list[Appointment] | None = None,
+    glass: GlassSize | None = None,
 ) -> Status:
     """Assemble the snapshot.
 
@@ -100,4 +103,5 @@ def build_status(
         latest_checkin=latest,
         alerts=alerts,
         appointments=upcoming(appointments or [], now),
+        glass=glass,
     )

@@ -35,6 +35,7 @@ from companion.ui.screens.dashboard import DashboardScreen, zone_warning
 if TYPE_CHECKING:
     from companion.context import Context
     from companion.core.reminders import Reminder
+    from companion.ui.screens.goal import WaterChoice
 
 TICK_SECONDS = 1.0
 POLL_SECONDS = 2.0
@@ -44,6 +45,10 @@ LOCK_WAIT_SECONDS = 1.0
 (the command line's default wait of 30 s would freeze the screen)."""
 WATER_NUDGE_SECONDS = 90 * 60
 """At most one water nudge this often (a setting may replace it later)."""
+
+
+MODAL_ACTIONS = frozenset({"quit", "command_palette", "get_help", "focus_next", "focus_previous"})
+"""The app's actions that still work while a dialog is open."""
 
 
 class CompanionApp(App[int]):
@@ -281,9 +286,8 @@ class CompanionApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A dialog (the urgent-care one above all) must be answered first; when to get
         # help opens over it all the same.
-        return not (
-            isinstance(self.screen, ModalScreen) and action not in ("quit", "command_palette", "get_help")
-        )
+        # Tab and shift+tab (the screen's keys, acting on the app) move between a dialog's boxes.
+        return not (isinstance(self.screen, ModalScreen) and action not in MODAL_ACTIONS)
 
     def leave_then(self, go: Callable[[], object]) -> None:
         """Leave the screen showing (go to another, or quit), asking first when a form holds
@@ -460,22 +464,37 @@ class CompanionApp(App[int]):
         more = "goal reached, well done" if day.glasses == day.goal else f"{day.glasses} of {day.goal}"
         self.notify(f"Glass of water ticked: {more}.", timeout=2)
 
+    def action_undo_water(self) -> None:
+        """A glass ticked by mistake: one glass less today (as `companion water --undo`)."""
+        today = clock.today()
+        try:
+            day = self.store.update_hydration(today, lambda h: h.undo())
+        except (StoreError, InputError) as exc:
+            message = exc.message if isinstance(exc, InputError) else str(exc)
+            self.notify(f"No glass was untaken: {message}.", severity="warning", timeout=4)
+            return
+        self.reload_status()
+        self.notify(f"One glass untaken: {day.glasses} of {day.goal} today.", timeout=3)
+
     def action_set_goal(self) -> None:
         from companion.ui.screens.goal import GoalModal
 
         current = self.status.hydration.goal if self.status else self.protocol.hydration.default_goal
-        self._open(GoalModal(current), callback=self._set_goal)
+        glass = self.status.glass if self.status else None
+        self._open(GoalModal(current, glass), callback=self._set_goal)
 
-    def _set_goal(self, goal: int | None) -> None:
-        if goal is None:
+    def _set_goal(self, choice: WaterChoice | None) -> None:
+        if choice is None:
             return
         try:
-            self.store.set_default_goal(goal, clock.today())
+            self.store.set_default_goal(choice.goal, clock.today())
+            self.store.update_settings(glass_size=choice.glass)
         except StoreError as exc:
             self.notify(f"The goal was not changed: {exc}", severity="error")
             return
         self.reload_status()
-        self.notify(f"Daily goal: {count(goal, 'glass', 'glasses')}.", timeout=3)
+        size = f", of {choice.glass}" if choice.glass else ""
+        self.notify(f"Daily goal: {count(choice.goal, 'glass', 'glasses')}{size}.", timeout=3)
 
     # ------------------------------------------------------------------ last resort
 

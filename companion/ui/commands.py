@@ -9,6 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("When to get help", "get_help", "Urgent signs, and when to call your physiotherapist today"),
     ("Tick a glass of water", "add_water", "One more glass for today"),
+    ("Undo a glass of water (ticked by mistake)", "undo_water", "One glass less for today"),
     ("Check in for today", "checkin", "Soreness, fatigue, stiffness, bruising"),
     ("Open the recovery checklist", "checklist", "What helps, and what to expect"),
     ("Open the history", "history", "Every day, grouped by session"),
@@ -18,7 +19,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Add a home exercise", "plan('exercises')", "Name, sets, reps, minutes, times a day"),
     ("Note a question for my physio", "plan('questions')", "Asked at your next visit"),
     ("Log what I took (coffee, alcohol, painkillers)", "plan('took')", "Checked against your pauses"),
-    ("Change the daily water goal", "set_goal", "Glasses a day"),
+    ("Change the daily water goal or glass size", "set_goal", "Glasses a day; your glass in ml or oz"),
     ("Back to today", "today", "The dashboard"),
     ("Help", "help", "Keys, screens, where your data lives"),
 )

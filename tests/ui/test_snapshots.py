@@ -15,6 +15,7 @@ from textual.widgets import Tabs
 
 from companion.context import open_context
 from companion.core.exercises import Exercise
+from companion.core.hydration import GlassSize
 from companion.core.intake import new_intake
 from companion.core.questions import Question
 from companion.store import Store
@@ -24,6 +25,7 @@ from companion.ui.screens.checklist import ChecklistScreen
 from companion.ui.screens.dashboard import DashboardScreen
 from companion.ui.screens.form import UnsavedChangesModal
 from companion.ui.screens.get_help import GetHelpScreen
+from companion.ui.screens.goal import GoalModal
 from companion.ui.screens.help import HelpScreen
 from companion.ui.screens.history import HistoryScreen
 from companion.ui.screens.new_session import NewSessionScreen
@@ -300,3 +302,17 @@ def test_checklist_with_every_exercise_round(snap_compare, make_app, store, froz
     store.add_exercise(Exercise("ex2", "doorway stretch", minutes=2, per_day=3))
     store.add_exercise(Exercise("ex3", "shoulder rolls", reps=10, per_day=3))
     assert snap_compare(make_app(), terminal_size=size, run_before=press_then("l", shows=ChecklistScreen))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard_with_a_glass_size(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_active_session(store)
+    store.update_settings(glass_size=GlassSize(250, "ml"))
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_water_goal_and_glass_size_dialog(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_active_session(store)
+    store.update_settings(glass_size=GlassSize(8, "oz"))
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("g", shows=GoalModal))

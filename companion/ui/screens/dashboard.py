@@ -100,7 +100,10 @@ class DashboardScreen(Screen[None]):
 
     TITLE = "Today"  # the header says 'companion · Today'
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("g", "app.set_goal", "Water goal", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("u", "app.undo_water", "Undo", tooltip="Untick a glass of water ticked by mistake"),
+        Binding("g", "app.set_goal", "Water goal", show=False),
+    ]
 
     def __init__(self, protocol: Protocol, status: Status | None = None) -> None:
         super().__init__(id="dashboard")
@@ -137,7 +140,7 @@ class DashboardScreen(Screen[None]):
             with Horizontal(id="today-row"):
                 water = WaterTracker(goal=self.protocol.hydration.default_goal, id="water", classes="box")
                 water.border_title = "Water today"
-                water.border_subtitle = "w +1 · g goal"
+                water.border_subtitle = "w +1 · u undo · g goal"
                 yield self._filled(water)
                 checkin = Static("", id="checkin-status", classes="box")
                 checkin.border_title = "Today's check-in"
@@ -254,7 +257,9 @@ class DashboardScreen(Screen[None]):
     def _show_water(self, water: WaterTracker, status: Status | None) -> None:
         if status is not None:
             note = self.protocol.hydration.extra_water_note if status.extra_water else ""
-            water.show_day(status.hydration.glasses, status.hydration.goal, note)
+            day, glass = status.hydration, status.glass
+            amount = glass.day_amount(day.glasses, day.goal) if glass else ""
+            water.show_day(day.glasses, day.goal, note, amount)
 
     def _show_checkin_status(self, line: Static, status: Status | None) -> None:
         if status is not None:

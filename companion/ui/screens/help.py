@@ -23,12 +23,14 @@ from companion.ui.widgets.key_footer import KeyFooter
 KEYS = (
     ("! or F1", "when to get help, over any screen (F1 also while typing in a form)"),
     ("w", "tick a glass of water for today (a click on the boxes does the same)"),
-    ("g", "change the daily water goal (on Today)"),
+    ("u", "untake a glass ticked by mistake (on Today; the command palette finds 'undo')"),
+    ("g", "change the daily water goal and your glass size, ml or oz (on Today)"),
     ("c", "today's check-in: soreness, fatigue, stiffness, bruising"),
     ("l", "the recovery checklist and what to expect"),
     ("h", "history: a month calendar, a chart and every day, grouped by session"),
     ("s", "record a new needling session"),
     ("p", "your plan: follow-ups, home exercises, questions, what you took"),
+    ("F2-F5", "in the Plan: its tabs (F2 follow-ups, F3 exercises, F4 questions, F5 what I took)"),
     ("< >", "in History: a month back or on (Tab moves between the calendar and the days)"),
     ("Home End", "in History: the newest or the oldest day"),
     ("?", "this help"),
@@ -36,6 +38,7 @@ KEYS = (
     ("ctrl+p", "the command palette: every action, and the colour theme"),
     ("ctrl+s", "save a form (a form is saved only then);  Tab / shift+Tab move between fields"),
     ("q", "quit; leaving a form with unsaved changes asks first: save, discard or keep editing"),
+    ("", "in a form (check-in, new session, plan) letters are text, never these keys: Esc first"),
 )
 
 SCREENS = (
@@ -48,7 +51,7 @@ SCREENS = (
         "session (the band shows how long soreness usually lasts) and every day; Enter opens a day.",
     ),
     ("New session", "record each session; the restrictions are counted from its time."),
-    ("Plan", "follow-ups, home exercises and questions for your physio; shift+Tab then ←/→ changes tab."),
+    ("Plan", "follow-ups, home exercises and questions for your physio; F2 to F5 change tab."),
 )
 
 

@@ -19,11 +19,15 @@ def glass_row(glasses: int, goal: int) -> str:
     return boxes + extra
 
 
-def water_paragraphs(glasses: int, goal: int, extra_note: str) -> list[Paragraph]:
+def water_paragraphs(glasses: int, goal: int, extra_note: str, amount: str = "") -> list[Paragraph]:
+    """The boxes and the count; the day's amount against the goal where the patient chose a
+    glass size ('1.0 of 2.0 l today'); the extra-water reminder while it applies."""
     colour = "$success" if glasses >= goal else "$primary"
     lines: list[Paragraph] = [
         (0, Content.assemble((glass_row(glasses, goal), f"bold {colour}"), f"   {glasses} of {goal}"))
     ]
+    if amount:
+        lines.append((0, plain(f"{amount} today")))
     if extra_note:
         lines.append((0, plain(extra_note, "$warning")))
     return lines
@@ -36,6 +40,8 @@ class WaterTracker(Paragraphs):
     goal: reactive[int] = reactive(8, init=False)
     extra_note: reactive[str] = reactive("", init=False)
     """The 'drink more than usual' reminder, empty when it no longer applies."""
+    amount: reactive[str] = reactive("", init=False)
+    """The day's water against the goal in the patient's unit ('1.0 of 2.0 l'), or empty."""
 
     def __init__(
         self,
@@ -51,17 +57,18 @@ class WaterTracker(Paragraphs):
         self.set_reactive(WaterTracker.goal, goal)
         self.set_reactive(WaterTracker.extra_note, extra_note)
 
-    def show_day(self, glasses: int, goal: int, extra_note: str) -> None:
-        """Today's glasses, goal and reminder, drawn once."""
+    def show_day(self, glasses: int, goal: int, extra_note: str, amount: str = "") -> None:
+        """Today's glasses, goal, amount and reminder, drawn once."""
         self.set_reactive(WaterTracker.glasses, glasses)
         self.set_reactive(WaterTracker.goal, goal)
         self.set_reactive(WaterTracker.extra_note, extra_note)
+        self.set_reactive(WaterTracker.amount, amount)
         self._redraw()
 
     def _redraw(self) -> None:
-        self.show(water_paragraphs(self.glasses, self.goal, self.extra_note))
+        self.show(water_paragraphs(self.glasses, self.goal, self.extra_note, self.amount))
 
-    watch_glasses = watch_goal = watch_extra_note = _redraw
+    watch_glasses = watch_goal = watch_extra_note = watch_amount = _redraw
 
     def on_click(self, event: Click) -> None:
         event.stop()
