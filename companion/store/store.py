@@ -973,6 +973,9 @@ class Store:
     def add_question(self, question: Question) -> None:
         self._add_record("questions", question.to_record())
 
+    def remove_question(self, question_id: str) -> bool:
+        return self._remove_record("questions", question_id)
+
     def mark_questions_done(self, ids: list[str] | None, when: Any) -> int:
         """Mark the given questions (all open ones when ``ids`` is None) as asked."""
         with self.write_lock():

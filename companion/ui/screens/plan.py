@@ -9,6 +9,7 @@ one line there. Styles in app.tcss (``#plan``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -19,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.suggester import SuggestFromList
+from textual.timer import Timer
 from textual.widgets import Button, Header, Input, OptionList, TabbedContent, TabPane, Tabs
 from textual.widgets.option_list import Option
 
@@ -37,6 +39,8 @@ from companion.ui.widgets.field_row import FieldRow
 from companion.ui.widgets.key_footer import KeyFooter
 
 RECENT_INTAKE_DAYS = 14
+UNDO_SECONDS = 30.0
+"""How long ctrl+z brings back what Del removed."""
 
 
 def appointment_prompt(appointment: Appointment, now: DateTime) -> str:
@@ -73,6 +77,17 @@ class Listing:
     options: list[Option]
     tab_label: str | None = None
     """The tab's title with a count ('Follow-ups (2)'), or None to keep it."""
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What Del removed, and how to bring it back (the very record, its id unchanged)."""
+
+    what: str
+    """What was removed, as the notices name it: 'The follow-up of Tue 09:00'."""
+    restore: Callable[[], None]
+    note: str = ""
+    """Said after 'removed': ' from your plan (past ticks stay in your history)'."""
 
 
 class PlanPane(Form, TabPane):
@@ -143,9 +158,9 @@ class PlanPane(Form, TabPane):
     removes: ClassVar[bool] = False
     """Whether Del removes from this pane's list."""
 
-    def remove_record(self, record_id: str) -> bool:
-        """Remove a record of the list and say so; False where the list removes nothing."""
-        return False
+    def remove_record(self, record_id: str) -> Removed | None:
+        """Remove a record of the list; how to bring it back, or None where nothing was removed."""
+        return None
 
 
 class AppointmentsPane(PlanPane):
@@ -175,10 +190,12 @@ class AppointmentsPane(PlanPane):
         now = clock.now()
         self.notify(f"Follow-up added: {timefmt.clock_time(at, now)}, {time_until(at, now)}.", timeout=5)
 
-    def remove_record(self, record_id: str) -> bool:
-        self.store.remove_appointment(record_id)
-        self.notify("Follow-up removed.", timeout=3)
-        return True
+    def remove_record(self, record_id: str) -> Removed | None:
+        appointment = next((a for a in self.store.appointments() if a.id == record_id), None)
+        if appointment is None or not self.store.remove_appointment(record_id):
+            return None
+        when = timefmt.clock_time(appointment.at, clock.now())
+        return Removed(f"The follow-up of {when}", lambda: self.store.add_appointment(appointment))
 
 
 class ExercisesPane(PlanPane):
@@ -228,17 +245,23 @@ class ExercisesPane(PlanPane):
             f"Added {exercise.name} ({exercise.dose}): tick it in the checklist (l) each time.", timeout=5
         )
 
-    def remove_record(self, record_id: str) -> bool:
-        self.store.remove_exercise(record_id)
-        self.notify("Exercise removed from your plan (past ticks stay in your history).", timeout=4)
-        return True
+    def remove_record(self, record_id: str) -> Removed | None:
+        exercise = next((e for e in self.store.exercises() if e.id == record_id), None)
+        if exercise is None or not self.store.remove_exercise(record_id):
+            return None
+        return Removed(
+            f"The exercise '{exercise.name}'",
+            lambda: self.store.add_exercise(exercise),
+            " from your plan (past ticks stay in your history)",
+        )
 
 
 class QuestionsPane(PlanPane):
     TITLE = "Questions"
     ADD = "Add question"
-    LIST_TITLE = "For your physio (Enter marks asked)"
+    LIST_TITLE = "For your physio (Enter marks asked, Del removes)"
     EMPTY = "No questions yet."
+    removes = True
 
     @classmethod
     def pane_id(cls) -> str:
@@ -260,6 +283,12 @@ class QuestionsPane(PlanPane):
         self.store.add_question(new_question(self.value("text")))
         self.clear("text")
         self.notify("Question noted: it will be at the top of your report.", timeout=4)
+
+    def remove_record(self, record_id: str) -> Removed | None:
+        question = next((q for q in self.store.questions() if q.id == record_id), None)
+        if question is None or not self.store.remove_question(record_id):
+            return None
+        return Removed(f"The question '{question.text}'", lambda: self.store.add_question(question))
 
     @on(OptionList.OptionSelected)
     def _question_selected(self, event: OptionList.OptionSelected) -> None:
@@ -356,7 +385,11 @@ class PlanScreen(FormScreen):
 
     FORM_NAME = "what you typed in your plan"
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Add", priority=True), *tab_bindings()]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Add", priority=True),
+        Binding("ctrl+z", "undo_remove", "Undo", tooltip="Bring back what Del just removed"),
+        *tab_bindings(),
+    ]
     AUTO_FOCUS = "TabPane.-initial Input"
     """The open tab's first box, focused as the screen is composed: no first key is lost."""
 
@@ -366,6 +399,9 @@ class PlanScreen(FormScreen):
         self.protocol = protocol
         tabs = [pane.pane_id() for pane in PANES]
         self.initial_tab = tab if tab in tabs else tabs[0]
+        self._undo: tuple[PlanPane, Removed] | None = None
+        """What Del removed last, while ctrl+z can still bring it back."""
+        self._undo_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -414,6 +450,8 @@ class PlanScreen(FormScreen):
         if action == "remove":  # Del removes from a list: shown only where a list has the focus
             pane = self.form_of(self.focused) if isinstance(self.focused, OptionList) else None
             return isinstance(pane, PlanPane) and pane.removes
+        if action == "undo_remove":  # ctrl+z: shown (and working) only while there is a removal to undo
+            return self._undo is not None
         return super().check_action(action, parameters)
 
     def action_remove(self) -> None:
@@ -429,8 +467,45 @@ class PlanScreen(FormScreen):
         except StoreError as exc:
             pane.notify_not_saved(exc)
             return
-        if removed:
-            pane.changed()
+        if removed is None:
+            return
+        self._offer_undo(pane, removed)
+        pane.changed()
+
+    def _offer_undo(self, pane: PlanPane, removed: Removed) -> None:
+        """Del took a record away: ctrl+z brings it back for UNDO_SECONDS (the footer shows it)."""
+        if self._undo_timer is not None:
+            self._undo_timer.stop()
+        self._undo = (pane, removed)
+        self._undo_timer = self.set_timer(UNDO_SECONDS, self._undo_expired)
+        self.refresh_bindings()
+        self.notify(
+            f"{removed.what} removed{removed.note}. Press ctrl+z within {UNDO_SECONDS:.0f} seconds to undo.",
+            title="Removed",
+            timeout=UNDO_SECONDS,
+        )
+
+    def _undo_expired(self) -> None:
+        self._undo = None
+        self._undo_timer = None
+        self.refresh_bindings()
+
+    def action_undo_remove(self) -> None:
+        """ctrl+z: bring back what Del removed, the very record (same id, so ticks and the
+        report still find it)."""
+        if self._undo is None:
+            return
+        pane, removed = self._undo
+        try:
+            removed.restore()
+        except StoreError as exc:
+            pane.notify_not_saved(exc)
+            return
+        if self._undo_timer is not None:
+            self._undo_timer.stop()
+        self._undo_expired()
+        self.notify(f"Undone: {removed.what} is back.", title="Restored", timeout=5)
+        pane.changed()
 
     # ------------------------------------------------------------------ tabs and focus
 
