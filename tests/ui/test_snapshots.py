@@ -316,3 +316,17 @@ def test_water_goal_and_glass_size_dialog(snap_compare, make_app, store, frozen_
     seed_active_session(store)
     store.update_settings(glass_size=GlassSize(8, "oz"))
     assert snap_compare(make_app(), terminal_size=size, run_before=press_then("g", shows=GoalModal))
+
+
+def area_suggested(app) -> bool:  # type: ignore[no-untyped-def]
+    return app.screen.query_one("#areas")._suggestion == "neck, levator scapulae"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_session_suggesting_a_treated_area(snap_compare, make_app, store, frozen_now, size) -> None:
+    keys = ("s", "tab", *"neck, lev")
+    assert snap_compare(
+        make_app(),
+        terminal_size=size,
+        run_before=press_then(*keys, shows=NewSessionScreen, ready=area_suggested),
+    )

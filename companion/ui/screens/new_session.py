@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.suggester import Suggester
 from textual.widgets import Button, Header, Label, Select, Static
 
 from companion.core import clock, timefmt
 from companion.core.protocol import INTENSITIES, Protocol
 from companion.core.restrictions import recorded_session_lines
 from companion.core.sessions import Session, new_session
+from companion.core.treated_areas import complete_areas, usual_areas
+from companion.core.wording import example_moment
 from companion.store import Store
 from companion.ui.messages import DataChanged
 from companion.ui.plain import PlainInput, plain
@@ -28,6 +31,19 @@ def confirmation(protocol: Protocol, session: Session) -> str:
             "Press Esc for today's dashboard, where the countdowns run.",
         ]
     )
+
+
+class UsualAreas(Suggester):
+    """Completes the area typed after the last comma from the usual dry-needling sites
+    (assets/treated_areas.toml); → accepts, anything else may still be typed."""
+
+    def __init__(self) -> None:
+        # Case-sensitive here: complete_areas ignores case itself and keeps what was typed.
+        super().__init__(use_cache=True, case_sensitive=True)
+        self.areas = usual_areas()
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return complete_areas(value, self.areas)
 
 
 class NewSessionScreen(FormScreen):
@@ -52,14 +68,18 @@ class NewSessionScreen(FormScreen):
             yield FieldRow(
                 "When",
                 PlainInput("now", id="started_at", compact=True, classes="wide"),
-                hint_under="now, a time today such as 16:30, or 2026-11-21T16:30",
+                hint_under=f"now, a time today such as 16:30, or {example_moment(-1, '16:30')}",
             )
             yield FieldRow(
                 "Areas treated",
                 PlainInput(
-                    placeholder="e.g. upper trapezius, neck", id="areas", compact=True, classes="wide"
+                    placeholder="e.g. upper trapezius, neck",
+                    id="areas",
+                    compact=True,
+                    classes="wide",
+                    suggester=UsualAreas(),
                 ),
-                hint_under="comma separated",
+                hint_under="comma separated; → takes the suggested site, or type your own",
             )
             intensity = Select(
                 [(name, name) for name in INTENSITIES],
