@@ -32,6 +32,7 @@ from companion.core.reminders import Reminder, due_reminders, reminder_line
 from companion.core.restrictions import recorded_session_lines, restriction_states
 from companion.core.sessions import new_session, newest_first
 from companion.core.text import json_escaped, shown
+from companion.core.wording import count
 
 EXPORT_FORMATS = ("json", "csv", "md", "ics", "html")
 MAX_HISTORY_DAYS = 36600
@@ -109,9 +110,8 @@ def water(ctx: Context, args: argparse.Namespace) -> int:
             raise UsageError("companion water: --goal sets the goal only; tick glasses in a second call")
         goal = validate_goal(args.goal)
         day = ctx.store.set_default_goal(goal, today)
-        message = (
-            f"Daily goal set to {goal} glasses. {render.water_line(day, ctx.store.settings().glass_size)}"
-        )
+        line = render.water_line(day, ctx.store.settings().glass_size)
+        message = f"Daily goal set to {count(goal, 'glass', 'glasses')}. {line}"
     elif args.undo:
         if args.glasses is not None:
             raise UsageError("companion water: --undo removes one glass; give no N with it")
@@ -119,10 +119,10 @@ def water(ctx: Context, args: argparse.Namespace) -> int:
             day = ctx.store.update_hydration(today, lambda h: h.undo())
         message = f"One glass removed. {render.water_line(day, ctx.store.settings().glass_size)}"
     else:
-        count = validate_count(args.glasses) if args.glasses is not None else 1
-        day = ctx.store.update_hydration(today, lambda h: h.add(count))
-        noun = "glass" if count == 1 else "glasses"
-        message = f"{count} {noun} ticked. {render.water_line(day, ctx.store.settings().glass_size)}"
+        glasses = validate_count(args.glasses) if args.glasses is not None else 1
+        day = ctx.store.update_hydration(today, lambda h: h.add(glasses))
+        line = render.water_line(day, ctx.store.settings().glass_size)
+        message = f"{count(glasses, 'glass', 'glasses')} ticked. {line}"
     if args.json:
         print_json(day.to_record())
     else:
@@ -261,13 +261,13 @@ def import_file(ctx: Context, args: argparse.Namespace) -> int:
         )
     else:
         parts = [
-            render.count(counts.sessions, "session"),
-            render.count(counts.checkins, "check-in"),
-            render.count(counts.hydration, "water day"),
-            render.count(counts.checklist, "checklist day"),
+            count(counts.sessions, "session"),
+            count(counts.checkins, "check-in"),
+            count(counts.hydration, "water day"),
+            count(counts.checklist, "checklist day"),
         ]
         if counts.other:
-            parts.append(render.count(counts.other, "other record"))
+            parts.append(count(counts.other, "other record"))
         print(f"Imported from {path.name}: {', '.join(parts)}.")
     return EXIT_OK
 
@@ -301,7 +301,7 @@ def config(ctx: Context, args: argparse.Namespace) -> int:
     else:
         shown = {
             **info,
-            "default_goal": f"{settings.default_goal} glasses a day",
+            "default_goal": f"{count(settings.default_goal, 'glass', 'glasses')} a day",
             "theme": settings.theme or "default",
             "clinic_name": settings.clinic_name or "not given (--clinic-name)",
             "clinic_phone": settings.clinic_phone or "not given (--clinic-phone)",
@@ -373,7 +373,8 @@ def protocol_import(ctx: Context, args: argparse.Namespace) -> int:
     origins += [item.origin for item in protocol.red_flags]
     changed = origins.count("clinic")
     clinic = protocol.clinic.contact_line() if protocol.clinic else "no clinic name given"
-    print(f"Clinic protocol from {path.name} is now in effect ({clinic}; {changed} items set by the clinic).")
+    clinic_items = count(changed, "item")
+    print(f"Clinic protocol from {path.name} is now in effect ({clinic}; {clinic_items} set by the clinic).")
     print(_applies_from(ctx))
     return EXIT_OK
 
@@ -585,7 +586,7 @@ def exercise_done(ctx: Context, args: argparse.Namespace) -> int:
         free = [t for t in ticks if t not in day.done]
         if not free:
             raise InputError(
-                "ID", f"all {exercise.per_day} rounds of {exercise.name} are already ticked today"
+                "ID", f"all {count(exercise.per_day, 'round')} of {exercise.name} are already ticked today"
             )
         return day.with_item(free[0], True)
 
@@ -651,7 +652,7 @@ def ask(ctx: Context, args: argparse.Namespace) -> int:
             raise InputError(
                 "--done", f"no open question has the id {shown(args.done)}; see 'companion ask --list'"
             )
-        print(f"{render.count(changed, 'question')} marked as asked.")
+        print(f"{count(changed, 'question')} marked as asked.")
         return EXIT_OK
     if args.text is not None and not args.list:
         question = new_question(args.text)

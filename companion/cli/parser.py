@@ -23,6 +23,7 @@ from companion import __version__
 from companion.cli.app_command import open_app
 from companion.cli.arguments import DATA_DIR_ENV, UsageError
 from companion.core.text import SHOWN_CHARS
+from companion.core.wording import example_moment
 
 MAX_USAGE_MESSAGE = 400
 """argparse quotes what it did not understand whole (a 100 KB argument): each word of it is
@@ -118,7 +119,7 @@ def add_record_commands(commands_: Commands) -> None:
         dest="started_at",
         metavar="WHEN",
         help="when the needling took place (default now), e.g. "
-        "2026-11-21T16:30 (local time), 2026-11-21T16:30+01:00 or 16:30 for today",
+        f"{example_moment(-1)} (local time), {example_moment(-1)}+01:00 or 16:30 for today",
     )
     add.add_argument(
         "--intensity",
@@ -217,7 +218,9 @@ def add_plan_commands(commands_: Commands) -> None:
     appt = commands_.add_parser("appointment", help="follow-up appointments")
     appt_cmds = appt.actions("appointment_command")
     aadd = appt_cmds.add_parser("add", help="record a follow-up appointment")
-    aadd.add_argument("--at", metavar="WHEN", required=True, help="e.g. 2026-11-28T09:00 (local time)")
+    aadd.add_argument(
+        "--at", metavar="WHEN", required=True, help=f"e.g. {example_moment(7, '09:00')} (local time)"
+    )
     aadd.add_argument("--note", default="", metavar="TEXT")
     aadd.set_defaults(handler=_handler("commands:appointment_add"))
     alist = appt_cmds.add_parser("list", help="appointments, soonest first")

@@ -23,6 +23,7 @@ from companion.core.restrictions import RestrictionState
 from companion.core.sessions import Session
 from companion.core.status import Status
 from companion.core.text import printable
+from companion.core.wording import count
 
 
 def table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
@@ -36,11 +37,6 @@ def table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(row)]
         lines.append((indent + "  ".join(cells)).rstrip())
     return lines
-
-
-def count(n: int, noun: str) -> str:
-    """'1 session', '2 sessions'."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def day_label(day: dt.date) -> str:
@@ -81,7 +77,7 @@ def water_line(day: HydrationDay, glass: GlassSize | None = None) -> str:
         boxes = boxes[:23] + "…"
     met = "  goal met" if day.met else ""
     amount = f" ({glass.day_amount(day.glasses, day.goal)})" if glass else ""
-    return f"{day.glasses} of {day.goal} glasses today{amount}  {boxes}{met}"
+    return f"{day.glasses} of {count(day.goal, 'glass', 'glasses')} today{amount}  {boxes}{met}"
 
 
 def alert_lines(alerts: Sequence[Alert], protocol: Protocol) -> list[str]:

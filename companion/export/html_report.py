@@ -49,6 +49,7 @@ from companion.core.protocol import Protocol
 from companion.core.recovery import after_sessions, usual_course
 from companion.core.sessions import Session
 from companion.core.text import printable
+from companion.core.wording import count
 from companion.export import report_charts as charts
 
 NOTES_DAYS = 28
@@ -447,8 +448,9 @@ def _adherence(data: ReportData) -> str:
         met = sum(1 for r in recorded if r.glasses >= r.goal)
         average = sum(r.glasses for r in recorded) / len(recorded)
         out.append(
-            f"<p>Water: goal met on {met} of {len(recorded)} days with water recorded ({len(rows)} days "
-            f"in this report); {average:.1f} glasses a day on average on those days.</p>"
+            f"<p>Water: goal met on {met} of {count(len(recorded), 'day')} with water recorded "
+            f"({count(len(rows), 'day')} in this report); {average:.1f} glasses a day on average "
+            "on those days.</p>"
         )
     if exercises and rows:
         days = [ChecklistDay(r.date, frozenset(r.checklist_done)) for r in rows]

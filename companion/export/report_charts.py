@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from companion.core.wording import count
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -259,7 +261,7 @@ def course_chart(
     names = ", ".join(s.name for s in rated)
     description = (
         f"Line chart of {names} from {first.isoformat()} to {last.isoformat()}, 0-10 scales, one point per "
-        f"week, with {len(session_days)} sessions marked on the time axis."
+        f"week, with {count(len(session_days), 'session')} marked on the time axis."
     )
     return _svg(figure, "course", "Usual pain and activities across the course", description)
 

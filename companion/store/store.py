@@ -67,6 +67,7 @@ from companion.core.records import clean_text, exact_json
 from companion.core.sessions import Session, session_from_record
 from companion.core.settings import Settings, settings_from_record
 from companion.core.text import UnsafeTextError
+from companion.core.wording import count
 from companion.store.atomic_storage import (
     DIR_MODE,
     AtomicJSONStorage,
@@ -528,7 +529,7 @@ class Store:
         elif written:
             self.notice(
                 f"an import was interrupted before it finished (the program was stopped); it has "
-                f"now been completed ({len(written)} files written)."
+                f"now been completed ({count(len(written), 'file')} written)."
             )
 
     @contextmanager

@@ -31,6 +31,7 @@ from companion.core.exercises import Exercise, new_exercise
 from companion.core.intake import Intake, check_intake, new_intake
 from companion.core.protocol import Protocol
 from companion.core.questions import Question, new_question
+from companion.core.wording import example_moment
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.plain import PlainInput, plain
@@ -175,7 +176,7 @@ class AppointmentsPane(PlanPane):
         return "appointments"
 
     def compose_fields(self) -> ComposeResult:
-        yield field("When", "at", "e.g. 2026-11-28T09:00 (local time) or 16:30 today")
+        yield field("When", "at", f"e.g. {example_moment(7, '09:00')} (local time) or 16:30 today")
         yield field("Note", "note", "optional, e.g. Dr Lee, room 3")
 
     def read(self, now: DateTime) -> Listing:
@@ -317,7 +318,7 @@ class TookPane(PlanPane):
 
     def compose_fields(self) -> ComposeResult:
         yield field("What", "what", "e.g. coffee, wine, ibuprofen, paracetamol")
-        yield field("When", "at", "empty for now, or 14:30, or 2026-11-22T14:30")
+        yield field("When", "at", f"empty for now, or 14:30, or {example_moment(-1, '14:30')}")
         yield field("Amount", "amount", "optional, e.g. 1 cup")
 
     def on_mount(self) -> None:  # PlanPane.on_mount runs too (Textual calls each class's)
