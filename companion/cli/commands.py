@@ -591,8 +591,8 @@ def exercise_done(ctx: Context, args: argparse.Namespace) -> int:
         return day.with_item(free[0], True)
 
     day = ctx.store.update_checklist(today, change)
-    count = len(set(exercise.tick_ids()) & day.done)
-    print(f"{exercise.name}: {count} of {exercise.per_day} done today.")
+    done = len(set(exercise.tick_ids()) & day.done)
+    print(f"{exercise.name}: {done} of {exercise.per_day} done today.")
     return EXIT_OK
 
 

@@ -63,6 +63,7 @@ async def test_patient_undoes_a_removal_with_ctrl_z_and_gets_the_very_record_bac
         note = await notes.arrived(pilot, "Press ctrl+z within 30 seconds to undo")
         assert named in note.message
         await wait_for(pilot, lambda: "^z Undo" in footer(app), what="ctrl+z shown in the footer")
+        await wait_for(pilot, lambda: "del Remove" not in footer(app), what="no Del on an empty list")
         await pilot.press("ctrl+z")
         await wait_for(pilot, lambda: records(store) == before, what="the very record back (same id)")
         await notes.arrived(pilot, "is back")

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
@@ -269,13 +270,21 @@ async def test_quitting_with_unsaved_changes_asks_and_discard_quits_without_savi
     assert store.checkin_for(TODAY) is None
 
 
-async def test_another_screen_s_key_asks_and_save_saves_then_goes(make_app, store: Store, frozen) -> None:
+async def test_another_screen_from_the_palette_asks_and_save_saves_then_goes(
+    make_app, store: Store, frozen
+) -> None:
     add_session(store, at(2026, 11, 22, 8, 0))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_checkin_and_type(pilot, "3", "2")
-        screen.query_one("#flare_up", Checkbox).focus()  # a tick box has the keyboard: "h" is a key
-        await pilot.press("h")
+        screen.query_one("#flare_up", Checkbox).focus()
+        await pilot.press("h")  # a letter on a form screen is never another screen's key (issue 11)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        assert store.checkin_for(TODAY) is None
+        await pilot.press(*"open the history")
+        await until(pilot, lambda: first_command(app).startswith("Open the history"))
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, UnsavedChangesModal))
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, HistoryScreen))

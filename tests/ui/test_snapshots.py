@@ -330,3 +330,17 @@ def test_new_session_suggesting_a_treated_area(snap_compare, make_app, store, fr
         terminal_size=size,
         run_before=press_then(*keys, shows=NewSessionScreen, ready=area_suggested),
     )
+
+
+def undo_offered(app) -> bool:  # type: ignore[no-untyped-def]
+    return app.screen.active_tab == "exercises" and len(app.screen.query_one("#exercises-list").options) == 1
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_plan_right_after_removing_an_exercise(snap_compare, make_app, store, frozen_now, size) -> None:
+    add_session(store, at(2026, 11, 21, 16, 30))
+    seed_plan(store)
+    keys = ("p", "f3", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "delete")
+    assert snap_compare(
+        make_app(), terminal_size=size, run_before=press_then(*keys, shows=PlanScreen, ready=undo_offered)
+    )

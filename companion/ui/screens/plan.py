@@ -379,6 +379,11 @@ def tab_bindings() -> list[BindingType]:
     return bindings
 
 
+def has_record(listed: OptionList | None) -> bool:
+    """Whether a list shows a record (not only the line saying it is empty)."""
+    return listed is not None and any(option.id is not None for option in listed.options)
+
+
 class PlanScreen(FormScreen):
     """Keyboard-first: type, Enter adds; Tab moves to the list; Del removes, Enter marks asked."""
 
@@ -441,6 +446,7 @@ class PlanScreen(FormScreen):
             pane.show(listing)
             if listing.tab_label is not None and pane.id is not None:
                 tabs.get_tab(pane.id).label = tab_label(pane.key, listing.tab_label)
+        self.refresh_bindings()  # Del only while the focused list holds a record
 
     @on(PlanPane.Changed)
     def _changed(self, event: PlanPane.Changed) -> None:
@@ -449,8 +455,9 @@ class PlanScreen(FormScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "remove":  # Del removes from a list: shown only where a list has the focus
-            pane = self.form_of(self.focused) if isinstance(self.focused, OptionList) else None
-            return isinstance(pane, PlanPane) and pane.removes
+            listed = self.focused if isinstance(self.focused, OptionList) else None
+            pane = self.form_of(listed) if listed is not None else None
+            return isinstance(pane, PlanPane) and pane.removes and has_record(listed)
         if action == "undo_remove":  # ctrl+z: shown (and working) only while there is a removal to undo
             return self._undo is not None
         return super().check_action(action, parameters)
@@ -505,7 +512,7 @@ class PlanScreen(FormScreen):
         if self._undo_timer is not None:
             self._undo_timer.stop()
         self._undo_expired()
-        self.notify(f"Undone: {removed.what} is back.", title="Restored", timeout=5)
+        self.notify(f"{removed.what} is back.", title="Undone", timeout=5)
         pane.changed()
 
     # ------------------------------------------------------------------ tabs and focus
