@@ -17,7 +17,7 @@ from companion.ui.screens.checkin_form import CheckinScreen
 from companion.ui.screens.history import HistoryScreen, columns_for
 from companion.ui.widgets.chart import RecoveryChart, SessionSeries, bar, eighths
 from companion.ui.widgets.month_calendar import MonthCalendar, add_months, shade
-from tests.helpers_store import seed
+from tests.seeding import seed_history as seed
 from tests.ui.conftest import TODAY, add_checkin, add_session, at, history_complete, history_loaded, shown
 from tests.waiting import wait_for
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from companion.ui.screens.form_guard import UnsavedChangesModal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input
 from textual.widgets._header import HeaderTitle
@@ -15,6 +14,7 @@ from companion.store import Store
 from companion.ui.screens.checkin_form import CheckinScreen
 from companion.ui.screens.checklist import ChecklistScreen
 from companion.ui.screens.dashboard import DashboardScreen
+from companion.ui.screens.form import UnsavedChangesModal
 from companion.ui.screens.help import HelpScreen
 from companion.ui.screens.history import HistoryScreen
 from companion.ui.screens.new_session import NewSessionScreen
