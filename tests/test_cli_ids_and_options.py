@@ -71,9 +71,7 @@ def test_a_start_two_ids_share_is_refused_listing_both(data_dir: Path) -> None:
 def test_an_unknown_id_is_refused_naming_the_field(data_dir: Path) -> None:
     _two_sessions_alike(data_dir)
     message = _refused("session", "remove", "fff", data_dir=data_dir)
-    assert message == (
-        "companion: ID: no session has an id starting 'fff'; see 'companion session list'\n"
-    )
+    assert message == ("companion: ID: no session has an id starting 'fff'; see 'companion session list'\n")
     assert "ID: is empty" in _refused("session", "remove", " ", data_dir=data_dir)
 
 
