@@ -20,7 +20,7 @@ from companion.core import clock, timefmt
 from companion.core.appointments import new_appointment, time_until, upcoming
 from companion.core.backup import Backup, build_export, parse_export_text
 from companion.core.care_plan import CarePlan
-from companion.core.checkins import new_checkin
+from companion.core.checkins import before_any_session, new_checkin
 from companion.core.checklist import ChecklistDay
 from companion.core.errors import InputError, ProtocolError
 from companion.core.exercises import Exercise, new_exercise
@@ -31,7 +31,7 @@ from companion.core.numbers import parse_whole
 from companion.core.questions import new_question
 from companion.core.reminders import Reminder, due_reminders, reminder_line
 from companion.core.restrictions import recorded_session_lines, restriction_states
-from companion.core.sessions import new_session, newest_first
+from companion.core.sessions import duplicate_warning, likely_duplicate, new_session, newest_first
 from companion.core.text import json_escaped, shown
 
 EXPORT_FORMATS = ("json", "csv", "md", "ics", "html")
@@ -41,6 +41,8 @@ MAX_HISTORY_DAYS = 36600
 def session_add(ctx: Context, args: argparse.Namespace) -> int:
     started = clock.parse_when(args.started_at, "started_at") if args.started_at is not None else None
     session = new_session(started_at=started, intensity=args.intensity, areas=args.areas, note=args.note)
+    recorded = ctx.store.sessions()
+    twin = likely_duplicate(recorded, session.started_at)
     ctx.store.add_session(session)
     now = clock.now()
     if args.json:
@@ -48,16 +50,25 @@ def session_add(ctx: Context, args: argparse.Namespace) -> int:
             {
                 **session.to_record(),
                 "restrictions": [s.to_json() for s in restriction_states(ctx.protocol, session, now)],
+                "likely_duplicate_of": twin.id if twin else None,
             }
         )
-        return EXIT_OK
-    print(session.id)
-    lines = [
-        f"Session recorded: {render.session_line(session, now)}",
-        *recorded_session_lines(ctx.protocol, session, now),
-        "See them any time with 'companion status'.",
-    ]
-    print("\n".join(lines), file=sys.stderr)
+    else:
+        print(session.id)
+        lines = [
+            f"Session recorded: {render.session_line(session, now)}",
+            *recorded_session_lines(ctx.protocol, session, now),
+            "See them any time with 'companion status'.",
+        ]
+        print("\n".join(lines), file=sys.stderr)
+    if twin is not None:
+        # Recorded all the same (scripts rely on `session add` recording): said, with the undo.
+        short = short_ids([*(s.id for s in recorded), session.id])[session.id]
+        print(
+            f"Warning: {duplicate_warning(twin, session.started_at)} "
+            f"If it is, remove this one: companion session remove {short}",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -150,15 +161,28 @@ def checkin(ctx: Context, args: argparse.Namespace) -> int:
     replaced = ctx.store.checkin_for(entry.date) is not None
     ctx.store.save_checkin(entry)
     alerts = queries.alerts_for_checkin(ctx.store, ctx.protocol, entry)
+    no_session = before_any_session(
+        ctx.store.sessions(), entry, redo="run 'companion checkin' again with the right --date"
+    )
     if args.json:
-        print_json({**entry.to_record(), "replaced": replaced, "alerts": [a.to_json() for a in alerts]})
-        return EXIT_OK
-    verb = "replaced" if replaced else "saved"
-    print(f"Check-in {verb} for {render.day_label(entry.date)}: {render.checkin_summary(entry)}")
-    if alerts:
-        print("\n".join(render.alert_lines(alerts, ctx.protocol)))
+        print_json(
+            {
+                **entry.to_record(),
+                "replaced": replaced,
+                "alerts": [a.to_json() for a in alerts],
+                "before_any_session": no_session is not None,
+            }
+        )
     else:
-        print("Nothing in it calls for contacting your physiotherapist.")
+        verb = "replaced" if replaced else "saved"
+        print(f"Check-in {verb} for {render.day_label(entry.date)}: {render.checkin_summary(entry)}")
+        if alerts:
+            print("\n".join(render.alert_lines(alerts, ctx.protocol)))
+        else:
+            print("Nothing in it calls for contacting your physiotherapist.")
+    if no_session is not None:
+        sys.stdout.flush()
+        print(f"Note: {no_session}", file=sys.stderr)
     return EXIT_OK
 
 
