@@ -211,7 +211,7 @@ def before_any_session(
     if started:
         return None
     day = f"{checkin.date:%a} {checkin.date.day} {checkin.date:%b %Y}"
-    judged = f"It is saved, and judged only by the alerts that need no session ({NO_SESSION_RULES})."
+    judged = f"Only the alerts that need no session ({NO_SESSION_RULES}) apply to it."
     if not sessions:
         return (
             f"No needling session is recorded yet. {judged} Record your session to follow the days after it."
