@@ -30,6 +30,7 @@ from companion.core.activities import (
 )
 from companion.core.complaint import PAIN_ANCHORS, current, new_complaint
 from companion.core.errors import InputError
+from companion.core.ids import short_ids
 
 # --------------------------------------------------------------------------- complaint
 
@@ -185,6 +186,7 @@ def activity_list(ctx: Context, args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     rows = [["#", "Activity", "Latest", "Next rating", "Id"]]
+    short = short_ids(a.id for a in activities)
     for a in shown:
         last = latest_rating(a, ratings)
         latest = f"{last.score} on {render.day_label(last.date)}" if last else "not rated"
@@ -195,7 +197,7 @@ def activity_list(ctx: Context, args: argparse.Namespace) -> int:
         else:
             assert last is not None  # not due means rated in the last week
             nxt = render.day_label(last.date + dt.timedelta(days=RATE_EVERY_DAYS))
-        rows.append([str(numbers.get(a.id, "-")), a.name, latest, nxt, a.id])
+        rows.append([str(numbers.get(a.id, "-")), a.name, latest, nxt, short[a.id]])
     print(f"Activities ({SCORE_ANCHORS}):")
     print("\n".join(render.table(rows)))
     if due_ids:

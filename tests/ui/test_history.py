@@ -220,7 +220,9 @@ async def test_at_80_columns_no_column_is_cut_and_the_day_is_told_in_full(
         session_rows = [i for i, d in enumerate(dates) if d == "● session"]
         table.move_cursor(row=session_rows[-1])
         await wait_for(pilot, lambda: "Session" in detail(screen), what="the session's line")  # type: ignore[arg-type]
-        assert detail(screen) == "Session Tue 3 Nov 2026 16:30, intense: areas not noted."  # type: ignore[arg-type]
+        assert detail(screen) == (  # type: ignore[arg-type]
+            "Session Tue 3 Nov 2026 16:30, intense: areas not noted. Del removes this session."
+        )
 
 
 async def test_at_120_columns_alerts_and_areas_wrap_instead_of_being_cut(

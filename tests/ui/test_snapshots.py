@@ -11,7 +11,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Tabs
+from textual.widgets import DataTable, Input, Tabs
 
 from companion.context import open_context
 from companion.core.exercises import Exercise
@@ -21,6 +21,7 @@ from companion.store import Store
 from companion.ui.app import create_app
 from companion.ui.screens.checkin_form import CheckinScreen
 from companion.ui.screens.checklist import ChecklistScreen
+from companion.ui.screens.confirm import ConfirmModal
 from companion.ui.screens.dashboard import DashboardScreen
 from companion.ui.screens.form import UnsavedChangesModal
 from companion.ui.screens.get_help import GetHelpScreen
@@ -300,3 +301,49 @@ def test_checklist_with_every_exercise_round(snap_compare, make_app, store, froz
     store.add_exercise(Exercise("ex2", "doorway stretch", minutes=2, per_day=3))
     store.add_exercise(Exercise("ex3", "shoulder rolls", reps=10, per_day=3))
     assert snap_compare(make_app(), terminal_size=size, run_before=press_then("l", shows=ChecklistScreen))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_session_asks_about_a_likely_duplicate(snap_compare, make_app, store, frozen_now, size) -> None:
+    add_session(store, at(2026, 11, 21, 16, 30))
+
+    async def run_before(pilot: Pilot) -> None:
+        await then_until(("s",), lambda app: isinstance(app.screen, NewSessionScreen) and app.screen.focused)(
+            pilot
+        )
+        pilot.app.screen.query_one("#started_at", Input).value = "2026-11-21T16:45"
+        await then_until(("ctrl+s",), lambda app: isinstance(app.screen, ConfirmModal))(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_asks_before_removing_a_session(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_history(store)
+
+    def on_a_session_row(app) -> bool:  # type: ignore[no-untyped-def]
+        return history_complete(app) and app.screen.selected_session() is not None
+
+    async def run_before(pilot: Pilot) -> None:
+        await then_until(("h",), lambda app: history_complete(app))(pilot)
+        screen = pilot.app.screen
+        row = screen._dates.index(None)  # type: ignore[attr-defined]  # the newest session's row
+        screen.query_one("#days", DataTable).move_cursor(row=row)
+        await then_until((), on_a_session_row)(pilot)
+        await then_until(("delete",), lambda app: isinstance(app.screen, ConfirmModal))(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_check_in_saved_before_any_session(snap_compare, make_app, store, frozen_now, size) -> None:
+    def saved(app: App[object]) -> bool:
+        return isinstance(app.screen, CheckinScreen) and app.screen.query_one("#result").display
+
+    async def run_before(pilot: Pilot) -> None:
+        await then_until(("c",), lambda app: isinstance(app.screen, CheckinScreen) and app.screen.focused)(
+            pilot
+        )
+        await then_until(("2", "tab", "1", "ctrl+s"), saved)(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)

@@ -10,12 +10,12 @@ from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Stat
 
 from companion.core import clock, timefmt
 from companion.core.alerts import Alert
-from companion.core.checkins import BRUISING_LEVELS, SCALE_ANCHORS, CheckIn, new_checkin
+from companion.core.checkins import BRUISING_LEVELS, SCALE_ANCHORS, CheckIn, before_any_session, new_checkin
 from companion.core.protocol import Protocol
 from companion.queries import alerts_for_checkin
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
-from companion.ui.plain import PlainInput
+from companion.ui.plain import PlainInput, plain
 from companion.ui.screens.form import FormScreen
 from companion.ui.screens.urgent import UrgentModal
 from companion.ui.widgets.alerts import AlertList
@@ -152,10 +152,18 @@ class CheckinScreen(FormScreen):
             saved = f"Saved the check-in for {day}, at {recorded.format('HH:mm')}."
         else:
             saved = f"Saved the check-in for {day} (on {timefmt.clock_time(checkin.recorded_at)})."
+        no_session = before_any_session(
+            self.store.sessions(), checkin, redo="open the right day from History (h) and check in there"
+        )
+        if no_session is not None:
+            saved = f"{saved} {no_session}"
+            self.notify(no_session, title="Before any session", severity="warning", timeout=10)
         if alerts:
-            text.update(f"{saved} Please read this:")
+            text.update(plain(f"{saved} Please read this:"))
         else:
-            text.update(f"{saved} Nothing here is outside the usual course. Thank you for checking in.")
+            text.update(
+                plain(f"{saved} Nothing here is outside the usual course. Thank you for checking in.")
+            )
         await self.query_one("#result-alerts", AlertList).show(alerts)
         self.query_one("#checkin-form").scroll_home(animate=False, immediate=True)
         urgent = [a for a in alerts if a.urgent]

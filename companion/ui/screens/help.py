@@ -31,6 +31,7 @@ KEYS = (
     ("p", "your plan: follow-ups, home exercises, questions, what you took"),
     ("< >", "in History: a month back or on (Tab moves between the calendar and the days)"),
     ("Home End", "in History: the newest or the oldest day"),
+    ("Del", "in History, on a session's row: remove that session (it asks first)"),
     ("?", "this help"),
     ("Esc", "back where you came from: Today, or History from a day you opened there"),
     ("ctrl+p", "the command palette: every action, and the colour theme"),

@@ -38,8 +38,9 @@ from companion.core.sessions import Session
 from companion.core.wording import count
 from companion.queries import history_end, load_history
 from companion.store import Store, StoreError
-from companion.ui.messages import OpenCheckin
+from companion.ui.messages import DataChanged, OpenCheckin
 from companion.ui.plain import plain, plain_text
+from companion.ui.screens.confirm import ConfirmModal
 from companion.ui.widgets.chart import Band, RecoveryChart, SessionSeries
 from companion.ui.widgets.key_footer import KeyFooter
 from companion.ui.widgets.month_calendar import DayMark, MonthCalendar
@@ -333,6 +334,7 @@ class HistoryScreen(Screen[None]):
             "home", "newest", "Newest day", show=False
         ),  # listed in Help: the footer keeps the app's keys
         Binding("end", "oldest", "Oldest day", show=False),
+        Binding("delete", "remove_session", "Remove session", key_display="Del"),
     ]
     AUTO_FOCUS = "#days"
     """Focused as the screen is composed, so the first key typed is never lost."""
@@ -529,6 +531,10 @@ class HistoryScreen(Screen[None]):
 
     def on_screen_resume(self, _event: ScreenResume) -> None:
         """Back from a day opened here: if anything was saved meanwhile, show it (on the same day)."""
+        self._reload_if_changed()
+
+    def _reload_if_changed(self) -> None:
+        """Load again if the store changed since the last load, keeping the day shown."""
         if self._revision is None:
             return  # never loaded yet: the first load is under way
         try:
@@ -595,12 +601,13 @@ class HistoryScreen(Screen[None]):
             return
         entry = self._entries[row]
         if isinstance(entry, SessionEntry):
-            detail = session_detail(entry.session)
+            detail = f"{session_detail(entry.session)} Del removes this session."
         else:
             detail = day_detail(entry, clock.today())
         self.query_one("#day-detail", Static).update(plain(detail))
         calendar = self.query_one(MonthCalendar)
         calendar.selected = self._row_days[row]
+        self.refresh_bindings()  # Del is shown on a session's row only
 
     @on(DataTable.RowHighlighted, "#days")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -639,6 +646,51 @@ class HistoryScreen(Screen[None]):
 
     def action_month(self, months: int) -> None:
         self.query_one(MonthCalendar).action_month(months)
+
+    # ------------------------------------------------------------------ removing a session
+
+    def selected_session(self) -> Session | None:
+        """The session of the highlighted row, if it is a session's row."""
+        index = self.query_one(DaysTable).cursor_row
+        if 0 <= index < len(self._entries):
+            entry = self._entries[index]
+            if isinstance(entry, SessionEntry):
+                return entry.session
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "remove_session":
+            return self.selected_session() is not None
+        return True
+
+    def action_remove_session(self) -> None:
+        """Del on a session's row: ask, then remove it as `companion session remove` does."""
+        session = self.selected_session()
+        if session is None:
+            return
+        when = timefmt.dated(session.started_at)
+        question = (
+            f"Remove the session of {when} ({session.intensity}, "
+            f"{', '.join(session.areas) or 'areas not noted'})? Its restrictions and countdowns go with it. "
+            "Your check-ins, water and ticks stay; they count from the session before them, if any."
+        )
+
+        def answered(remove: bool | None) -> None:
+            if not remove:
+                return
+            try:
+                removed = self.store.remove_session(session.id)
+            except StoreError as exc:
+                self.notify(f"The session was not removed: {exc}", title="Not removed", severity="error")
+                return
+            if removed:
+                self.notify(f"Removed the session of {when}.", title="Session removed", timeout=5)
+            self.post_message(DataChanged())
+            self._reload_if_changed()
+
+        self.app.push_screen(
+            ConfirmModal("Remove this session?", question, yes="Remove it", no="Keep it"), answered
+        )
 
     def action_open_day(self) -> None:
         day = self.selected_day()
