@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 
 from companion.core import clock
 from companion.core.errors import InputError
@@ -362,9 +363,44 @@ class CompanionApp(App[int]):
 
     async def _release_held_input(self) -> None:
         """Hand what was typed to the screen now shown, in order; a key that opens yet another
-        screen holds the rest for that one."""
+        screen holds the rest for that one.
+
+        A key handed on travels through the widgets' queues, so a burst of them would all be
+        routed before the first one acts: after '2', Tab, '1' the 1 would still go to the box
+        the Tab leaves. So what typing into a form needs (a character into the focused box, Tab
+        and shift+Tab between the boxes) is done here and now, in order; any other key is handed
+        on, and the rest wait until the screen has drawn what it did."""
         while self._held_input and self._opening is None:
-            await super().on_event(self._held_input.pop(0))
+            event = self._held_input.pop(0)
+            if self._type_into_form(event):
+                continue
+            await super().on_event(event)
+            if self._held_input:
+                self.call_after_refresh(self._release_held_input)
+                return
+
+    def _type_into_form(self, event: events.Key | events.Paste) -> bool:
+        """Do what `event` does in a form, at once; False if it is not that simple."""
+        focused = self.focused
+        if isinstance(event, events.Key) and event.key in ("tab", "shift+tab"):
+            if event.key == "tab":
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return True
+        if not isinstance(focused, Input):
+            return False
+        if isinstance(event, events.Paste):
+            text = event.text.splitlines()[0] if event.text else ""
+        elif event.is_printable and event.character is not None:
+            text = event.character
+        else:
+            return False
+        if focused.selection.is_empty:
+            focused.insert_text_at_cursor(text)
+        else:
+            focused.replace(text, *focused.selection)
+        return True
 
     async def action_back(self) -> None:
         """Esc: back to the screen this one was opened from, asking first if a form there
