@@ -71,6 +71,7 @@ Bare().run()
 '''
 FLOOR = [sys.executable, "-c", "import pendulum, tinydb"]
 KEYS_PER_PHASE = 5
+KEY_TIMEOUT = 20.0
 
 
 # --------------------------------------------------------------------------- measuring a process
@@ -211,16 +212,19 @@ def idle(term: Terminal, seconds: float, figures: Figures, who: str) -> None:
     figures.add(f"{who} idle B/s", (bytes1 - bytes0) / (t1 - t0))
 
 
-def press_down(term: Terminal) -> tuple[float, float, str]:
-    """(wall, CPU) from pressing Down (or Up, every other time: a history of one day has
-    two rows) to the line under the table changing; the screen then."""
-    key = ("Down", "Up")[term.presses % 2]
-    term.presses += 1
+def press_down(term: Terminal) -> tuple[float, float, str] | None:
+    """(wall, CPU) from pressing Down to the line under the table changing, and the screen
+    then; Up instead on a session's row (a history of one day has two rows: the day and its
+    session). None if the key changed nothing within KEY_TIMEOUT seconds (a lost key)."""
     before = detail_line(term.screen())
+    key = "Up" if before.strip().startswith("Session") else "Down"
     cpu0 = cpu_seconds(term.pid)
     began = time.perf_counter()
     term.key(key)
-    screen = term.wait_until(lambda s: detail_line(s) != before, "the next row's detail", timeout=30)
+    try:
+        screen = term.wait_until(lambda s: detail_line(s) != before, "the next row's detail", KEY_TIMEOUT)
+    except RuntimeError:
+        return None
     return time.perf_counter() - began, cpu_seconds(term.pid) - cpu0, screen
 
 
@@ -238,22 +242,35 @@ def companion_round(env: dict[str, str], socket: str, work: Path, idle_s: float,
     loaded: list[tuple[float, float]] = []
     # While older years load (if they do); a key's figure counts only if loading was still
     # going on when it was pressed.
-    while LOADING in screen and len(loading) < KEYS_PER_PHASE:
-        wall, cpu, after = press_down(term)
+    lost = 0
+    while LOADING in screen and len(loading) + lost < KEYS_PER_PHASE:
+        pressed = press_down(term)
+        if pressed is None:
+            lost += 1
+            screen = term.screen()
+            continue
+        wall, cpu, screen = pressed
         loading.append((wall, cpu))
-        screen = after
-    if not loading:  # nothing loads in the background: the keys just after opening
+    if not loading and not lost:  # nothing loads in the background: the keys just after opening
         for _ in range(KEYS_PER_PHASE):
-            wall, cpu, _ = press_down(term)
-            loading.append((wall, cpu))
+            pressed = press_down(term)
+            if pressed is None:
+                lost += 1
+            else:
+                loading.append(pressed[:2])
     term.wait_until(lambda s: HISTORY_MARKER in s and LOADING not in s, "history loaded", timeout=120)
     time.sleep(0.5)
     for _ in range(KEYS_PER_PHASE):
-        wall, cpu, _ = press_down(term)
-        loaded.append((wall, cpu))
+        pressed = press_down(term)
+        if pressed is None:
+            lost += 1
+        else:
+            loaded.append(pressed[:2])
+    figures.add("keys lost", lost)
     figures.add("app rss history", rss_mib(term.pid))
-    figures.add("key loading wall", statistics.median(w for w, _ in loading))
-    figures.add("key loading cpu", statistics.median(c for _, c in loading))
+    if loading:
+        figures.add("key loading wall", statistics.median(w for w, _ in loading))
+        figures.add("key loading cpu", statistics.median(c for _, c in loading))
     figures.add("key loaded wall", statistics.median(w for w, _ in loaded))
     figures.add("key loaded cpu", statistics.median(c for _, c in loaded))
     term.quit()
@@ -343,6 +360,10 @@ def table(results: dict[int, Figures]) -> list[str]:
         lambda f: f"{1000 * f.med('key loading wall'):.0f} / {1000 * f.med('key loaded wall'):.0f}",
     )
     row("  ratio (wall)", lambda f: f"{ratio(f, 'key loading wall', 'key loaded wall'):.2f}x")
+    row(
+        "  keys lost (nothing changed in 20 s), all rounds",
+        lambda f: f"{sum(f.values.get('keys lost', [])):.0f}",
+    )
     row(
         "  app CPU ms meanwhile: loading / loaded",
         lambda f: f"{1000 * f.med('key loading cpu'):.0f} / {1000 * f.med('key loaded cpu'):.0f}",
