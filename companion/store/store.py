@@ -904,7 +904,7 @@ class Store:
         if cached is not None and version is not None and cached[0] == version:
             return list(cached[1])
         sessions = self._parse_each(self.meta_path, "sessions", table.all(), session_from_record, "session")
-        sessions.sort(key=lambda s: s.started_at.timestamp())
+        sessions.sort(key=lambda s: s.started)
         self._sessions_cache = (storage.identity, sessions)
         return list(sessions)
 
@@ -1019,7 +1019,7 @@ class Store:
     def _latest_session_start(self, at: pendulum.DateTime | None) -> pendulum.DateTime | None:
         """The start of the latest session started at or before `at` (now when None)."""
         moment = (at or clock.now()).timestamp()
-        starts = [s.started_at for s in self.sessions() if s.started_at.timestamp() <= moment]
+        starts = [s.started_at for s in self.sessions() if s.started <= moment]
         return max(starts, key=lambda d: d.timestamp()) if starts else None
 
     def clinic_text(self) -> str | None:
