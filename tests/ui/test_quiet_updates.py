@@ -1,17 +1,24 @@
-"""Live updates touch only the widgets that change (issue 14): the 1 s countdown tick
-repaints the countdowns, never the whole screen."""
+"""Live updates touch only the widgets that change, and the history loads without holding
+up the keys (issue 14): the 1 s countdown tick repaints the countdowns, never the whole
+screen; History's older days come in small chunks and every day is still there."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pendulum
 import pytest
 from textual.widget import Widget
+from textual.widgets import DataTable
 
+from companion.core import clock
 from companion.store import Store
+from companion.ui.screens import history as history_module
 from companion.ui.widgets.countdown import RestrictionCard
-from tests.ui.conftest import add_session, at
+from companion.ui.widgets.month_calendar import MonthCalendar
+from tests.seeding import seed_history
+from tests.ui.conftest import TODAY, add_session, at, history_loaded
 from tests.waiting import drained, wait_for
 
 SIZE = (100, 40)
@@ -48,3 +55,27 @@ async def test_a_countdown_tick_repaints_only_the_countdowns(
             assert card() in refreshed
             others = sorted({type(w).__name__ for w in refreshed if not isinstance(w, RestrictionCard)})
             assert others == [], f"a tick repainted more than the countdowns: {others}"
+
+
+async def test_history_loaded_in_chunks_shows_every_day_once_in_order(
+    make_app: Any, store: Store, frozen: object
+) -> None:
+    """Older days come in small chunks (the keys stay quick meanwhile): every day is still
+    there exactly once, newest first, each session's row closes its group, and the calendar
+    goes back to the very first day."""
+    days = history_module.FIRST_CHUNK_DAYS + 3 * history_module.CHUNK_DAYS + 5
+    first_day = TODAY - dt.timedelta(days=days - 1)
+    seed_history(store, first_day, days)
+    sessions = [s for s in store.sessions() if clock.to_local(s.started_at).date() >= first_day]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        screen = await history_loaded(pilot)
+        table = screen.query_one("#days", DataTable)
+        labels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        day_labels = [label for label in labels if "session" not in label]
+        expected = [history_module.date_cell(TODAY - dt.timedelta(days=n), TODAY) for n in range(days)]
+        assert day_labels == expected
+        assert len(labels) - len(day_labels) == len(sessions)
+        assert labels[-1].endswith("session")  # the oldest group is closed by its session
+        assert screen.query_one(MonthCalendar).first == first_day
