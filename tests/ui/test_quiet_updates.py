@@ -10,7 +10,7 @@ from typing import Any
 import pendulum
 import pytest
 from textual.widget import Widget
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from companion.core import clock
 from companion.store import Store
@@ -57,13 +57,13 @@ async def test_a_countdown_tick_repaints_only_the_countdowns(
             assert others == [], f"a tick repainted more than the countdowns: {others}"
 
 
-async def test_history_loaded_in_chunks_shows_every_day_once_in_order(
+async def test_history_holds_few_rows_yet_every_day_is_there_once_in_order(
     make_app: Any, store: Store, frozen: object
 ) -> None:
-    """Older days come in small chunks (the keys stay quick meanwhile): every day is still
-    there exactly once, newest first, each session's row closes its group, and the calendar
-    goes back to the very first day."""
-    days = history_module.FIRST_CHUNK_DAYS + 3 * history_module.CHUNK_DAYS + 5
+    """The table holds the newest rows only (thousands of rows held up the keys and cost
+    memory); going down brings the older ones: every day exactly once, newest first, each
+    session's row closing its group, and the calendar going back to the very first day."""
+    days = history_module.FIRST_CHUNK_DAYS + 2 * history_module.CHUNK_DAYS + 5
     first_day = TODAY - dt.timedelta(days=days - 1)
     seed_history(store, first_day, days)
     sessions = [s for s in store.sessions() if clock.to_local(s.started_at).date() >= first_day]
@@ -72,10 +72,16 @@ async def test_history_loaded_in_chunks_shows_every_day_once_in_order(
         await pilot.press("h")
         screen = await history_loaded(pilot)
         table = screen.query_one("#days", DataTable)
+        assert table.row_count <= history_module.ROWS_AHEAD + 1 < days
+        assert screen.query_one(MonthCalendar).first == first_day
+        assert f"{days} days" in str(screen.query_one("#history-status", Static).render())
+        await pilot.press("down", "down")  # the rows below come along as the cursor goes down
+        await wait_for(pilot, lambda: table.row_count > history_module.ROWS_AHEAD + 1, what="more rows")
+        await pilot.press("end")
+        await wait_for(pilot, lambda: screen.selected_day() == first_day, what="the oldest day")
         labels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         day_labels = [label for label in labels if "session" not in label]
         expected = [history_module.date_cell(TODAY - dt.timedelta(days=n), TODAY) for n in range(days)]
         assert day_labels == expected
         assert len(labels) - len(day_labels) == len(sessions)
         assert labels[-1].endswith("session")  # the oldest group is closed by its session
-        assert screen.query_one(MonthCalendar).first == first_day
