@@ -109,15 +109,6 @@ def _remove(kind: str, remover: Callable[[str], bool], given: str, ids: list[str
     return EXIT_OK
 
 
-def status(ctx: Context, args: argparse.Namespace) -> int:
-    snapshot = queries.load_status(ctx.store, ctx.protocol, ctx.zone)
-    if args.json:
-        print_json(snapshot.to_json())
-    else:
-        print(render.status_text(snapshot, ctx.protocol))
-    return EXIT_OK
-
-
 def water(ctx: Context, args: argparse.Namespace) -> int:
     today = clock.today()
     if args.goal is not None:

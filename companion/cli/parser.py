@@ -184,7 +184,7 @@ def add_record_commands(commands_: Commands) -> None:
 
     status = commands_.add_parser("status", help="restrictions with time left, water, check-in, alerts")
     status.add_argument("--json", action="store_true")
-    status.set_defaults(handler=_handler("commands:status"))
+    status.set_defaults(handler=_handler("status_command:status"))
 
     water = commands_.add_parser("water", help="tick glasses of water for today")
     water.add_argument("glasses", nargs="?", metavar="N", help="glasses to tick (default 1)")

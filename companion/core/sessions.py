@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pendulum import DateTime
@@ -33,6 +34,12 @@ class Session:
     areas: tuple[str, ...] = ()
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def started(self) -> float:
+        """When it started, as a POSIX timestamp: worked out once (sessions are compared and
+        sorted by it again and again, and a patient of years has hundreds)."""
+        return self.started_at.timestamp()
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -105,14 +112,14 @@ def latest_before(sessions: list[Session], moment: DateTime) -> Session | None:
     best: Session | None = None
     stamp = moment.timestamp()
     for session in sessions:
-        started = session.started_at.timestamp()
-        if started <= stamp and (best is None or started > best.started_at.timestamp()):
+        started = session.started
+        if started <= stamp and (best is None or started > best.started):
             best = session
     return best
 
 
 def newest_first(sessions: list[Session]) -> list[Session]:
-    return sorted(sessions, key=lambda s: s.started_at.timestamp(), reverse=True)
+    return sorted(sessions, key=lambda s: s.started, reverse=True)
 
 
 DUPLICATE_WINDOW_HOURS = 2

@@ -72,11 +72,14 @@ class CompanionApp(App[int]):
         Binding("escape", "back", "Back", show=False),
     ]
 
-    protocol: reactive[Protocol] = reactive(default_protocol, init=False)
+    # None of these repaints the app (a reactive's default): the screens watching them
+    # update only the widgets whose text changes. A repaint here would redraw the whole
+    # screen on every 1 s tick (about 10 KB/s to the terminal while idle).
+    protocol: reactive[Protocol] = reactive(default_protocol, init=False, repaint=False)
     """The protocol in effect (the clinic's file, who to call); screens opened later take it."""
-    status: reactive[Status | None] = reactive(None, always_update=True, init=False)
+    status: reactive[Status | None] = reactive(None, always_update=True, init=False, repaint=False)
     """The latest snapshot from the store; screens watch it."""
-    live_states: reactive[list[RestrictionState]] = reactive(list, init=False)
+    live_states: reactive[list[RestrictionState]] = reactive(list, init=False, repaint=False)
     """The restrictions recomputed on each 1 s tick (only the countdowns use it)."""
 
     def __init__(self, context: Context) -> None:

@@ -23,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize, ScreenResume
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
@@ -58,6 +59,10 @@ CHART_SESSIONS = 3
 CHART_DAYS = 14
 FIRST_CHUNK_DAYS = 120  # shown at once; older days follow in the background
 CHUNK_DAYS = 366
+ROWS_AHEAD = 200
+"""The table holds the rows down to this far below the highlighted one; the older ones join
+it as the patient goes down (or End takes them there). Thousands of rows in a DataTable
+cost memory and time: each chunk of older days used to hold up the keys while added."""
 RESIZE_SETTLE_SECONDS = 0.2
 
 Cells = tuple[str | Text, ...]
@@ -317,10 +322,18 @@ class DaysTable(DataTable[str | Text]):
         Binding("end", "screen.oldest", "Oldest day", show=False),
     ]
 
+    class NearEnd(Message):
+        """Scrolled close to the last row the table holds (older ones may be waiting)."""
+
     def on_resize(self, _event: Resize) -> None:
         # A longer line under the table (a note, say) takes a row from it: the highlighted
         # day must stay in view.
         self.call_after_refresh(self.move_cursor, animate=False)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value >= self.max_scroll_y - self.size.height:
+            self.post_message(self.NearEnd())
 
 
 class HistoryScreen(Screen[None]):
@@ -348,12 +361,15 @@ class HistoryScreen(Screen[None]):
         longest = soreness.longest_hours if soreness and soreness.longest_hours else 72
         self.band = Band.from_hours(usual, longest)
         self.columns = Columns(wide=False)
+        self._checklist_total = len(protocol.checklist)
         self._reset()
         self._resize_timer: Timer | None = None
 
     def _reset(self) -> None:
         """Forget what was loaded (before loading again)."""
         self._entries: list[Entry] = []
+        self._shown = 0
+        """How many of the entries the table holds (the newest; see ROWS_AHEAD)."""
         self._dates: list[dt.date | None] = []
         """Each row's day, None for a session's row (Enter opens days only)."""
         self._row_days: list[dt.date] = []
@@ -455,6 +471,13 @@ class HistoryScreen(Screen[None]):
             return session_cells(entry.session, self.columns)
         return day_cells(entry, self.columns, total, self._exercises, self._labels, today)
 
+    def _show_rows(self, upto: int) -> None:
+        """Let the table hold the entries down to row `upto` (all of them if fewer)."""
+        end = min(len(self._entries), max(upto, 0) + 1)
+        if end > self._shown:
+            self._add_rows(self._entries[self._shown : end], self._checklist_total)
+            self._shown = end
+
     def _add_rows(self, entries: Sequence[Entry], total: int) -> None:
         table = self.query_one(DaysTable)
         today = clock.today()
@@ -478,7 +501,6 @@ class HistoryScreen(Screen[None]):
             return  # from a load that a newer one replaced
         self._checklist_total = total
         start = len(self._entries)
-        self._add_rows(entries, total)
         for index, entry in enumerate(entries, start=start):
             day = entry_day(entry)
             self._entries.append(entry)
@@ -488,6 +510,7 @@ class HistoryScreen(Screen[None]):
                 self._row_of.setdefault(day, index)
             else:
                 self._dates.append(None)
+        self._show_rows(self.query_one(DaysTable).cursor_row + ROWS_AHEAD)
         self._marks.update(marks)
         self._loading = more
         if adherence_text is not None:
@@ -568,7 +591,7 @@ class HistoryScreen(Screen[None]):
         self.columns = columns
         table.clear(columns=True)
         self._add_columns()
-        self._add_rows(self._entries, getattr(self, "_checklist_total", len(self.protocol.checklist)))
+        self._add_rows(self._entries[: self._shown], self._checklist_total)
         if 0 <= row < len(self._entries):
             self._place(row)
 
@@ -587,6 +610,7 @@ class HistoryScreen(Screen[None]):
     def _place(self, row: int, *, bottom: bool = False) -> None:
         """Move the table's cursor to `row` (the calendar and the line below follow)."""
         table = self.query_one(DaysTable)
+        self._show_rows(row + ROWS_AHEAD)
         if row != table.cursor_row:
             self._placed_rows.add(row)
         table.move_cursor(row=row)
@@ -614,12 +638,18 @@ class HistoryScreen(Screen[None]):
         event.stop()
         if event.cursor_row != self.query_one(DaysTable).cursor_row:
             return  # the cursor has moved on since (the table's first highlight, say)
+        self._show_rows(event.cursor_row + ROWS_AHEAD)
         if event.cursor_row in self._placed_rows:
             self._placed_rows.clear()
         elif self._following_oldest:
             self._following_oldest = False  # the patient moved on
             self._show_status()
         self._show_detail(event.cursor_row)
+
+    @on(DaysTable.NearEnd)
+    def _near_end(self, event: DaysTable.NearEnd) -> None:
+        event.stop()
+        self._show_rows(self._shown + ROWS_AHEAD)
 
     @on(MonthCalendar.Moved)
     def _calendar_moved(self, event: MonthCalendar.Moved) -> None:
