@@ -36,7 +36,9 @@ async def test_the_patient_rates_the_usual_pain_of_the_problem_apart_from_the_so
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")
-        await wait_for(pilot, lambda: app.screen.id == "checkin" and app.screen.focused is not None, what="the form")
+        await wait_for(
+            pilot, lambda: app.screen.id == "checkin" and app.screen.focused is not None, what="the form"
+        )
         intro = str(app.screen.query_one("#usual-pain-part").render())
         assert "stiff neck when driving" in intro and "not the soreness after needling" in intro
         await pilot.press("2", "tab", "1")
@@ -52,7 +54,9 @@ async def test_a_usual_pain_off_the_scale_is_refused_under_its_field(make_app, s
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")
-        await wait_for(pilot, lambda: app.screen.id == "checkin" and app.screen.focused is not None, what="the form")
+        await wait_for(
+            pilot, lambda: app.screen.id == "checkin" and app.screen.focused is not None, what="the form"
+        )
         await pilot.press("2", "tab", "1")
         app.screen.query_one("#usual_pain", Input).value = "11"
         await pilot.press("ctrl+s")

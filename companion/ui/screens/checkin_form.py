@@ -92,7 +92,9 @@ class CheckinScreen(FormScreen):
                 compact=True,
             )
             yield Static("", id="usual-pain-part", classes="form-part")
-            usual = PlainInput(placeholder="0-10", id="usual_pain", compact=True, max_length=3, classes="scale")
+            usual = PlainInput(
+                placeholder="0-10", id="usual_pain", compact=True, max_length=3, classes="scale"
+            )
             yield FieldRow("Usual pain", usual, hint=f"optional; {PAIN_ANCHORS}")
             note = PlainInput(placeholder="anything you want to remember", id="note", compact=True)
             yield FieldRow("Note", note)
@@ -123,7 +125,9 @@ class CheckinScreen(FormScreen):
         self.query_one("#bruising", Select).value = checkin.bruising
         for key in ("flare_up", "sharp_pain", "breathing_trouble"):
             self.query_one(f"#{key}", Checkbox).value = getattr(checkin, key)
-        self.query_one("#usual_pain", Input).value = "" if checkin.usual_pain is None else str(checkin.usual_pain)
+        self.query_one("#usual_pain", Input).value = (
+            "" if checkin.usual_pain is None else str(checkin.usual_pain)
+        )
         self.query_one("#note", Input).value = checkin.note
         self.query_one("#save", Button).label = "Save changes"
 
