@@ -99,6 +99,8 @@ class CompanionApp(App[int]):
         self._opening: Screen[object] | None = None
         """The screen being built (after its key was pressed, until it is mounted and focused)."""
         self._held_input: list[events.Key | events.Paste] = []
+        self._complaint_skipped = False
+        """The patient skipped naming the problem: Today stops asking until the next start."""
         """What the patient typed while that screen was being built, in order, for that screen."""
 
     # ------------------------------------------------------------------ start
@@ -198,7 +200,8 @@ class CompanionApp(App[int]):
     def read_course_prompt(self) -> None:
         """What Today's gentle line about the course asks (nothing when the store cannot be read)."""
         try:
-            prompt = CoursePrompt(complaint_named(self.store), tuple(load_ratings_due(self.store)))
+            named = self._complaint_skipped or complaint_named(self.store)
+            prompt = CoursePrompt(named, tuple(load_ratings_due(self.store)))
         except StoreError:
             return
         if prompt != self.course_prompt:
@@ -450,6 +453,7 @@ class CompanionApp(App[int]):
         self._open(ComplaintModal(self.store, named), callback=self._complaint_named)
 
     def _complaint_named(self, complaint: object) -> None:
+        self._complaint_skipped = complaint is None
         self.read_course_prompt()
         if complaint is not None:
             self.notify(
