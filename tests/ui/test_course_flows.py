@@ -67,7 +67,7 @@ async def test_the_patient_skips_naming_the_problem_then_names_it_from_the_palet
         await shown(pilot, ComplaintModal)
         await pilot.press("escape")
         await shown(pilot, DashboardScreen)
-        await wait_for(pilot, lambda: prompt_text(app) == "", what="no more asking once skipped")
+        await wait_for(pilot, lambda: prompt_text(app) == "", what="no more asking once skipped", timeout=5)
         assert store.complaints() == []
         await pilot.press("ctrl+p")
         await shown(pilot, CommandPalette)
