@@ -104,7 +104,7 @@ def course_prompt_line(prompt: CoursePrompt | None) -> str:
         else:
             what = f"your {count(len(prompt.due), 'activity', 'activities')}"
         when = "to start" if all(d.last is None for d in prompt.due) else "this week"
-        return f"How well can you do {what} {when}? Press r to rate (0 unable - 10 as before)."
+        return f"How well can you do {what} {when}? Press r to rate (0 to 10)."
     return ""
 
 
