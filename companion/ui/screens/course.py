@@ -13,15 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich import box
-from rich.table import Table
+from rich.console import Console
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from companion.core.course import (
@@ -51,21 +51,57 @@ def table_keys(width: int) -> list[str]:
     return [key for key, _ in COLUMNS if width >= WIDE_FROM or key not in NARROW_LEAVES]
 
 
-def sessions_table(course: Course, width: int) -> Table:
-    """The session rows, in the columns that fit ``width``; free text wraps at spaces."""
+SHARES = {"areas": 5, "alerts": 3, "took": 3}
+"""How the room left by the short columns is shared among the free-text ones."""
+CELL_PADDING = 2
+ROOM_TAKEN = 4
+"""The screen's padding and the scrollbar."""
+
+
+def table_widths(cells: Sequence[dict[str, str]], width: int) -> dict[str, int]:
+    """Each column's width: the short ones their longest cell, the free-text ones a share of
+    the rest, never less than their longest word (so a word is never cut)."""
     keys = table_keys(width)
     headings = dict(COLUMNS)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True, show_edge=False)
-    cells = [row.cells(course.labels) for row in course.rows]
+    widths: dict[str, int] = {}
     for key in keys:
-        if key in FREE_TEXT_COLUMNS:
-            longest_word = max((len(w) for c in cells for w in c[key].split()), default=1)
-            table.add_column(headings[key], min_width=max(longest_word, len(headings[key])), overflow="fold")
-        else:
-            table.add_column(headings[key], no_wrap=True)
+        if key not in FREE_TEXT_COLUMNS:
+            widths[key] = max([len(headings[key]), *(len(c[key]) for c in cells)])
+    free = [k for k in keys if k in FREE_TEXT_COLUMNS]
+    room = width - ROOM_TAKEN - sum(widths.values()) - CELL_PADDING * len(keys)
+    want = {k: max([len(headings[k]), *(len(c[k]) for c in cells)]) for k in free}
+    words = {k: max([len(headings[k]), *(len(w) for c in cells for w in c[k].split())]) for k in free}
+    pending = list(free)
+    while pending:  # a column whose cells all fit its share takes only that; the rest share again
+        total = sum(SHARES[k] for k in pending)
+        fits = [k for k in pending if want[k] <= room * SHARES[k] // total]
+        if not fits:
+            break
+        for key in fits:
+            widths[key] = want[key]
+            room -= want[key]
+            pending.remove(key)
+    for key in pending:
+        widths[key] = max(words[key], room * SHARES[key] // sum(SHARES[k] for k in pending))
+    return {key: widths[key] for key in keys}
+
+
+def fill_table(table: DataTable[Text], course: Course, width: int, console: Console) -> None:
+    """The session rows in the columns that fit ``width``; free text wraps at spaces. Only the
+    rows on screen are drawn (a DataTable), whatever the number of sessions."""
+    table.clear(columns=True)
+    cells = [row.cells(course.labels) for row in course.rows]
+    widths = table_widths(cells, width)
+    headings = dict(COLUMNS)
+    for key, cell_width in widths.items():
+        table.add_column(headings[key], width=cell_width, key=key)
     for row_cells in cells:
-        table.add_row(*(plain_text(row_cells[key]) for key in keys))
-    return table
+        texts = [plain_text(row_cells[key]) for key in widths]
+        height = 1
+        for key, text in zip(widths, texts, strict=True):
+            if key in FREE_TEXT_COLUMNS and text.cell_len > widths[key]:
+                height = max(height, len(text.wrap(console, widths[key])))
+        table.add_row(*texts, height=height)
 
 
 def left_out_text(course: Course, width: int) -> str:
@@ -141,7 +177,9 @@ class CourseScreen(Screen[None]):
         with VerticalScroll(id="course-body"):
             yield Static("Reading your course of treatment...", id="course-complaint")
             yield Static("", id="course-sessions-title", classes="section-title")
-            yield Static("", id="course-sessions")
+            table: DataTable[Text] = DataTable(id="course-sessions", cursor_type="none", zebra_stripes=True)
+            table.can_focus = False
+            yield table
             yield Static("", id="course-left-out", classes="note")
             yield Static(plain(COLUMNS_NOTE), id="course-columns-note", classes="note")
             chart = CourseChart(id="course-chart", classes="box")
@@ -155,6 +193,8 @@ class CourseScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        for waiting in ("#course-columns-note", "#course-chart", "#course-sessions"):
+            self.query_one(waiting).display = False  # until the course is read
         self.query_one("#course-body").focus()
         self.load()
 
@@ -171,7 +211,9 @@ class CourseScreen(Screen[None]):
         self.course = course
         self.query_one("#course-complaint", Static).update(plain(complaint_text(course)))
         self.query_one("#course-sessions-title", Static).update(plain(rows_shown(course.rows)))
-        self.query_one("#course-chart", CourseChart).series = chart_series(course)
+        chart = self.query_one("#course-chart", CourseChart)
+        chart.series = chart_series(course)
+        chart.display = True
         self.query_one("#course-key", Static).update(plain(key_text(course)))
         self.query_one("#course-sentence", Static).update(plain_text(course.sentence, "bold"))
         self._fit(force=True)
@@ -186,10 +228,10 @@ class CourseScreen(Screen[None]):
             return
         self._width = width
         course = self.course
-        sessions = self.query_one("#course-sessions", Static)
+        sessions = self.query_one("#course-sessions", DataTable)
         sessions.display = bool(course.rows)
         if course.rows:
-            sessions.update(sessions_table(course, width))
+            fill_table(sessions, course, width, self.app.console)
         left_out = left_out_text(course, width)
         note = self.query_one("#course-left-out", Static)
         note.update(plain(left_out))

@@ -172,8 +172,12 @@ class CourseChart(Widget):
             )
         cell = cell_width(len(slots.spans), self.content_size.width - LABEL_WIDTH)
         text = Text(no_wrap=True, overflow="crop")
-        for number, line in enumerate(series.lines):
-            values = slot_values(line.values, slots.spans)
+        drawn = [(line, slot_values(line.values, slots.spans)) for line in series.lines]
+        # An outcome not rated in the columns shown (a retired activity, years back) takes no rows.
+        drawn = [(line, values) for line, values in drawn if any(v is not None for v in values)]
+        if not drawn:
+            return Text("Nothing rated in the weeks shown.", muted)
+        for number, (line, values) in enumerate(drawn):
             for row in (0, 1):  # the bars' top row, then their bottom row
                 if number or row:
                     text.append("\n")
