@@ -108,6 +108,10 @@ class CompanionApp(App[int]):
     def get_default_screen(self) -> Screen[None]:
         # Read the store before the first frame, so the dashboard is built with its data.
         self._initial_status = self._read_status(clock.now(), quiet=True)  # on_mount says why
+        # Today's line about the course too: shown in the first frame, nothing moves after it.
+        prompt = self._course_prompt()
+        if prompt is not None:
+            self.set_reactive(CompanionApp.course_prompt, prompt)
         return DashboardScreen(self.protocol, self._initial_status)
 
     def on_mount(self) -> None:
@@ -197,14 +201,17 @@ class CompanionApp(App[int]):
         self._show_notices()
         self.call_after_refresh(self.read_course_prompt)
 
-    def read_course_prompt(self) -> None:
-        """What Today's gentle line about the course asks (nothing when the store cannot be read)."""
+    def _course_prompt(self) -> CoursePrompt | None:
+        """What Today's gentle line about the course asks (None when the store cannot be read)."""
         try:
             named = self._complaint_skipped or complaint_named(self.store)
-            prompt = CoursePrompt(named, tuple(load_ratings_due(self.store)))
+            return CoursePrompt(named, tuple(load_ratings_due(self.store)))
         except StoreError:
-            return
-        if prompt != self.course_prompt:
+            return None
+
+    def read_course_prompt(self) -> None:
+        prompt = self._course_prompt()
+        if prompt is not None and prompt != self.course_prompt:
             self.course_prompt = prompt
 
     def _show_notices(self) -> None:

@@ -161,7 +161,9 @@ class DashboardScreen(Screen[None]):
                 id="alerts",
             )
             yield self._filled(Static("", id="next-appointment"))
-            yield Static("", id="course-prompt")
+            prompt_line = Static("", id="course-prompt")
+            self._fill_course_prompt(prompt_line, getattr(self.app, "course_prompt", None))
+            yield prompt_line
             if not has_session:
                 yield self._welcome()
             with self._filled(Vertical(id="restrictions", classes="box")):
@@ -194,7 +196,7 @@ class DashboardScreen(Screen[None]):
         # What the screen shows was set when it was composed; from here on only changes are applied.
         self.watch(self.app, "status", self.show_status, init=False)
         self.watch(self.app, "live_states", self.show_live, init=False)
-        self.watch(self.app, "course_prompt", self.show_course_prompt)
+        self.watch(self.app, "course_prompt", self.show_course_prompt, init=False)
         self.watch(self.app, "protocol", self.show_protocol, init=False)
         self.set_interval(APPOINTMENT_REFRESH_SECONDS, self.show_appointment, name="appointment")
 
@@ -296,7 +298,9 @@ class DashboardScreen(Screen[None]):
             line.set_class(status.checkin_done, "-done")
 
     def show_course_prompt(self, prompt: CoursePrompt | None) -> None:
-        line = self.query_one("#course-prompt", Static)
+        self._fill_course_prompt(self.query_one("#course-prompt", Static), prompt)
+
+    def _fill_course_prompt(self, line: Static, prompt: CoursePrompt | None) -> None:
         text = course_prompt_line(prompt)
         line.update(plain(text))
         line.display = bool(text)
