@@ -28,7 +28,7 @@ from companion.core.activities import (
     scores_of,
     validate_score,
 )
-from companion.core.complaint import PAIN_ANCHORS, current, new_complaint
+from companion.core.complaint import PAIN_ANCHORS, current
 from companion.core.errors import InputError
 from companion.core.ids import short_ids
 
@@ -42,10 +42,7 @@ def complaint(ctx: Context, args: argparse.Namespace) -> int:
     if args.clear or args.text is not None:
         if args.text is not None and not args.text.strip():
             raise InputError("text", "is empty: say what you see your physiotherapist for, or use --clear")
-        entry = new_complaint("" if args.clear else args.text)
-        before = current(store.complaints())
-        if (before.text if before else "") != entry.text:
-            store.add_complaint(entry)
+        queries.name_complaint(store, "" if args.clear else args.text)
     history = store.complaints()
     now = current(history)
     if args.json:

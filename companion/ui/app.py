@@ -27,11 +27,11 @@ from companion.core.restrictions import RestrictionState, newly_ended, restricti
 from companion.core.status import Status
 from companion.core.text import printable
 from companion.core.wording import count
-from companion.queries import load_status
+from companion.queries import complaint_named, load_ratings_due, load_status
 from companion.store import StoreError
 from companion.ui.commands import CompanionCommands
 from companion.ui.messages import AddWater, DataChanged, OpenCheckin
-from companion.ui.screens.dashboard import DashboardScreen, zone_warning
+from companion.ui.screens.dashboard import CoursePrompt, DashboardScreen, zone_warning
 
 if TYPE_CHECKING:
     from companion.context import Context
@@ -81,6 +81,9 @@ class CompanionApp(App[int]):
     """The latest snapshot from the store; screens watch it."""
     live_states: reactive[list[RestrictionState]] = reactive(list, init=False, repaint=False)
     """The restrictions recomputed on each 1 s tick (only the countdowns use it)."""
+    course_prompt: reactive[CoursePrompt | None] = reactive(None, init=False)
+    """Whether the complaint is named and which activities' weekly rating is due (Today's
+    gentle line); read after the first paint."""
 
     def __init__(self, context: Context) -> None:
         super().__init__()
@@ -100,6 +103,8 @@ class CompanionApp(App[int]):
         self._opening: Screen[object] | None = None
         """The screen being built (after its key was pressed, until it is mounted and focused)."""
         self._held_input: list[events.Key | events.Paste] = []
+        self._complaint_skipped = False
+        """The patient skipped naming the problem: Today stops asking until the next start."""
         """What the patient typed while that screen was being built, in order, for that screen."""
 
     # ------------------------------------------------------------------ start
@@ -107,6 +112,10 @@ class CompanionApp(App[int]):
     def get_default_screen(self) -> Screen[None]:
         # Read the store before the first frame, so the dashboard is built with its data.
         self._initial_status = self._read_status(clock.now(), quiet=True)  # on_mount says why
+        # Today's line about the course too: shown in the first frame, nothing moves after it.
+        prompt = self._course_prompt()
+        if prompt is not None:
+            self.set_reactive(CompanionApp.course_prompt, prompt)
         return DashboardScreen(self.protocol, self._initial_status)
 
     def on_mount(self) -> None:
@@ -194,6 +203,20 @@ class CompanionApp(App[int]):
         self.status = status
         self.live_states = status.restrictions
         self._show_notices()
+        self.call_after_refresh(self.read_course_prompt)
+
+    def _course_prompt(self) -> CoursePrompt | None:
+        """What Today's gentle line about the course asks (None when the store cannot be read)."""
+        try:
+            named = self._complaint_skipped or complaint_named(self.store)
+            return CoursePrompt(named, tuple(load_ratings_due(self.store)))
+        except StoreError:
+            return None
+
+    def read_course_prompt(self) -> None:
+        prompt = self._course_prompt()
+        if prompt is not None and prompt != self.course_prompt:
+            self.course_prompt = prompt
 
     def _show_notices(self) -> None:
         """What the store found and did: a damaged file repaired, a record set aside, a
@@ -454,6 +477,42 @@ class CompanionApp(App[int]):
         from companion.ui.screens.history import HistoryScreen
 
         self._go(HistoryScreen, lambda: HistoryScreen(self.store, self.protocol))
+
+    def action_course(self) -> None:
+        """The course of treatment (from History, and the command palette)."""
+        from companion.ui.screens.course import CourseScreen
+
+        if isinstance(self.screen, CourseScreen):
+            return
+        self.leave_then(lambda: self._open(CourseScreen(self.store, self.protocol)))
+
+    def action_name_complaint(self) -> None:
+        """Name (or reword) the problem the patient sees the physiotherapist for; Esc skips."""
+        from companion.core.complaint import current
+        from companion.ui.screens.complaint import ComplaintModal
+
+        try:
+            named = current(self.store.complaints())
+        except StoreError as exc:
+            self.notify(f"Your data could not be read: {exc}", severity="error")
+            return
+        self._open(ComplaintModal(self.store, named), callback=self._complaint_named)
+
+    def _complaint_named(self, complaint: object) -> None:
+        self._complaint_skipped = complaint is None
+        self.read_course_prompt()
+        if complaint is not None:
+            self.notify(
+                "Saved. Rate its usual pain in your check-in (c), apart from the soreness.", timeout=6
+            )
+
+    def action_rate_activities(self) -> None:
+        """What I want to do again: name up to three activities, rate them each week."""
+        from companion.ui.screens.activities import ActivitiesScreen
+
+        if isinstance(self.screen, ActivitiesScreen):
+            return
+        self.leave_then(lambda: self._open(ActivitiesScreen(self.store, self.protocol)))
 
     def action_new_session(self) -> None:
         from companion.ui.screens.new_session import NewSessionScreen

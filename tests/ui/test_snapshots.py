@@ -19,9 +19,11 @@ from companion.core.intake import new_intake
 from companion.core.questions import Question
 from companion.store import Store
 from companion.ui.app import create_app
+from companion.ui.screens.activities import ActivitiesScreen
 from companion.ui.screens.checkin_form import CheckinScreen
 from companion.ui.screens.checklist import ChecklistScreen
 from companion.ui.screens.confirm import ConfirmModal
+from companion.ui.screens.course import CourseScreen
 from companion.ui.screens.dashboard import DashboardScreen
 from companion.ui.screens.form import UnsavedChangesModal
 from companion.ui.screens.get_help import GetHelpScreen
@@ -29,6 +31,7 @@ from companion.ui.screens.help import HelpScreen
 from companion.ui.screens.history import HistoryScreen
 from companion.ui.screens.new_session import NewSessionScreen
 from companion.ui.screens.plan import PlanScreen
+from tests.seeding import COURSE_FROZEN, seed_two_months
 from tests.ui.conftest import (
     add_checkin,
     add_session,
@@ -87,7 +90,12 @@ def press_then(*keys: str, shows: type[Screen[object]] = DashboardScreen, ready=
             await pilot.press(*keys)  # keys typed while a screen opens are held for it
         await wait_for(
             pilot,
-            lambda: showing(app, shows) and (ready is None or ready(app)),  # type: ignore[arg-type]
+            # Today's line about the course is read just after the first paint: wait for it.
+            lambda: (
+                showing(app, shows)  # type: ignore[arg-type]
+                and app.course_prompt is not None
+                and (ready is None or ready(app))
+            ),
             what=f"{shows.__name__} ready after {keys}",
         )
         app.check_reminders()  # any reminder due is sent now (once), not after the screenshot
@@ -347,3 +355,45 @@ def test_check_in_saved_before_any_session(snap_compare, make_app, store, frozen
         await then_until(("2", "tab", "1", "ctrl+s"), saved)(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+# --------------------------------------------------------------------------- the course of treatment
+
+
+@pytest.fixture
+def course_frozen():  # type: ignore[no-untyped-def]
+    with pendulum.travel_to(COURSE_FROZEN, freeze=True):
+        yield
+
+
+def course_read(app) -> bool:  # type: ignore[no-untyped-def]
+    return app.screen.course is not None
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_course_of_two_months(snap_compare, make_app, store, course_frozen, size) -> None:
+    seed_two_months(store)
+    run_before = press_then("h", "o", shows=CourseScreen, ready=course_read)
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_today_asks_the_weekly_activity_rating(snap_compare, make_app, store, course_frozen, size) -> None:
+    seed_two_months(store)
+
+    def asked(app) -> bool:  # type: ignore[no-untyped-def]
+        return bool(app.screen.query_one("#course-prompt").display)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then(ready=asked))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_rating_the_activities(snap_compare, make_app, store, course_frozen, size) -> None:
+    seed_two_months(store)
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("r", shows=ActivitiesScreen))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_check_in_form_with_the_problem_named(snap_compare, make_app, store, course_frozen, size) -> None:
+    seed_two_months(store)
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("c", shows=CheckinScreen))

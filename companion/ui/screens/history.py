@@ -342,6 +342,7 @@ class HistoryScreen(Screen[None]):
         Binding("escape", "app.back", "Back"),
         Binding("enter", "open_day", "Open day", key_display="⏎"),
         Binding("comma,less_than_sign", "month(-1)", "Month", key_display="< >"),
+        Binding("o", "app.course", "Course"),
         Binding("full_stop,greater_than_sign", "month(1)", "Month after", show=False),
         Binding(
             "home", "newest", "Newest day", show=False
