@@ -21,6 +21,7 @@ from companion.store import Store
 
 if TYPE_CHECKING:
     from companion.core.activities import RatingDue
+    from companion.core.complaint import Complaint
     from companion.core.course import Course
     from companion.core.history import HistoryRow
 
@@ -172,3 +173,22 @@ def load_ratings_due(store: Store, today: dt.date | None = None) -> list[RatingD
     if not due:
         return []
     return ratings_due(activities, store.all_ratings(), day)
+
+
+def name_complaint(store: Store, text: str) -> Complaint:
+    """A new wording of the complaint ('' clears it), stored unless it is the current one
+    already (the CLI's ``companion complaint`` and the app's dialog alike)."""
+    from companion.core.complaint import current, new_complaint
+
+    entry = new_complaint(text)
+    before = current(store.complaints())
+    if (before.text if before else "") != entry.text:
+        store.add_complaint(entry)
+    return entry
+
+
+def complaint_named(store: Store) -> bool:
+    """Whether the patient has named the problem they see the physiotherapist for."""
+    from companion.core.complaint import current
+
+    return current(store.complaints()) is not None

@@ -39,7 +39,7 @@ def test_a_goal_is_1_to_40() -> None:
     for bad in ("0", "41"):
         with pytest.raises(InputError) as err:
             validate_goal(bad)
-        assert err.value.field == "--goal" and "glasses" in err.value.message
+        assert err.value.field == "goal" and "glasses" in err.value.message
     with pytest.raises(InputError) as err:
         validate_goal("41", field="Goal")
     assert err.value.field == "Goal"
@@ -50,7 +50,7 @@ def test_a_tick_is_1_to_40_glasses() -> None:
     for bad in ("0", "41"):
         with pytest.raises(InputError) as err:
             validate_count(bad)
-        assert err.value.field == "N"
+        assert err.value.field == "glasses"
 
 
 def test_a_day_holds_at_most_200_glasses() -> None:
@@ -58,7 +58,7 @@ def test_a_day_holds_at_most_200_glasses() -> None:
     assert day.add(1) == HydrationDay(DAY, 200, 8)
     with pytest.raises(InputError) as err:
         day.add(2)
-    assert err.value.field == "N" and "201" in err.value.message and "200" in err.value.message
+    assert err.value.field == "glasses" and "201" in err.value.message and "200" in err.value.message
     assert HydrationDay(DAY, 3, 8).add(4) == HydrationDay(DAY, 7, 8)
 
 
@@ -67,7 +67,7 @@ def test_undo_takes_one_glass_and_refuses_at_none() -> None:
     assert HydrationDay(DAY, 5, 8).undo() == HydrationDay(DAY, 4, 8)
     with pytest.raises(InputError) as err:
         HydrationDay(DAY, 0, 8).undo()
-    assert err.value.field == "--undo"
+    assert err.value.field == "glasses"
 
 
 def test_the_goal_is_met_at_the_goal_itself() -> None:

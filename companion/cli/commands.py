@@ -20,17 +20,18 @@ from companion.core import clock, timefmt
 from companion.core.appointments import new_appointment, time_until, upcoming
 from companion.core.backup import Backup, build_export, parse_export_text
 from companion.core.care_plan import CarePlan
-from companion.core.checkins import new_checkin
+from companion.core.checkins import before_any_session, new_checkin
 from companion.core.checklist import ChecklistDay
 from companion.core.errors import InputError, ProtocolError
 from companion.core.exercises import Exercise, new_exercise
 from companion.core.hydration import validate_count, validate_goal
+from companion.core.ids import resolve_id, short_ids
 from companion.core.intake import check_intake, new_intake
 from companion.core.numbers import parse_whole
 from companion.core.questions import new_question
 from companion.core.reminders import Reminder, due_reminders, reminder_line
 from companion.core.restrictions import recorded_session_lines, restriction_states
-from companion.core.sessions import new_session, newest_first
+from companion.core.sessions import duplicate_warning, likely_duplicate, new_session, newest_first
 from companion.core.text import json_escaped, shown
 from companion.core.wording import count
 
@@ -41,6 +42,8 @@ MAX_HISTORY_DAYS = 36600
 def session_add(ctx: Context, args: argparse.Namespace) -> int:
     started = clock.parse_when(args.started_at, "started_at") if args.started_at is not None else None
     session = new_session(started_at=started, intensity=args.intensity, areas=args.areas, note=args.note)
+    recorded = ctx.store.sessions()
+    twin = likely_duplicate(recorded, session.started_at)
     ctx.store.add_session(session)
     now = clock.now()
     if args.json:
@@ -48,16 +51,25 @@ def session_add(ctx: Context, args: argparse.Namespace) -> int:
             {
                 **session.to_record(),
                 "restrictions": [s.to_json() for s in restriction_states(ctx.protocol, session, now)],
+                "likely_duplicate_of": twin.id if twin else None,
             }
         )
-        return EXIT_OK
-    print(session.id)
-    lines = [
-        f"Session recorded: {render.session_line(session, now)}",
-        *recorded_session_lines(ctx.protocol, session, now),
-        "See them any time with 'companion status'.",
-    ]
-    print("\n".join(lines), file=sys.stderr)
+    else:
+        print(session.id)
+        lines = [
+            f"Session recorded: {render.session_line(session, now)}",
+            *recorded_session_lines(ctx.protocol, session, now),
+            "See them any time with 'companion status'.",
+        ]
+        print("\n".join(lines), file=sys.stderr)
+    if twin is not None:
+        # Recorded all the same (scripts rely on `session add` recording): said, with the undo.
+        short = short_ids([*(s.id for s in recorded), session.id])[session.id]
+        print(
+            f"Warning: {duplicate_warning(twin, session.started_at)} "
+            f"If it is, remove this one: companion session remove {short}",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -70,13 +82,14 @@ def session_list(ctx: Context, args: argparse.Namespace) -> int:
         print("No sessions recorded yet.")
         return EXIT_OK
     rows = [["When", "Intensity", "Areas", "Id"]]
+    short = short_ids(s.id for s in sessions)
     for s in sessions:
         rows.append(
             [
                 timefmt.dated(s.started_at),  # in the patient's zone, as status shows it
                 s.intensity,
                 ", ".join(s.areas) or "-",
-                s.id,
+                short[s.id],
             ]
         )
     print("\n".join(render.table(rows, indent="")))
@@ -84,22 +97,16 @@ def session_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def session_remove(ctx: Context, args: argparse.Namespace) -> int:
-    return _remove("session", ctx.store.remove_session, args.id, "companion session list")
+    ids = [s.id for s in ctx.store.sessions()]
+    return _remove("session", ctx.store.remove_session, args.id, ids, "companion session list")
 
 
-def _remove(kind: str, remover: Callable[[str], bool], record_id: str, list_command: str) -> int:
-    if not remover(record_id):
-        raise InputError("ID", f"no {kind} has the id {shown(record_id)}; see '{list_command}'")
-    print(f"{kind.capitalize()} {record_id} removed.")
-    return EXIT_OK
-
-
-def status(ctx: Context, args: argparse.Namespace) -> int:
-    snapshot = queries.load_status(ctx.store, ctx.protocol, ctx.zone)
-    if args.json:
-        print_json(snapshot.to_json())
-    else:
-        print(render.status_text(snapshot, ctx.protocol))
+def _remove(kind: str, remover: Callable[[str], bool], given: str, ids: list[str], list_command: str) -> int:
+    """Remove the record whose id is, or starts with, `given` (the id's field is ID)."""
+    record_id = resolve_id(given, ids, field="id", kind=kind, see=list_command)
+    if not remover(record_id):  # removed by another process meanwhile
+        raise InputError("id", f"no {kind} has the id {shown(given)} any more; see '{list_command}'")
+    print(f"{kind.capitalize()} {short_ids(ids)[record_id]} removed.")
     return EXIT_OK
 
 
@@ -147,15 +154,28 @@ def checkin(ctx: Context, args: argparse.Namespace) -> int:
     replaced = ctx.store.checkin_for(entry.date) is not None
     ctx.store.save_checkin(entry)
     alerts = queries.alerts_for_checkin(ctx.store, ctx.protocol, entry)
+    no_session = before_any_session(
+        ctx.store.sessions(), entry, redo="run 'companion checkin' again with the right --date"
+    )
     if args.json:
-        print_json({**entry.to_record(), "replaced": replaced, "alerts": [a.to_json() for a in alerts]})
-        return EXIT_OK
-    verb = "replaced" if replaced else "saved"
-    print(f"Check-in {verb} for {render.day_label(entry.date)}: {render.checkin_summary(entry)}")
-    if alerts:
-        print("\n".join(render.alert_lines(alerts, ctx.protocol)))
+        print_json(
+            {
+                **entry.to_record(),
+                "replaced": replaced,
+                "alerts": [a.to_json() for a in alerts],
+                "before_any_session": no_session is not None,
+            }
+        )
     else:
-        print("Nothing in it calls for contacting your physiotherapist.")
+        verb = "replaced" if replaced else "saved"
+        print(f"Check-in {verb} for {render.day_label(entry.date)}: {render.checkin_summary(entry)}")
+        if alerts:
+            print("\n".join(render.alert_lines(alerts, ctx.protocol)))
+        else:
+            print("Nothing in it calls for contacting your physiotherapist.")
+    if no_session is not None:
+        sys.stdout.flush()
+        print(f"Note: {no_session}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -512,6 +532,7 @@ def appointment_list(ctx: Context, args: argparse.Namespace) -> int:
         print("No upcoming follow-up appointments." if not args.all else "No appointments recorded.")
         return EXIT_OK
     rows = [["When", "In", "Note", "Id"]]
+    short = short_ids(a.id for a in ctx.store.appointments())
     for a in appts:
         left = clock.elapsed_seconds(now, a.at)
         rows.append(
@@ -519,7 +540,7 @@ def appointment_list(ctx: Context, args: argparse.Namespace) -> int:
                 timefmt.dated(a.at),
                 timefmt.duration(left) if left >= 0 else "past",
                 a.note or "-",
-                a.id,
+                short[a.id],
             ]
         )
     print("\n".join(render.table(rows, indent="")))
@@ -527,7 +548,10 @@ def appointment_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def appointment_remove(ctx: Context, args: argparse.Namespace) -> int:
-    return _remove("appointment", ctx.store.remove_appointment, args.id, "companion appointment list")
+    ids = [a.id for a in ctx.store.appointments()]
+    return _remove(
+        "appointment", ctx.store.remove_appointment, args.id, ids, "companion appointment list --all"
+    )
 
 
 def exercise_add(ctx: Context, args: argparse.Namespace) -> int:
@@ -545,11 +569,9 @@ def exercise_add(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _find_exercise(ctx: Context, exercise_id: str) -> Exercise:
-    for ex in ctx.store.exercises():
-        if ex.id == exercise_id:
-            return ex
-    raise InputError("ID", f"no exercise has the id {shown(exercise_id)}; see 'companion exercise list'")
+def _find_exercise(ctx: Context, given: str) -> Exercise:
+    exercises = {ex.id: ex for ex in ctx.store.exercises()}
+    return exercises[resolve_id(given, exercises, field="id", kind="exercise", see="companion exercise list")]
 
 
 def exercise_list(ctx: Context, args: argparse.Namespace) -> int:
@@ -566,8 +588,9 @@ def exercise_list(ctx: Context, args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     rows = [["Exercise", "Prescribed", "Today", "Id"]]
+    short = short_ids(e.id for e in exercises)
     for e in exercises:
-        rows.append([e.name, e.dose, f"{len(set(e.tick_ids()) & done)} of {e.per_day}", e.id])
+        rows.append([e.name, e.dose, f"{len(set(e.tick_ids()) & done)} of {e.per_day}", short[e.id]])
     print("\n".join(render.table(rows, indent="")))
     return EXIT_OK
 
@@ -597,7 +620,8 @@ def exercise_done(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def exercise_remove(ctx: Context, args: argparse.Namespace) -> int:
-    return _remove("exercise", ctx.store.remove_exercise, args.id, "companion exercise list")
+    ids = [e.id for e in ctx.store.exercises()]
+    return _remove("exercise", ctx.store.remove_exercise, args.id, ids, "companion exercise list")
 
 
 def remind(ctx: Context, args: argparse.Namespace) -> int:
@@ -646,12 +670,15 @@ def ask(ctx: Context, args: argparse.Namespace) -> int:
     if args.done is not None:
         if args.text:
             raise UsageError("companion ask: give either a question or --done")
-        ids = None if args.done == "all" else [args.done]
+        ids = None
+        if args.done != "all":
+            open_ids = [q.id for q in ctx.store.questions() if not q.done]
+            ids = [
+                resolve_id(
+                    args.done, open_ids, field="done", kind="open question", see="companion ask --list"
+                )
+            ]
         changed = ctx.store.mark_questions_done(ids, clock.now())
-        if ids and not changed:
-            raise InputError(
-                "--done", f"no open question has the id {shown(args.done)}; see 'companion ask --list'"
-            )
         print(f"{count(changed, 'question')} marked as asked.")
         return EXIT_OK
     if args.text is not None and not args.list:
@@ -671,6 +698,7 @@ def ask(ctx: Context, args: argparse.Namespace) -> int:
         print('No open questions. Add one with: companion ask "Can I swim tomorrow?"')
         return EXIT_OK
     rows = [["Id", "Question", "Noted"]]
-    rows += [[q.id, q.text, clock.to_local(q.asked_at).format("ddd D MMM")] for q in open_ones]
+    short = short_ids(q.id for q in questions)
+    rows += [[short[q.id], q.text, clock.to_local(q.asked_at).format("ddd D MMM")] for q in open_ones]
     print("\n".join(render.table(rows, indent="")))
     return EXIT_OK

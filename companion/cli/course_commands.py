@@ -28,8 +28,9 @@ from companion.core.activities import (
     scores_of,
     validate_score,
 )
-from companion.core.complaint import PAIN_ANCHORS, current, new_complaint
+from companion.core.complaint import PAIN_ANCHORS, current
 from companion.core.errors import InputError
+from companion.core.ids import short_ids
 
 # --------------------------------------------------------------------------- complaint
 
@@ -41,10 +42,7 @@ def complaint(ctx: Context, args: argparse.Namespace) -> int:
     if args.clear or args.text is not None:
         if args.text is not None and not args.text.strip():
             raise InputError("text", "is empty: say what you see your physiotherapist for, or use --clear")
-        entry = new_complaint("" if args.clear else args.text)
-        before = current(store.complaints())
-        if (before.text if before else "") != entry.text:
-            store.add_complaint(entry)
+        queries.name_complaint(store, "" if args.clear else args.text)
     history = store.complaints()
     now = current(history)
     if args.json:
@@ -185,6 +183,7 @@ def activity_list(ctx: Context, args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     rows = [["#", "Activity", "Latest", "Next rating", "Id"]]
+    short = short_ids(a.id for a in activities)
     for a in shown:
         last = latest_rating(a, ratings)
         latest = f"{last.score} on {render.day_label(last.date)}" if last else "not rated"
@@ -195,7 +194,7 @@ def activity_list(ctx: Context, args: argparse.Namespace) -> int:
         else:
             assert last is not None  # not due means rated in the last week
             nxt = render.day_label(last.date + dt.timedelta(days=RATE_EVERY_DAYS))
-        rows.append([str(numbers.get(a.id, "-")), a.name, latest, nxt, a.id])
+        rows.append([str(numbers.get(a.id, "-")), a.name, latest, nxt, short[a.id]])
     print(f"Activities ({SCORE_ANCHORS}):")
     print("\n".join(render.table(rows)))
     if due_ids:

@@ -11,8 +11,10 @@ imports Textual; every other command stays light.
 
 from __future__ import annotations
 
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +50,8 @@ def _run(arguments: list[str]) -> int:
 
             args = build_parser().parse_args(arguments)
             check_arguments(args)
-        return _run_command(args)
+        with _interrupts_raise():
+            return _run_command(args)
     except UsageError as exc:
         print(f"{exc}\nTry 'companion --help'.", file=sys.stderr)
         return EXIT_USAGE
@@ -59,8 +62,9 @@ def _run(arguments: list[str]) -> int:
         print(f"companion: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("companion: interrupted", file=sys.stderr)
-        return 130
+        from companion.interrupt import say_interrupted
+
+        return say_interrupted()
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # the last line of defence: never a traceback
@@ -69,6 +73,23 @@ def _run(arguments: list[str]) -> int:
             detail = detail[:MAX_DETAIL] + "…"
         print(f"companion: unexpected error ({type(exc).__name__}: {detail})", file=sys.stderr)
         return EXIT_ERROR
+
+
+@contextmanager
+def _interrupts_raise() -> Iterator[None]:
+    """Inside: Ctrl+C raises KeyboardInterrupt, as Python's default does (``finally`` blocks run;
+    the app's event loop cancels it and restores the terminal), caught in :func:`_run`. The
+    handler set before (the calm exit of companion/interrupt.py) is back after."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 OPEN_THE_APP = SimpleNamespace(handler=open_app, data_dir=None)

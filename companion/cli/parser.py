@@ -103,7 +103,45 @@ def build_parser() -> argparse.ArgumentParser:
     add_course_commands(commands_)
     add_report_command(commands_)
     add_config_command(commands_)
+    _accept_global_options_after(parser)
     return parser
+
+
+def _accept_global_options_after(parser: argparse.ArgumentParser) -> None:
+    """Every command, at any depth, takes the global options too (`companion status --data-dir X`,
+    `companion session add --data-dir X ...`), meaning what they mean before the command.
+
+    Their default there is SUPPRESS: a command's parser sets them only when they are given
+    after it, so one given before the command is kept (the later one wins when both are)."""
+    seen: set[int] = set()
+
+    def add_to(sub: argparse.ArgumentParser) -> None:
+        if id(sub) in seen:
+            return
+        seen.add(id(sub))
+        sub.add_argument(
+            "--data-dir",
+            metavar="DIR",
+            default=argparse.SUPPRESS,
+            help="where your data and backups live (as before the command)",
+        )
+        sub.add_argument(
+            "--version", action="version", version=f"companion {__version__}", help=argparse.SUPPRESS
+        )
+        for child in _commands_of(sub):
+            add_to(child)
+
+    for child in _commands_of(parser):
+        add_to(child)
+
+
+def _commands_of(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    return [
+        sub
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for sub in action.choices.values()
+    ]
 
 
 Commands: TypeAlias = "argparse._SubParsersAction[_Parser]"
@@ -147,7 +185,7 @@ def add_record_commands(commands_: Commands) -> None:
 
     status = commands_.add_parser("status", help="restrictions with time left, water, check-in, alerts")
     status.add_argument("--json", action="store_true")
-    status.set_defaults(handler=_handler("commands:status"))
+    status.set_defaults(handler=_handler("status_command:status"))
 
     water = commands_.add_parser("water", help="tick glasses of water for today")
     water.add_argument("glasses", nargs="?", metavar="N", help="glasses to tick (default 1)")

@@ -35,7 +35,7 @@ from pendulum import DateTime
 from companion.core import clock
 from companion.core.checkins import validate_scale
 from companion.core.errors import InputError
-from companion.core.ids import new_id
+from companion.core.ids import new_id, resolve_id
 from companion.core.records import (
     require_day,
     require_id,
@@ -43,7 +43,7 @@ from companion.core.records import (
     require_text,
     require_timestamp,
 )
-from companion.core.text import check_text, shown
+from companion.core.text import check_text
 
 MAX_ACTIVITIES = 3
 RATE_EVERY_DAYS = 7
@@ -149,14 +149,12 @@ def find_activity(activities: Iterable[Activity], ref: str, field: str = "activi
         raise InputError(field, f"there is no activity number {number}; the numbers are 1 to {len(current)}")
     if not text:
         raise InputError(field, "is empty: give the activity's number or id")
-    matches = [a for a in ordered(activities) if a.id.startswith(text.lower())]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise InputError(
-            field, f"no activity has the number or id {shown(ref)}; see 'companion activity list'"
+    by_id = {a.id: a for a in ordered(activities)}
+    return by_id[
+        resolve_id(
+            text, by_id, field=field, kind="activity", kinds="activities", see="companion activity list"
         )
-    raise InputError(field, f"{shown(ref)} starts the id of {len(matches)} activities; give more of it")
+    ]
 
 
 def new_rating(activity: Activity, score: str | int | None, day: dt.date | None = None) -> Rating:

@@ -118,7 +118,7 @@ def _worsening(flag: RedFlag, checkin: CheckIn, before: list[CheckIn], hours_sin
 
 def earlier_since_session(checkin: CheckIn, earlier: list[CheckIn], session: Session | None) -> list[CheckIn]:
     """Check-ins before this one and not before its session, oldest first."""
-    start = session.started_at.timestamp() if session is not None else float("-inf")
+    start = session.started if session is not None else float("-inf")
     stamp = checkin.moment.timestamp()
     return by_moment([c for c in earlier if c.id != checkin.id and start <= c.moment.timestamp() < stamp])
 
@@ -183,7 +183,7 @@ def belongs_to(checkin: CheckIn, sessions: list[Session], current: Session | Non
     judged = latest_before(sessions, checkin.moment)
     if judged is None or current is None:
         return judged is None and current is None
-    return judged.started_at.timestamp() == current.started_at.timestamp()
+    return judged.started == current.started
 
 
 def alerts_for_latest(

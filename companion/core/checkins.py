@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pendulum import DateTime
 
-from companion.core import clock
+from companion.core import clock, timefmt
 from companion.core.errors import InputError
 from companion.core.ids import new_id
 from companion.core.numbers import parse_whole
@@ -27,6 +27,9 @@ from companion.core.records import (
     storable_extra,
 )
 from companion.core.text import check_note, shown
+
+if TYPE_CHECKING:
+    from companion.core.sessions import Session
 
 BRUISING_LEVELS: tuple[str, ...] = ("none", "mild", "moderate", "severe")
 SCALE_MIN, SCALE_MAX = 0, 10
@@ -192,3 +195,29 @@ def checkin_from_record(data: dict[str, Any], where: str = "checkin") -> CheckIn
 
 def by_moment(checkins: list[CheckIn]) -> list[CheckIn]:
     return sorted(checkins, key=lambda c: (c.moment.timestamp(), c.date))
+
+
+NO_SESSION_RULES = "severe pain, heavy bruising, trouble breathing"
+"""The alerts that need no session (severe-pain, heavy-bruising, urgent-breathing), in words."""
+
+
+def before_any_session(
+    sessions: list[Session], checkin: CheckIn, redo: str = "check in again for the right day"
+) -> str | None:
+    """What to tell the patient when no session started before this check-in's moment (it is
+    still saved; the alerts that need a session cannot judge it); None when one did. `redo`
+    says how to give the right date, in the front end's words."""
+    started = [s.started_at for s in sessions if s.started_at.timestamp() <= checkin.moment.timestamp()]
+    if started:
+        return None
+    day = f"{checkin.date:%a} {checkin.date.day} {checkin.date:%b %Y}"
+    judged = f"Only the alerts that need no session ({NO_SESSION_RULES}) apply to it."
+    if not sessions:
+        return (
+            f"No needling session is recorded yet. {judged} Record your session to follow the days after it."
+        )
+    first = min(sessions, key=lambda s: s.started_at.timestamp())
+    return (
+        f"This check-in ({day}) comes before your first recorded session "
+        f"({timefmt.dated(first.started_at)}). {judged} If its date is wrong, {redo}."
+    )

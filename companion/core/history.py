@@ -73,8 +73,8 @@ class SessionFinder:
     """The latest session started at or before a moment (as ``latest_before``, in O(log n))."""
 
     def __init__(self, sessions: Iterable[Session]) -> None:
-        self.sessions = sorted(sessions, key=lambda s: s.started_at.timestamp())
-        self.stamps = [s.started_at.timestamp() for s in self.sessions]
+        self.sessions = sorted(sessions, key=lambda s: s.started)
+        self.stamps = [s.started for s in self.sessions]
 
     def at(self, stamp: float) -> Session | None:
         index = bisect.bisect_right(self.stamps, stamp)
@@ -101,7 +101,7 @@ def judge_checkins(
     for checkin in checkin_list:
         stamp = checkin.moment.timestamp()
         session = finder.at(stamp)
-        start = session.started_at.timestamp() if session else float("-inf")
+        start = session.started if session else float("-inf")
         lo = bisect.bisect_left(pool_stamps, start)
         hi = bisect.bisect_left(pool_stamps, stamp)
         judged[checkin.date] = tuple(judge_checkin(protocol, checkin, pool[lo:hi], session))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pendulum import DateTime
@@ -33,6 +34,12 @@ class Session:
     areas: tuple[str, ...] = ()
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def started(self) -> float:
+        """When it started, as a POSIX timestamp: worked out once (sessions are compared and
+        sorted by it again and again, and a patient of years has hundreds)."""
+        return self.started_at.timestamp()
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -105,11 +112,35 @@ def latest_before(sessions: list[Session], moment: DateTime) -> Session | None:
     best: Session | None = None
     stamp = moment.timestamp()
     for session in sessions:
-        started = session.started_at.timestamp()
-        if started <= stamp and (best is None or started > best.started_at.timestamp()):
+        started = session.started
+        if started <= stamp and (best is None or started > best.started):
             best = session
     return best
 
 
 def newest_first(sessions: list[Session]) -> list[Session]:
-    return sorted(sessions, key=lambda s: s.started_at.timestamp(), reverse=True)
+    return sorted(sessions, key=lambda s: s.started, reverse=True)
+
+
+DUPLICATE_WINDOW_HOURS = 2
+"""companion's own threshold, not from the sources: a session starting less than this many
+hours from one already recorded is most likely the same one recorded twice (a needling
+session takes under an hour, and two in one afternoon are rare). It is said, not refused."""
+
+
+def likely_duplicate(sessions: list[Session], started_at: DateTime) -> Session | None:
+    """The recorded session nearest to ``started_at`` if it starts within the window."""
+    window = DUPLICATE_WINDOW_HOURS * 3600
+    near = [s for s in sessions if abs(clock.elapsed_seconds(s.started_at, started_at)) < window]
+    return min(near, key=lambda s: abs(clock.elapsed_seconds(s.started_at, started_at)), default=None)
+
+
+def duplicate_warning(existing: Session, started_at: DateTime) -> str:
+    """What both front ends say about a likely duplicate (the rule labelled as companion's own)."""
+    apart = abs(clock.elapsed_seconds(existing.started_at, started_at))
+    gap = "at the same time" if apart < 60 else f"{timefmt.duration(apart)} apart"
+    return (
+        f"A session is already recorded for {timefmt.dated(existing.started_at)} ({gap}): "
+        f"this may be the same session twice. companion's own rule: sessions less than "
+        f"{DUPLICATE_WINDOW_HOURS} h apart are most likely one."
+    )

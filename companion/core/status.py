@@ -87,8 +87,9 @@ def build_status(
     ``recent_checkins`` must include the most recent check-in and those since the
     session before it, which is all the alert rules look at.
     """
-    started = [s for s in sessions if s.started_at.timestamp() <= now.timestamp()]
-    session = max(started, key=lambda s: s.started_at.timestamp()) if started else None
+    stamp = now.timestamp()
+    started = [s for s in sessions if s.started <= stamp]
+    session = max(started, key=lambda s: s.started) if started else None
     today = now.date()
     checkin_today = next((c for c in recent_checkins if c.date == today), None)
     latest, alerts = current_alerts(protocol, recent_checkins, sessions, session, contact)

@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -104,6 +105,8 @@ if TYPE_CHECKING:
 # the app's first screen needs none of them, and each import costs start-up time.
 
 SCHEMA_VERSION = 1
+REVISION_STATS = 2
+"""The newest month files whose every change (an edit in place too) :meth:`Store.revision` sees."""
 META_FILE = "companion.json"
 DAYS_DIR = "days"
 DAY_TABLES = ("checkins", "hydration", "checklist")
@@ -484,10 +487,28 @@ class Store:
             self._write_meta(self._meta(), {"months": sorted(manifest | months)})
 
     def revision(self) -> tuple[Any, ...]:
-        """Changes whenever any store file changes on disk (cheap: one stat each)."""
+        """Changes whenever a store file changes on disk; the app asks every 2 s, so cheaply.
+
+        Every write replaces its file (a new inode, which the folder's listing gives
+        without a stat per file) and so touches the folder: the month files' names and
+        inodes and the folder's identity tell any write, in a few system calls however
+        many years are stored (a stat of each of 120 month files was the idle app's
+        largest cost). The settings file and the newest months are stat-ed as well, so an
+        edit in place there shows too.
+        """
         if self.journal.exists():
             self._finish_interrupted_import_on_open()
-        return tuple((p.name, file_identity(p)) for p in self.store_files())
+        try:
+            with os.scandir(self.days_dir) as listing:
+                files = sorted((e.name, e.inode()) for e in listing if e.name.endswith(".json"))
+        except (FileNotFoundError, NotADirectoryError):
+            files = []
+        except OSError as exc:
+            raise StoreError(f"cannot read the folder {self.days_dir}: {exc.strerror or exc}") from exc
+        months = (name for name, _ in reversed(files) if _MONTH_FILE.match(name))
+        newest = list(itertools.islice(months, REVISION_STATS))
+        stats = tuple((name, file_identity(self.days_dir / name)) for name in newest)
+        return (file_identity(self.meta_path), file_identity(self.days_dir), tuple(files), stats)
 
     def take_notices(self) -> list[str]:
         notices, self._notices = self._notices, []
@@ -905,7 +926,7 @@ class Store:
         if cached is not None and version is not None and cached[0] == version:
             return list(cached[1])
         sessions = self._parse_each(self.meta_path, "sessions", table.all(), session_from_record, "session")
-        sessions.sort(key=lambda s: s.started_at.timestamp())
+        sessions.sort(key=lambda s: s.started)
         self._sessions_cache = (storage.identity, sessions)
         return list(sessions)
 
@@ -1023,7 +1044,7 @@ class Store:
     def _latest_session_start(self, at: pendulum.DateTime | None) -> pendulum.DateTime | None:
         """The start of the latest session started at or before `at` (now when None)."""
         moment = (at or clock.now()).timestamp()
-        starts = [s.started_at for s in self.sessions() if s.started_at.timestamp() <= moment]
+        starts = [s.started_at for s in self.sessions() if s.started <= moment]
         return max(starts, key=lambda d: d.timestamp()) if starts else None
 
     def clinic_text(self) -> str | None:

@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 
 from companion.core import clock
 from companion.core.errors import InputError
@@ -26,11 +27,11 @@ from companion.core.restrictions import RestrictionState, newly_ended, restricti
 from companion.core.status import Status
 from companion.core.text import printable
 from companion.core.wording import count
-from companion.queries import load_status
+from companion.queries import complaint_named, load_ratings_due, load_status
 from companion.store import StoreError
 from companion.ui.commands import CompanionCommands
 from companion.ui.messages import AddWater, DataChanged, OpenCheckin
-from companion.ui.screens.dashboard import DashboardScreen, zone_warning
+from companion.ui.screens.dashboard import CoursePrompt, DashboardScreen, zone_warning
 
 if TYPE_CHECKING:
     from companion.context import Context
@@ -76,12 +77,18 @@ class CompanionApp(App[int]):
         Binding("escape", "back", "Back", show=False),
     ]
 
-    protocol: reactive[Protocol] = reactive(default_protocol, init=False)
+    # None of these repaints the app (a reactive's default): the screens watching them
+    # update only the widgets whose text changes. A repaint here would redraw the whole
+    # screen on every 1 s tick (about 10 KB/s to the terminal while idle).
+    protocol: reactive[Protocol] = reactive(default_protocol, init=False, repaint=False)
     """The protocol in effect (the clinic's file, who to call); screens opened later take it."""
-    status: reactive[Status | None] = reactive(None, always_update=True, init=False)
+    status: reactive[Status | None] = reactive(None, always_update=True, init=False, repaint=False)
     """The latest snapshot from the store; screens watch it."""
-    live_states: reactive[list[RestrictionState]] = reactive(list, init=False)
+    live_states: reactive[list[RestrictionState]] = reactive(list, init=False, repaint=False)
     """The restrictions recomputed on each 1 s tick (only the countdowns use it)."""
+    course_prompt: reactive[CoursePrompt | None] = reactive(None, init=False)
+    """Whether the complaint is named and which activities' weekly rating is due (Today's
+    gentle line); read after the first paint."""
 
     def __init__(self, context: Context) -> None:
         super().__init__()
@@ -101,6 +108,8 @@ class CompanionApp(App[int]):
         self._opening: Screen[object] | None = None
         """The screen being built (after its key was pressed, until it is mounted and focused)."""
         self._held_input: list[events.Key | events.Paste] = []
+        self._complaint_skipped = False
+        """The patient skipped naming the problem: Today stops asking until the next start."""
         """What the patient typed while that screen was being built, in order, for that screen."""
 
     # ------------------------------------------------------------------ start
@@ -108,6 +117,10 @@ class CompanionApp(App[int]):
     def get_default_screen(self) -> Screen[None]:
         # Read the store before the first frame, so the dashboard is built with its data.
         self._initial_status = self._read_status(clock.now(), quiet=True)  # on_mount says why
+        # Today's line about the course too: shown in the first frame, nothing moves after it.
+        prompt = self._course_prompt()
+        if prompt is not None:
+            self.set_reactive(CompanionApp.course_prompt, prompt)
         return DashboardScreen(self.protocol, self._initial_status)
 
     def on_mount(self) -> None:
@@ -195,6 +208,20 @@ class CompanionApp(App[int]):
         self.status = status
         self.live_states = status.restrictions
         self._show_notices()
+        self.call_after_refresh(self.read_course_prompt)
+
+    def _course_prompt(self) -> CoursePrompt | None:
+        """What Today's gentle line about the course asks (None when the store cannot be read)."""
+        try:
+            named = self._complaint_skipped or complaint_named(self.store)
+            return CoursePrompt(named, tuple(load_ratings_due(self.store)))
+        except StoreError:
+            return None
+
+    def read_course_prompt(self) -> None:
+        prompt = self._course_prompt()
+        if prompt is not None and prompt != self.course_prompt:
+            self.course_prompt = prompt
 
     def _show_notices(self) -> None:
         """What the store found and did: a damaged file repaired, a record set aside, a
@@ -366,9 +393,44 @@ class CompanionApp(App[int]):
 
     async def _release_held_input(self) -> None:
         """Hand what was typed to the screen now shown, in order; a key that opens yet another
-        screen holds the rest for that one."""
+        screen holds the rest for that one.
+
+        A key handed on travels through the widgets' queues, so a burst of them would all be
+        routed before the first one acts: after '2', Tab, '1' the 1 would still go to the box
+        the Tab leaves. So what typing into a form needs (a character into the focused box, Tab
+        and shift+Tab between the boxes) is done here and now, in order; any other key is handed
+        on, and the rest wait until the screen has drawn what it did."""
         while self._held_input and self._opening is None:
-            await super().on_event(self._held_input.pop(0))
+            event = self._held_input.pop(0)
+            if self._type_into_form(event):
+                continue
+            await super().on_event(event)
+            if self._held_input:
+                self.call_after_refresh(self._release_held_input)
+                return
+
+    def _type_into_form(self, event: events.Key | events.Paste) -> bool:
+        """Do what `event` does in a form, at once; False if it is not that simple."""
+        focused = self.focused
+        if isinstance(event, events.Key) and event.key in ("tab", "shift+tab"):
+            if event.key == "tab":
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return True
+        if not isinstance(focused, Input):
+            return False
+        if isinstance(event, events.Paste):
+            text = event.text.splitlines()[0] if event.text else ""
+        elif event.is_printable and event.character is not None:
+            text = event.character
+        else:
+            return False
+        if focused.selection.is_empty:
+            focused.insert_text_at_cursor(text)
+        else:
+            focused.replace(text, *focused.selection)
+        return True
 
     async def action_back(self) -> None:
         """Esc: back to the screen this one was opened from, asking first if a form there
@@ -419,6 +481,42 @@ class CompanionApp(App[int]):
         from companion.ui.screens.history import HistoryScreen
 
         self._go(HistoryScreen, lambda: HistoryScreen(self.store, self.protocol))
+
+    def action_course(self) -> None:
+        """The course of treatment (from History, and the command palette)."""
+        from companion.ui.screens.course import CourseScreen
+
+        if isinstance(self.screen, CourseScreen):
+            return
+        self.leave_then(lambda: self._open(CourseScreen(self.store, self.protocol)))
+
+    def action_name_complaint(self) -> None:
+        """Name (or reword) the problem the patient sees the physiotherapist for; Esc skips."""
+        from companion.core.complaint import current
+        from companion.ui.screens.complaint import ComplaintModal
+
+        try:
+            named = current(self.store.complaints())
+        except StoreError as exc:
+            self.notify(f"Your data could not be read: {exc}", severity="error")
+            return
+        self._open(ComplaintModal(self.store, named), callback=self._complaint_named)
+
+    def _complaint_named(self, complaint: object) -> None:
+        self._complaint_skipped = complaint is None
+        self.read_course_prompt()
+        if complaint is not None:
+            self.notify(
+                "Saved. Rate its usual pain in your check-in (c), apart from the soreness.", timeout=6
+            )
+
+    def action_rate_activities(self) -> None:
+        """What I want to do again: name up to three activities, rate them each week."""
+        from companion.ui.screens.activities import ActivitiesScreen
+
+        if isinstance(self.screen, ActivitiesScreen):
+            return
+        self.leave_then(lambda: self._open(ActivitiesScreen(self.store, self.protocol)))
 
     def action_new_session(self) -> None:
         from companion.ui.screens.new_session import NewSessionScreen

@@ -437,7 +437,7 @@ async def test_footer_shows_every_key_and_a_click_presses_it(make_app, store: St
         assert line.entry_at(history) is not None and line.entry_at(len(keys) + 5) is None
         await pilot.click(KeyLine, offset=(history + 1, 0))
         await shown(pilot, HistoryScreen)
-        assert "h History" in app.screen.query_one(KeyLine).render().plain  # each screen has its own
+        assert "o Course" in app.screen.query_one(KeyLine).render().plain  # each screen has its own
 
 
 @pytest.mark.parametrize(

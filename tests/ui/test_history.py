@@ -206,6 +206,8 @@ async def test_at_80_columns_no_column_is_cut_and_the_day_is_told_in_full(
         await wait_for(pilot, lambda: table.virtual_size.width > 0, what="the table laid out")
         assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing off to the right
         assert table.max_scroll_x == 0
+        await pilot.press("end")  # the table holds the rows near the cursor: End brings the oldest
+        await wait_for(pilot, lambda: screen.selected_day() == dt.date(2025, 12, 30), what="the oldest day")
         dates = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert "Tue 30 Dec 2025" in dates and "Sat 21 Nov" in dates
         # The day with alerts: counted in the table, named in full under it, with what was taken.
@@ -220,7 +222,9 @@ async def test_at_80_columns_no_column_is_cut_and_the_day_is_told_in_full(
         session_rows = [i for i, d in enumerate(dates) if d == "● session"]
         table.move_cursor(row=session_rows[-1])
         await wait_for(pilot, lambda: "Session" in detail(screen), what="the session's line")  # type: ignore[arg-type]
-        assert detail(screen) == "Session Tue 3 Nov 2026 16:30, intense: areas not noted."  # type: ignore[arg-type]
+        assert detail(screen) == (  # type: ignore[arg-type]
+            "Session Tue 3 Nov 2026 16:30, intense: areas not noted. Del removes this session."
+        )
 
 
 async def test_at_120_columns_alerts_and_areas_wrap_instead_of_being_cut(

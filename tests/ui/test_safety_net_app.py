@@ -55,6 +55,19 @@ def footer_descriptions(app: CompanionApp) -> dict[str, str]:
     return {line.entries[p.index].description: line.entries[p.index].display for p in placed}
 
 
+def footer_settled(app: CompanionApp, kind: type[Screen[None]]) -> bool:
+    """The screen is shown, its keyboard focus has landed (a screen with something to focus
+    focuses it as it opens) and the footer names the get-help key that works there: F1 while a
+    text box has the keyboard, ! elsewhere. Read any earlier and the footer may still describe
+    the moment before the focus moved (seen on a loaded machine: '!' typed into a box)."""
+    if not isinstance(app.screen, kind):
+        return False
+    if app.screen.focus_chain and app.focused is None:
+        return False
+    shown = footer_descriptions(app).get("Get help")
+    return shown == ("F1" if isinstance(app.focused, Input) else "!")
+
+
 def seed_day_four(store: Store) -> None:
     """A session on Wednesday, soreness easing, then today 6 and 6: three alerts."""
     add_session(store, at(2026, 11, 18, 10, 0))
@@ -96,7 +109,7 @@ async def test_when_to_get_help_opens_from_every_screen_in_one_key(
     async with app.run_test(size=(80, 24)) as pilot:
         if key:
             await pilot.press(key)
-        await until(pilot, lambda: isinstance(app.screen, kind) and footer_descriptions(app))
+        await until(pilot, lambda: footer_settled(app, kind))
         shown = footer_descriptions(app)
         assert "Get help" in shown  # in the footer, even at 80 columns
         await pilot.press("f1" if shown["Get help"] == "F1" else "exclamation_mark")

@@ -11,7 +11,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Tabs
+from textual.widgets import DataTable, Input, Tabs
 
 from companion.context import open_context
 from companion.core.exercises import Exercise
@@ -20,8 +20,11 @@ from companion.core.intake import new_intake
 from companion.core.questions import Question
 from companion.store import Store
 from companion.ui.app import create_app
+from companion.ui.screens.activities import ActivitiesScreen
 from companion.ui.screens.checkin_form import CheckinScreen
 from companion.ui.screens.checklist import ChecklistScreen
+from companion.ui.screens.confirm import ConfirmModal
+from companion.ui.screens.course import CourseScreen
 from companion.ui.screens.dashboard import DashboardScreen
 from companion.ui.screens.form import UnsavedChangesModal
 from companion.ui.screens.get_help import GetHelpScreen
@@ -30,6 +33,7 @@ from companion.ui.screens.help import HelpScreen
 from companion.ui.screens.history import HistoryScreen
 from companion.ui.screens.new_session import NewSessionScreen
 from companion.ui.screens.plan import PlanScreen
+from tests.seeding import COURSE_FROZEN, seed_two_months
 from tests.ui.conftest import (
     add_checkin,
     add_session,
@@ -88,7 +92,12 @@ def press_then(*keys: str, shows: type[Screen[object]] = DashboardScreen, ready=
             await pilot.press(*keys)  # keys typed while a screen opens are held for it
         await wait_for(
             pilot,
-            lambda: showing(app, shows) and (ready is None or ready(app)),  # type: ignore[arg-type]
+            # Today's line about the course is read just after the first paint: wait for it.
+            lambda: (
+                showing(app, shows)  # type: ignore[arg-type]
+                and app.course_prompt is not None
+                and (ready is None or ready(app))
+            ),
             what=f"{shows.__name__} ready after {keys}",
         )
         app.check_reminders()  # any reminder due is sent now (once), not after the screenshot
@@ -344,3 +353,91 @@ def test_plan_right_after_removing_an_exercise(snap_compare, make_app, store, fr
     assert snap_compare(
         make_app(), terminal_size=size, run_before=press_then(*keys, shows=PlanScreen, ready=undo_offered)
     )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_session_asks_about_a_likely_duplicate(snap_compare, make_app, store, frozen_now, size) -> None:
+    add_session(store, at(2026, 11, 21, 16, 30))
+
+    async def run_before(pilot: Pilot) -> None:
+        await then_until(("s",), lambda app: isinstance(app.screen, NewSessionScreen) and app.screen.focused)(
+            pilot
+        )
+        pilot.app.screen.query_one("#started_at", Input).value = "2026-11-21T16:45"
+        await then_until(("ctrl+s",), lambda app: isinstance(app.screen, ConfirmModal))(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_asks_before_removing_a_session(snap_compare, make_app, store, frozen_now, size) -> None:
+    seed_history(store)
+
+    def on_a_session_row(app) -> bool:  # type: ignore[no-untyped-def]
+        return history_complete(app) and app.screen.selected_session() is not None
+
+    async def run_before(pilot: Pilot) -> None:
+        await then_until(("h",), lambda app: history_complete(app))(pilot)
+        screen = pilot.app.screen
+        row = screen._dates.index(None)  # type: ignore[attr-defined]  # the newest session's row
+        screen.query_one("#days", DataTable).move_cursor(row=row)
+        await then_until((), on_a_session_row)(pilot)
+        await then_until(("delete",), lambda app: isinstance(app.screen, ConfirmModal))(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_check_in_saved_before_any_session(snap_compare, make_app, store, frozen_now, size) -> None:
+    def saved(app: App[object]) -> bool:
+        return isinstance(app.screen, CheckinScreen) and app.screen.query_one("#result").display
+
+    async def run_before(pilot: Pilot) -> None:
+        await then_until(("c",), lambda app: isinstance(app.screen, CheckinScreen) and app.screen.focused)(
+            pilot
+        )
+        await then_until(("2", "tab", "1", "ctrl+s"), saved)(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+# --------------------------------------------------------------------------- the course of treatment
+
+
+@pytest.fixture
+def course_frozen():  # type: ignore[no-untyped-def]
+    with pendulum.travel_to(COURSE_FROZEN, freeze=True):
+        yield
+
+
+def course_read(app) -> bool:  # type: ignore[no-untyped-def]
+    return app.screen.course is not None
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_course_of_two_months(snap_compare, make_app, store, course_frozen, size) -> None:
+    seed_two_months(store)
+    run_before = press_then("h", "o", shows=CourseScreen, ready=course_read)
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_today_asks_the_weekly_activity_rating(snap_compare, make_app, store, course_frozen, size) -> None:
+    seed_two_months(store)
+
+    def asked(app) -> bool:  # type: ignore[no-untyped-def]
+        return bool(app.screen.query_one("#course-prompt").display)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then(ready=asked))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_rating_the_activities(snap_compare, make_app, store, course_frozen, size) -> None:
+    seed_two_months(store)
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("r", shows=ActivitiesScreen))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_check_in_form_with_the_problem_named(snap_compare, make_app, store, course_frozen, size) -> None:
+    seed_two_months(store)
+    assert snap_compare(make_app(), terminal_size=size, run_before=press_then("c", shows=CheckinScreen))

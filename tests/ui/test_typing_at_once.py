@@ -125,3 +125,25 @@ async def test_space_typed_ahead_into_the_checklist_ticks_its_first_item(
         await wait_for(pilot, lambda: store.checklist_day(TODAY).done, what="an item ticked and saved")
         assert isinstance(app.screen, ChecklistScreen)
     assert store.checklist_day(TODAY).done == frozenset({"rest"})
+
+
+def burst_keys(app: CompanionApp, keys: list[tuple[str, str | None]]) -> None:
+    """Like `burst`, with named keys (tab) among the characters."""
+    for key, character in keys:
+        app.post_message(events.Key(key, character))
+
+
+async def test_a_quick_typist_tabs_from_box_to_box_as_the_check_in_opens(
+    make_app, store: Store, frozen
+) -> None:
+    """'c', '2', Tab, '1', Tab, '3' in one burst: soreness 2, fatigue 1, stiffness 3 (once,
+    the 1 and the 3 went to soreness too: the Tab acted after the keys behind it were routed)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        burst_keys(
+            app,
+            [("c", "c"), ("2", "2"), ("tab", "\t"), ("1", "1"), ("tab", "\t"), ("3", "3")],
+        )
+        await reaches(pilot, app, "stiffness", "3")
+        assert app.screen.query_one("#soreness", Input).value == "2"
+        assert app.screen.query_one("#fatigue", Input).value == "1"

@@ -10,12 +10,13 @@ from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Stat
 
 from companion.core import clock, timefmt
 from companion.core.alerts import Alert
-from companion.core.checkins import BRUISING_LEVELS, SCALE_ANCHORS, CheckIn, new_checkin
+from companion.core.checkins import BRUISING_LEVELS, SCALE_ANCHORS, CheckIn, before_any_session, new_checkin
+from companion.core.complaint import PAIN_ANCHORS, PAIN_QUESTION, Complaint, current
 from companion.core.protocol import Protocol
 from companion.queries import alerts_for_checkin
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
-from companion.ui.plain import PlainInput
+from companion.ui.plain import PlainInput, plain
 from companion.ui.screens.form import FormScreen
 from companion.ui.screens.urgent import UrgentModal
 from companion.ui.widgets.alerts import AlertList
@@ -30,6 +31,16 @@ def day_title(day: dt.date, today: dt.date) -> str:
     if days == 0:
         return f"{name} (today)"
     return f"{name} ({'yesterday' if days == 1 else f'{days} days ago'})"
+
+
+AFTER_NEEDLING = "After the needling: the soreness and tiredness the session itself leaves"
+
+
+def usual_pain_intro(complaint: Complaint | None) -> str:
+    """What the usual-pain row rates, apart from the soreness above: the complaint, in the
+    patient's words when named."""
+    what = f"({complaint.text})" if complaint is not None else "you see your physio for"
+    return f"The problem {what}: {PAIN_QUESTION}, not the soreness after needling"
 
 
 class CheckinScreen(FormScreen):
@@ -61,6 +72,7 @@ class CheckinScreen(FormScreen):
                 yield Static("", id="result-text")
                 yield AlertList(protocol=self.protocol, id="result-alerts")
             yield Static("", id="form-title", classes="form-title")
+            yield Static(AFTER_NEEDLING, classes="form-part")
             for key, label in (("soreness", "Soreness"), ("fatigue", "Fatigue"), ("stiffness", "Stiffness")):
                 scale = PlainInput(placeholder="0-10", id=key, compact=True, max_length=3, classes="scale")
                 yield FieldRow(label, scale, hint=SCALE_ANCHORS)
@@ -79,6 +91,11 @@ class CheckinScreen(FormScreen):
                 id="breathing_trouble",
                 compact=True,
             )
+            yield Static("", id="usual-pain-part", classes="form-part")
+            usual = PlainInput(
+                placeholder="0-10", id="usual_pain", compact=True, max_length=3, classes="scale"
+            )
+            yield FieldRow("Usual pain", usual, hint=f"optional; {PAIN_ANCHORS}")
             note = PlainInput(placeholder="anything you want to remember", id="note", compact=True)
             yield FieldRow("Note", note)
             with Horizontal(classes="buttons"):
@@ -92,8 +109,11 @@ class CheckinScreen(FormScreen):
         self.query_one("#result").display = False
         try:
             self.existing = self.store.checkin_for(self.day)
+            complaint = current(self.store.complaints())
         except StoreError as exc:
             self.notify(str(exc), title="Could not read this day", severity="error")
+            complaint = None
+        self.query_one("#usual-pain-part", Static).update(plain(usual_pain_intro(complaint)))
         if self.existing is not None:
             self.prefill(self.existing)
             # Focused before the values came: select the saved one, so typing replaces it.
@@ -105,6 +125,9 @@ class CheckinScreen(FormScreen):
         self.query_one("#bruising", Select).value = checkin.bruising
         for key in ("flare_up", "sharp_pain", "breathing_trouble"):
             self.query_one(f"#{key}", Checkbox).value = getattr(checkin, key)
+        self.query_one("#usual_pain", Input).value = (
+            "" if checkin.usual_pain is None else str(checkin.usual_pain)
+        )
         self.query_one("#note", Input).value = checkin.note
         self.query_one("#save", Button).label = "Save changes"
 
@@ -122,8 +145,7 @@ class CheckinScreen(FormScreen):
             breathing_trouble=self.query_one("#breathing_trouble", Checkbox).value,
             note=self.value("note"),
             day=self.day,
-            # Not on this form yet: an edit keeps the usual pain given in the CLI.
-            usual_pain=self.existing.usual_pain if self.existing is not None else None,
+            usual_pain=self.value("usual_pain").strip() or None,
         )
 
     def save_form(self) -> None:
@@ -152,10 +174,18 @@ class CheckinScreen(FormScreen):
             saved = f"Saved the check-in for {day}, at {recorded.format('HH:mm')}."
         else:
             saved = f"Saved the check-in for {day} (on {timefmt.clock_time(checkin.recorded_at)})."
+        no_session = before_any_session(
+            self.store.sessions(), checkin, redo="open the right day from History (h) and check in there"
+        )
+        if no_session is not None:
+            saved = f"{saved} {no_session}"
+            self.notify(no_session, title="Before any session", severity="warning", timeout=10)
         if alerts:
-            text.update(f"{saved} Please read this:")
+            text.update(plain(f"{saved} Please read this:"))
         else:
-            text.update(f"{saved} Nothing here is outside the usual course. Thank you for checking in.")
+            text.update(
+                plain(f"{saved} Nothing here is outside the usual course. Thank you for checking in.")
+            )
         await self.query_one("#result-alerts", AlertList).show(alerts)
         self.query_one("#checkin-form").scroll_home(animate=False, immediate=True)
         urgent = [a for a in alerts if a.urgent]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
 from pendulum import DateTime
@@ -13,10 +14,12 @@ from textual.widget import Widget
 from textual.widgets import Button, Header, Static
 
 from companion.core import clock, timefmt
+from companion.core.activities import RatingDue
 from companion.core.appointments import Appointment, follow_up_phrase, next_appointment
 from companion.core.protocol import Protocol
 from companion.core.restrictions import MonotonicCountdown, RestrictionState
 from companion.core.status import Status
+from companion.core.wording import count
 from companion.ui.plain import plain
 from companion.ui.widgets.alerts import AlertList, source_line
 from companion.ui.widgets.caution import CautionCard
@@ -81,6 +84,30 @@ def alerts_source(status: Status | None) -> str:
     return source_line(status.latest_checkin.date, clock.to_local(status.now).date())
 
 
+@dataclass(frozen=True)
+class CoursePrompt:
+    """What the course of treatment asks today: the complaint's name, the weekly ratings."""
+
+    complaint_named: bool
+    due: tuple[RatingDue, ...] = ()
+
+
+def course_prompt_line(prompt: CoursePrompt | None) -> str:
+    """A gentle line on Today ('' when nothing is asked): name the problem, or the week's rating."""
+    if prompt is None:
+        return ""
+    if not prompt.complaint_named:
+        return "What do you see your physio for? Press n to name it in your own words (or skip it)."
+    if prompt.due:
+        if len(prompt.due) == 1:
+            what = f"'{prompt.due[0].activity.name}'"
+        else:
+            what = f"your {count(len(prompt.due), 'activity', 'activities')}"
+        when = "to start" if all(d.last is None for d in prompt.due) else "this week"
+        return f"How well can you do {what} {when}? Press r to rate (0 to 10)."
+    return ""
+
+
 W = TypeVar("W", bound=Widget)
 
 
@@ -101,8 +128,12 @@ class DashboardScreen(Screen[None]):
     TITLE = "Today"  # the header says 'companion · Today'
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("u", "app.undo_water", "Undo", tooltip="Untick a glass of water ticked by mistake"),
+        # Said in the water box ("u undo"): the footer keeps its room for the screens' keys at 80.
+        Binding("u", "app.undo_water", "Undo", show=False, tooltip="Untick a glass ticked by mistake"),
         Binding("g", "app.set_goal", "Water goal", show=False),
+        # Said in the course line when it asks (the footer is full at 80 columns).
+        Binding("n", "app.name_complaint", "Name the problem", show=False),
+        Binding("r", "app.rate_activities", "Rate activities", show=False),
     ]
 
     def __init__(self, protocol: Protocol, status: Status | None = None) -> None:
@@ -132,6 +163,9 @@ class DashboardScreen(Screen[None]):
                 id="alerts",
             )
             yield self._filled(Static("", id="next-appointment"))
+            prompt_line = Static("", id="course-prompt")
+            self._fill_course_prompt(prompt_line, getattr(self.app, "course_prompt", None))
+            yield prompt_line
             if not has_session:
                 yield self._welcome()
             with self._filled(Vertical(id="restrictions", classes="box")):
@@ -164,6 +198,7 @@ class DashboardScreen(Screen[None]):
         # What the screen shows was set when it was composed; from here on only changes are applied.
         self.watch(self.app, "status", self.show_status, init=False)
         self.watch(self.app, "live_states", self.show_live, init=False)
+        self.watch(self.app, "course_prompt", self.show_course_prompt, init=False)
         self.watch(self.app, "protocol", self.show_protocol, init=False)
         self.set_interval(APPOINTMENT_REFRESH_SECONDS, self.show_appointment, name="appointment")
 
@@ -265,6 +300,14 @@ class DashboardScreen(Screen[None]):
         if status is not None:
             line.update(checkin_line(status))
             line.set_class(status.checkin_done, "-done")
+
+    def show_course_prompt(self, prompt: CoursePrompt | None) -> None:
+        self._fill_course_prompt(self.query_one("#course-prompt", Static), prompt)
+
+    def _fill_course_prompt(self, line: Static, prompt: CoursePrompt | None) -> None:
+        text = course_prompt_line(prompt)
+        line.update(plain(text))
+        line.display = bool(text)
 
     def _show_cautions(self, box: Vertical, status: Status | None) -> None:
         box.display = status is not None and status.session is not None

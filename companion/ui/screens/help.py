@@ -33,6 +33,10 @@ KEYS = (
     ("F2-F5", "in the Plan: its tabs (F2 follow-ups, F3 exercises, F4 questions, F5 what I took)"),
     ("< >", "in History: a month back or on (Tab moves between the calendar and the days)"),
     ("Home End", "in History: the newest or the oldest day"),
+    ("Del", "in History, on a session's row: remove that session (it asks first)"),
+    ("o", "in History: the course of treatment, session by session (is it helping?)"),
+    ("n", "name the problem you see your physio for, in your own words (on Today)"),
+    ("r", "rate the activities you want to do again, 0 to 10 (on Today)"),
     ("?", "this help"),
     ("Esc", "back where you came from: Today, or History from a day you opened there"),
     ("ctrl+p", "the command palette: every action, and the colour theme"),
@@ -49,6 +53,11 @@ SCREENS = (
         "History",
         "a month calendar (soreness as a shade, ● a session), a chart of the days after each "
         "session (the band shows how long soreness usually lasts) and every day; Enter opens a day.",
+    ),
+    (
+        "Course",
+        "each session in a row, the usual pain of your problem and your activities' scores charted "
+        "with the sessions marked, and what changed since the first session, in numbers.",
     ),
     ("New session", "record each session; the restrictions are counted from its time."),
     ("Plan", "follow-ups, home exercises and questions for your physio; F2 to F5 change tab."),

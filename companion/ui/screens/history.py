@@ -23,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize, ScreenResume
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
@@ -38,8 +39,9 @@ from companion.core.sessions import Session
 from companion.core.wording import count
 from companion.queries import history_end, load_history
 from companion.store import Store, StoreError
-from companion.ui.messages import OpenCheckin
+from companion.ui.messages import DataChanged, OpenCheckin
 from companion.ui.plain import plain, plain_text
+from companion.ui.screens.confirm import ConfirmModal
 from companion.ui.widgets.chart import Band, RecoveryChart, SessionSeries
 from companion.ui.widgets.key_footer import KeyFooter
 from companion.ui.widgets.month_calendar import DayMark, MonthCalendar
@@ -57,6 +59,10 @@ CHART_SESSIONS = 3
 CHART_DAYS = 14
 FIRST_CHUNK_DAYS = 120  # shown at once; older days follow in the background
 CHUNK_DAYS = 366
+ROWS_AHEAD = 200
+"""The table holds the rows down to this far below the highlighted one; the older ones join
+it as the patient goes down (or End takes them there). Thousands of rows in a DataTable
+cost memory and time: each chunk of older days used to hold up the keys while added."""
 RESIZE_SETTLE_SECONDS = 0.2
 
 Cells = tuple[str | Text, ...]
@@ -316,10 +322,18 @@ class DaysTable(DataTable[str | Text]):
         Binding("end", "screen.oldest", "Oldest day", show=False),
     ]
 
+    class NearEnd(Message):
+        """Scrolled close to the last row the table holds (older ones may be waiting)."""
+
     def on_resize(self, _event: Resize) -> None:
         # A longer line under the table (a note, say) takes a row from it: the highlighted
         # day must stay in view.
         self.call_after_refresh(self.move_cursor, animate=False)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value >= self.max_scroll_y - self.size.height:
+            self.post_message(self.NearEnd())
 
 
 class HistoryScreen(Screen[None]):
@@ -328,11 +342,13 @@ class HistoryScreen(Screen[None]):
         Binding("escape", "app.back", "Back"),
         Binding("enter", "open_day", "Open day", key_display="⏎"),
         Binding("comma,less_than_sign", "month(-1)", "Month", key_display="< >"),
+        Binding("o", "app.course", "Course"),
         Binding("full_stop,greater_than_sign", "month(1)", "Month after", show=False),
         Binding(
             "home", "newest", "Newest day", show=False
         ),  # listed in Help: the footer keeps the app's keys
         Binding("end", "oldest", "Oldest day", show=False),
+        Binding("delete", "remove_session", "Remove session", key_display="Del"),
     ]
     AUTO_FOCUS = "#days"
     """Focused as the screen is composed, so the first key typed is never lost."""
@@ -346,12 +362,15 @@ class HistoryScreen(Screen[None]):
         longest = soreness.longest_hours if soreness and soreness.longest_hours else 72
         self.band = Band.from_hours(usual, longest)
         self.columns = Columns(wide=False)
+        self._checklist_total = len(protocol.checklist)
         self._reset()
         self._resize_timer: Timer | None = None
 
     def _reset(self) -> None:
         """Forget what was loaded (before loading again)."""
         self._entries: list[Entry] = []
+        self._shown = 0
+        """How many of the entries the table holds (the newest; see ROWS_AHEAD)."""
         self._dates: list[dt.date | None] = []
         """Each row's day, None for a session's row (Enter opens days only)."""
         self._row_days: list[dt.date] = []
@@ -453,6 +472,13 @@ class HistoryScreen(Screen[None]):
             return session_cells(entry.session, self.columns)
         return day_cells(entry, self.columns, total, self._exercises, self._labels, today)
 
+    def _show_rows(self, upto: int) -> None:
+        """Let the table hold the entries down to row `upto` (all of them if fewer)."""
+        end = min(len(self._entries), max(upto, 0) + 1)
+        if end > self._shown:
+            self._add_rows(self._entries[self._shown : end], self._checklist_total)
+            self._shown = end
+
     def _add_rows(self, entries: Sequence[Entry], total: int) -> None:
         table = self.query_one(DaysTable)
         today = clock.today()
@@ -476,7 +502,6 @@ class HistoryScreen(Screen[None]):
             return  # from a load that a newer one replaced
         self._checklist_total = total
         start = len(self._entries)
-        self._add_rows(entries, total)
         for index, entry in enumerate(entries, start=start):
             day = entry_day(entry)
             self._entries.append(entry)
@@ -486,6 +511,7 @@ class HistoryScreen(Screen[None]):
                 self._row_of.setdefault(day, index)
             else:
                 self._dates.append(None)
+        self._show_rows(self.query_one(DaysTable).cursor_row + ROWS_AHEAD)
         self._marks.update(marks)
         self._loading = more
         if adherence_text is not None:
@@ -529,6 +555,10 @@ class HistoryScreen(Screen[None]):
 
     def on_screen_resume(self, _event: ScreenResume) -> None:
         """Back from a day opened here: if anything was saved meanwhile, show it (on the same day)."""
+        self._reload_if_changed()
+
+    def _reload_if_changed(self) -> None:
+        """Load again if the store changed since the last load, keeping the day shown."""
         if self._revision is None:
             return  # never loaded yet: the first load is under way
         try:
@@ -562,7 +592,7 @@ class HistoryScreen(Screen[None]):
         self.columns = columns
         table.clear(columns=True)
         self._add_columns()
-        self._add_rows(self._entries, getattr(self, "_checklist_total", len(self.protocol.checklist)))
+        self._add_rows(self._entries[: self._shown], self._checklist_total)
         if 0 <= row < len(self._entries):
             self._place(row)
 
@@ -581,6 +611,7 @@ class HistoryScreen(Screen[None]):
     def _place(self, row: int, *, bottom: bool = False) -> None:
         """Move the table's cursor to `row` (the calendar and the line below follow)."""
         table = self.query_one(DaysTable)
+        self._show_rows(row + ROWS_AHEAD)
         if row != table.cursor_row:
             self._placed_rows.add(row)
         table.move_cursor(row=row)
@@ -595,24 +626,31 @@ class HistoryScreen(Screen[None]):
             return
         entry = self._entries[row]
         if isinstance(entry, SessionEntry):
-            detail = session_detail(entry.session)
+            detail = f"{session_detail(entry.session)} Del removes this session."
         else:
             detail = day_detail(entry, clock.today())
         self.query_one("#day-detail", Static).update(plain(detail))
         calendar = self.query_one(MonthCalendar)
         calendar.selected = self._row_days[row]
+        self.refresh_bindings()  # Del is shown on a session's row only
 
     @on(DataTable.RowHighlighted, "#days")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         if event.cursor_row != self.query_one(DaysTable).cursor_row:
             return  # the cursor has moved on since (the table's first highlight, say)
+        self._show_rows(event.cursor_row + ROWS_AHEAD)
         if event.cursor_row in self._placed_rows:
             self._placed_rows.clear()
         elif self._following_oldest:
             self._following_oldest = False  # the patient moved on
             self._show_status()
         self._show_detail(event.cursor_row)
+
+    @on(DaysTable.NearEnd)
+    def _near_end(self, event: DaysTable.NearEnd) -> None:
+        event.stop()
+        self._show_rows(self._shown + ROWS_AHEAD)
 
     @on(MonthCalendar.Moved)
     def _calendar_moved(self, event: MonthCalendar.Moved) -> None:
@@ -639,6 +677,51 @@ class HistoryScreen(Screen[None]):
 
     def action_month(self, months: int) -> None:
         self.query_one(MonthCalendar).action_month(months)
+
+    # ------------------------------------------------------------------ removing a session
+
+    def selected_session(self) -> Session | None:
+        """The session of the highlighted row, if it is a session's row."""
+        index = self.query_one(DaysTable).cursor_row
+        if 0 <= index < len(self._entries):
+            entry = self._entries[index]
+            if isinstance(entry, SessionEntry):
+                return entry.session
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "remove_session":
+            return self.selected_session() is not None
+        return True
+
+    def action_remove_session(self) -> None:
+        """Del on a session's row: ask, then remove it as `companion session remove` does."""
+        session = self.selected_session()
+        if session is None:
+            return
+        when = timefmt.dated(session.started_at)
+        question = (
+            f"Remove the session of {when} ({session.intensity}, "
+            f"{', '.join(session.areas) or 'areas not noted'})? Its restrictions and countdowns go with it. "
+            "Your check-ins, water and ticks stay; they count from the session before them, if any."
+        )
+
+        def answered(remove: bool | None) -> None:
+            if not remove:
+                return
+            try:
+                removed = self.store.remove_session(session.id)
+            except StoreError as exc:
+                self.notify(f"The session was not removed: {exc}", title="Not removed", severity="error")
+                return
+            if removed:
+                self.notify(f"Removed the session of {when}.", title="Session removed", timeout=5)
+            self.post_message(DataChanged())
+            self._reload_if_changed()
+
+        self.app.push_screen(
+            ConfirmModal("Remove this session?", question, yes="Remove it", no="Keep it"), answered
+        )
 
     def action_open_day(self) -> None:
         day = self.selected_day()

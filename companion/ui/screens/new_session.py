@@ -8,14 +8,16 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Header, Label, Select, Static
 
 from companion.core import clock, timefmt
+from companion.core.errors import InputError
 from companion.core.protocol import INTENSITIES, Protocol
 from companion.core.restrictions import recorded_session_lines
-from companion.core.sessions import Session, new_session
+from companion.core.sessions import Session, duplicate_warning, likely_duplicate, new_session
 from companion.core.treated_areas import complete_areas, usual_areas
 from companion.core.wording import example_moment
-from companion.store import Store
+from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.plain import PlainInput, plain
+from companion.ui.screens.confirm import ConfirmModal
 from companion.ui.screens.form import FormScreen
 from companion.ui.widgets.field_row import FieldRow
 from companion.ui.widgets.key_footer import KeyFooter
@@ -60,6 +62,8 @@ class NewSessionScreen(FormScreen):
         self.protocol = protocol
         self._saved: Session | None = None
         """The session this screen recorded (a second save is refused)."""
+        self._duplicate_ok = False
+        """The patient said to save it although one is recorded at about that time."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -112,18 +116,52 @@ class NewSessionScreen(FormScreen):
                 timeout=5,
             )
             return False
+        if not self._duplicate_ok and self._ask_about_duplicate():
+            return False  # the question is showing; its answer saves or not
         return super().submit()
 
-    def save_form(self) -> None:
+    def _ask_about_duplicate(self) -> bool:
+        """Before saving a session that starts near one already recorded (companion's own
+        rule, core/sessions.py): ask whether to save it all the same. True when asking."""
+        self.clear_errors()
+        try:
+            session = self._read_form()
+            twin = likely_duplicate(self.store.sessions(), session.started_at)
+        except InputError as error:
+            self.show_error(error)
+            return True
+        except StoreError as exc:
+            self.notify_not_saved(exc)
+            return True
+        if twin is None:
+            return False
+
+        def answered(save: bool | None) -> None:
+            if save:
+                self._duplicate_ok = True
+                self.submit()
+            else:
+                self.notify("Not saved: nothing was recorded twice.", title="Not saved", timeout=5)
+
+        question = f"{duplicate_warning(twin, session.started_at)}\n\nSave this session all the same?"
+        self.app.push_screen(
+            ConfirmModal("Already recorded?", question, yes="Save anyway", no="Cancel"), answered
+        )
+        return True
+
+    def _read_form(self) -> Session:
         text = self.value("started_at").strip()
         intensity = self.query_one("#intensity", Select).value
         when = None if text.lower() in ("", "now") else clock.parse_when(text, "started_at")
-        session = new_session(
+        return new_session(
             started_at=when,
             intensity=intensity if isinstance(intensity, str) else "standard",
             areas=[a.strip() for a in self.value("areas").split(",")],
             note=self.value("note"),
         )
+
+    def save_form(self) -> None:
+        session = self._read_form()
         self.store.add_session(session)
         self._saved = session
 

@@ -1,0 +1,87 @@
+"""Live updates touch only the widgets that change, and the history loads without holding
+up the keys (issue 14): the 1 s countdown tick repaints the countdowns, never the whole
+screen; History's older days come in small chunks and every day is still there."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pendulum
+import pytest
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from companion.core import clock
+from companion.store import Store
+from companion.ui.screens import history as history_module
+from companion.ui.widgets.countdown import RestrictionCard
+from companion.ui.widgets.month_calendar import MonthCalendar
+from tests.seeding import seed_history
+from tests.ui.conftest import TODAY, add_session, at, history_loaded
+from tests.waiting import drained, wait_for
+
+SIZE = (100, 40)
+
+
+async def test_a_countdown_tick_repaints_only_the_countdowns(
+    make_app: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_session(store, at(2026, 11, 22, 8, 0))
+    app = make_app()
+
+    def card() -> RestrictionCard:
+        return app.screen.query_one("#card-alcohol", RestrictionCard)
+
+    with pendulum.travel_to(at(2026, 11, 22, 10, 0, 0), freeze=True):
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: card().seconds_left is not None, what="the alcohol countdown")
+            await drained(pilot)
+            before = card().seconds_left
+            assert before is not None
+            refreshed: list[Widget] = []
+            original = Widget.refresh
+
+            def spy(self: Widget, *args: Any, **kwargs: Any) -> Widget:
+                refreshed.append(self)
+                return original(self, *args, **kwargs)
+
+            monkeypatch.setattr(Widget, "refresh", spy)
+            with pendulum.travel_to(at(2026, 11, 22, 10, 0, 1), freeze=True):
+                app.tick()
+                await drained(pilot)
+            monkeypatch.undo()
+            assert card().seconds_left == before - 1
+            assert card() in refreshed
+            others = sorted({type(w).__name__ for w in refreshed if not isinstance(w, RestrictionCard)})
+            assert others == [], f"a tick repainted more than the countdowns: {others}"
+
+
+async def test_history_holds_few_rows_yet_every_day_is_there_once_in_order(
+    make_app: Any, store: Store, frozen: object
+) -> None:
+    """The table holds the newest rows only (thousands of rows held up the keys and cost
+    memory); going down brings the older ones: every day exactly once, newest first, each
+    session's row closing its group, and the calendar going back to the very first day."""
+    days = history_module.FIRST_CHUNK_DAYS + 2 * history_module.CHUNK_DAYS + 5
+    first_day = TODAY - dt.timedelta(days=days - 1)
+    seed_history(store, first_day, days)
+    sessions = [s for s in store.sessions() if clock.to_local(s.started_at).date() >= first_day]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        screen = await history_loaded(pilot)
+        table = screen.query_one("#days", DataTable)
+        assert table.row_count <= history_module.ROWS_AHEAD + 1 < days
+        assert screen.query_one(MonthCalendar).first == first_day
+        assert f"{days} days" in str(screen.query_one("#history-status", Static).render())
+        await pilot.press("down", "down")  # the rows below come along as the cursor goes down
+        await wait_for(pilot, lambda: table.row_count > history_module.ROWS_AHEAD + 1, what="more rows")
+        await pilot.press("end")
+        await wait_for(pilot, lambda: screen.selected_day() == first_day, what="the oldest day")
+        labels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        day_labels = [label for label in labels if "session" not in label]
+        expected = [history_module.date_cell(TODAY - dt.timedelta(days=n), TODAY) for n in range(days)]
+        assert day_labels == expected
+        assert len(labels) - len(day_labels) == len(sessions)
+        assert labels[-1].endswith("session")  # the oldest group is closed by its session
