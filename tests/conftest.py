@@ -13,9 +13,16 @@ from pathlib import Path
 
 import pendulum
 import pytest
+from hypothesis import settings
 
 from companion.store import Store
 from tests.launch import TEST_NOW, TEST_NOW_ENV
+
+# The suite draws the same examples on every run (a red CI is a change, never a lucky draw);
+# HYPOTHESIS_PROFILE=explore draws new ones, many more, to hunt for bugs before a release.
+settings.register_profile("suite", derandomize=True)
+settings.register_profile("explore", max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(autouse=True)

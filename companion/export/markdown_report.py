@@ -59,15 +59,18 @@ def _inline(text: str, cell: bool) -> str:
         before = text[i - 1] if i else ""
         after = text[i + 1] if i + 1 < len(text) else ""
         if ch == "\\":
-            # Literal before a letter or a space; before punctuation (or at the end, where
-            # the next piece of the report may begin with some) it would escape it.
-            needed = not after or after in _ASCII_PUNCTUATION
+            # Literal before a letter; before punctuation (or at the end, where the next
+            # piece of the report may begin with some) it would escape it, and before a space
+            # wrapping may end a line with it: a hard line break.
+            needed = not after or after in _ASCII_PUNCTUATION or after.isspace()
         elif ch == "_":
             needed = not (before.isalnum() and after.isalnum())  # snake_case is no emphasis
         elif ch == "<":
             needed = after.isalpha() or after in "/!?"  # an HTML tag or an autolink; "<5" is text
         elif ch == "|":
-            needed = cell
+            # A table cell's edge; in prose, two lines with pipes can make a table too ('a | b'
+            # over '| -'), in ways the words alone do not show: always escaped.
+            needed = True
         elif ch == "&":
             needed = _ENTITY.match(text, i) is not None  # "&copy;" would show as a sign
         else:
