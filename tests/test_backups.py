@@ -206,3 +206,62 @@ def test_a_damaged_month_nobody_reads_is_repaired_with_the_next_days_backup(data
     assert "the backup from 2026-11-21 was restored" in notices[0]
     assert b"kept" in (data_dir / OCTOBER).read_bytes()
     assert [p.name for p in (data_dir / "days").iterdir() if ".damaged-" in p.name]
+
+
+# ---------------------------------------------------------------------- sharing and pruning
+
+
+def test_an_unchanged_file_shares_yesterdays_copy_a_changed_one_of_the_same_length_does_not(
+    data_dir: Path,
+) -> None:
+    data_dir.mkdir()
+    backups = Backups(data_dir)
+    files = store_files(data_dir, {"day": 1})
+    with pendulum.travel_to(D1, freeze=True):
+        first, _ = backups.take(D1.date(), files)
+    (data_dir / OCTOBER).write_text(json.dumps({"day": 2}))  # same length, other bytes
+    with pendulum.travel_to(D2, freeze=True):
+        second, _ = backups.take(D2.date(), files)
+    assert first is not None and second is not None
+    assert os.path.samefile(first / "companion.json", second / "companion.json")
+    assert json.loads((second / OCTOBER).read_text()) == {"day": 2}
+    assert json.loads((first / OCTOBER).read_text()) == {"day": 1}
+
+
+def test_of_two_old_backups_holding_the_same_lone_copy_only_the_newer_stays(data_dir: Path) -> None:
+    """An old backup is kept while it holds the only copy of a file; a still older one
+    holding that same file adds nothing and goes."""
+    data_dir.mkdir()
+    files = store_files(data_dir, {"october": 1})
+    for day in (17, 18):
+        with pendulum.travel_to(pendulum.datetime(2026, 11, day, 9, tz="Europe/Berlin"), freeze=True):
+            Backups(data_dir).take(pendulum.now().date(), files)
+            (data_dir / OCTOBER).write_text(json.dumps({"october": day}))
+    (data_dir / OCTOBER).unlink()  # lost since: only the two old backups have it
+    backups = Backups(data_dir, keep=1)
+    with pendulum.travel_to(pendulum.datetime(2026, 11, 19, 9, tz="Europe/Berlin"), freeze=True):
+        backups.take(pendulum.now().date(), files[:1])
+    assert [f.name for f in backups.folders()] == ["2026-11-19", "2026-11-18"]
+    assert restored_from(data_dir) == ("2026-11-18", {"october": 17})
+
+
+def test_an_old_backup_that_cannot_be_removed_does_not_fail_todays(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir.mkdir()
+    backups = Backups(data_dir, keep=1)
+    files = store_files(data_dir, {"october": 1})
+    with pendulum.travel_to(D1, freeze=True):
+        backups.take(D1.date(), files)
+    refused: list[object] = []
+
+    def busy(path: object, *args: object, **kwargs: object) -> None:
+        refused.append(path)
+        raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(path))
+
+    monkeypatch.setattr(backups_module.os, "rmdir", busy)
+    with pendulum.travel_to(D2, freeze=True):
+        folder, damaged = backups.take(D2.date(), files)
+    monkeypatch.undo()
+    assert refused and folder is not None and damaged == []
+    assert restored_from(data_dir) == ("2026-11-21", {"october": 1})
