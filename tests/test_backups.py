@@ -151,9 +151,15 @@ def test_a_stale_half_taken_backup_of_the_same_name_does_not_stop_todays(data_di
     stale = data_dir / "backups" / f".{D1.date().isoformat()}.partial-{os.getpid()}"
     (stale / "days").mkdir(parents=True)
     (stale / OCTOBER).write_text(json.dumps({"half": 1}))
+    other = data_dir / "backups" / ".2026-11-19.partial-99999999"  # another killed process's
+    other.mkdir()
+    own = data_dir / "backups" / ".notes" / "mine.txt"  # a hidden folder of the patient's
+    own.parent.mkdir()
+    own.write_text("the patient's own")
     with pendulum.travel_to(D1, freeze=True):
         folder, _ = Backups(data_dir).take(D1.date(), store_files(data_dir, {"whole": 1}))
-    assert folder is not None and not stale.exists()
+    assert folder is not None and not stale.exists() and not other.exists()
+    assert own.read_text() == "the patient's own"
     assert restored_from(data_dir) == ("2026-11-20", {"whole": 1})
 
 
@@ -253,6 +259,7 @@ def test_an_old_backup_that_cannot_be_removed_does_not_fail_todays(
     files = store_files(data_dir, {"october": 1})
     with pendulum.travel_to(D1, freeze=True):
         backups.take(D1.date(), files)
+    (data_dir / "backups" / ".2026-11-19.partial-99999999").mkdir()  # a killed process's leftover
     refused: list[object] = []
 
     def busy(path: object, *args: object, **kwargs: object) -> None:
@@ -265,3 +272,71 @@ def test_an_old_backup_that_cannot_be_removed_does_not_fail_todays(
     monkeypatch.undo()
     assert refused and folder is not None and damaged == []
     assert restored_from(data_dir) == ("2026-11-21", {"october": 1})
+
+
+def test_an_old_backup_holding_the_only_companion_json_is_kept(data_dir: Path) -> None:
+    data_dir.mkdir()
+    files = store_files(data_dir, {"october": 1})
+    with pendulum.travel_to(D1, freeze=True):
+        Backups(data_dir).take(D1.date(), files)
+    with pendulum.travel_to(D2, freeze=True):
+        Backups(data_dir, keep=1).take(D2.date(), files[1:])  # companion.json unreadable meanwhile
+    assert [f.name for f in Backups(data_dir).folders()] == ["2026-11-21", "2026-11-20"]
+    assert Backups(data_dir).newest_good_copy(Path("companion.json")) is not None
+
+
+def test_a_store_file_that_cannot_be_read_is_left_out_of_the_backup(data_dir: Path) -> None:
+    data_dir.mkdir()
+    files = store_files(data_dir, {"october": 1})
+    (data_dir / OCTOBER).unlink()
+    (data_dir / OCTOBER).mkdir()  # a folder in its place cannot be read
+    with pendulum.travel_to(D1, freeze=True):
+        folder, damaged = Backups(data_dir).take(D1.date(), files)
+    assert folder is not None and damaged == []
+    assert (folder / "companion.json").read_text() == "{}" and not (folder / OCTOBER).exists()
+
+
+def test_holds_says_whether_any_backup_has_a_copy(data_dir: Path) -> None:
+    backup_folder(data_dir, "2026-11-20", {"october": 1}, 0)
+    newer = backup_folder(data_dir, "2026-11-21", {"october": 2}, 1)
+    (newer / OCTOBER).unlink()
+    backups = Backups(data_dir)
+    assert backups.holds(OCTOBER) is True
+    assert backups.holds(Path("days/2026-09.json")) is False
+
+
+# ---------------------------------------------------------------------- adding to today's backup
+
+
+def test_a_file_created_later_the_same_day_joins_todays_backup_without_changing_it(data_dir: Path) -> None:
+    data_dir.mkdir()
+    files = store_files(data_dir, {"october": 1})
+    with pendulum.travel_to(D1, freeze=True):
+        Backups(data_dir).take(D1.date(), files)
+    (data_dir / OCTOBER).write_text(json.dumps({"october": 2}))
+    november = data_dir / "days" / "2026-11.json"
+    november.write_text(json.dumps({"november": 1}))
+    damaged = data_dir / "days" / "2026-12.json"
+    damaged.write_bytes(b"\0\0garbage")
+    stale = data_dir / "backups" / "2026-11-20" / "days" / f".2026-11.json.partial-{os.getpid()}"
+    stale.write_text("half")
+    with pendulum.travel_to(D1, freeze=True):
+        Backups(data_dir).add(D1.date(), [data_dir / OCTOBER, november, damaged])
+    folder = data_dir / "backups" / "2026-11-20"
+    assert json.loads((folder / OCTOBER).read_text()) == {"october": 1}  # never changed in place
+    assert json.loads((folder / "days" / "2026-11.json").read_text()) == {"november": 1}
+    assert not (folder / "days" / "2026-12.json").exists()  # never back up damage
+    assert not stale.exists()
+
+
+def test_adding_to_a_day_without_a_backup_takes_one_and_prunes(data_dir: Path) -> None:
+    data_dir.mkdir()
+    files = store_files(data_dir, {"october": 1})
+    with pendulum.travel_to(D1, freeze=True):
+        Backups(data_dir).take(D1.date(), files)
+    stale = data_dir / "backups" / f".{D2.date().isoformat()}.partial-{os.getpid()}"
+    stale.mkdir()
+    with pendulum.travel_to(D2, freeze=True):
+        Backups(data_dir, keep=1).add(D2.date(), files)
+    assert [f.name for f in Backups(data_dir).folders()] == ["2026-11-21"]
+    assert restored_from(data_dir) == ("2026-11-21", {"october": 1}) and not stale.exists()
