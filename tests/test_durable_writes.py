@@ -414,3 +414,24 @@ def test_a_killed_writers_temporary_files_go_at_the_next_save_a_link_named_like_
         Store(data_dir).update_hydration(D1.date(), lambda h: h.add(1))
     assert not any(p.exists() for p in leftovers)
     assert all(link.is_symlink() for link in links) and target.read_text() == "the patient's own"
+
+
+def test_a_file_added_to_a_backup_and_a_backup_made_by_adding_are_flushed_in_order(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Backups.add makes today's folder when it is missing (flushed before and after its
+    rename) and puts each file in whole (flushed, renamed, its folder flushed)."""
+    (data_dir / "days").mkdir(parents=True)
+    october = data_dir / "days" / "2026-10.json"
+    october.write_text("{}")
+    spy = Spy(monkeypatch)
+    with pendulum.travel_to(D1, freeze=True):
+        Backups(data_dir).add(D1.date(), [october])
+    root = str(data_dir / "backups")
+    day = f"{root}/2026-11-20"
+    (made,) = [c for c in spy.steps("replace") if c[2] == day]
+    at = spy.calls.index(made)
+    assert ("fsync", made[1]) in spy.calls[:at] and ("fsync", root) in spy.calls[at:]
+    (put,) = [c for c in spy.steps("replace") if c[2] == f"{day}/days/2026-10.json"]
+    after = spy.calls.index(put)
+    assert ("fsync", put[1]) in spy.calls[:after] and ("fsync", f"{day}/days") in spy.calls[after:]
