@@ -393,3 +393,45 @@ def test_damage_found_without_a_keeper_says_which_file_and_why(tmp_path: Path) -
         TinyDB(path, storage=AtomicJSONStorage).table("t").all()
     assert str(caught.value) == f"{path} is damaged (the file is empty)"
     assert (caught.value.path, caught.value.reason) == (path, "the file is empty")
+
+
+def test_a_killed_writers_temporary_files_go_at_the_next_save_a_link_named_like_one_stays(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """Under the lock any ``.NAME.tmp`` file is a crash's leftover and goes; a symbolic
+    link of that name is not one companion writes (it is the patient's), so it stays."""
+    with pendulum.travel_to(D1, freeze=True):
+        Store(data_dir).update_hydration(D1.date(), lambda h: h.add(1))
+    leftovers = [data_dir / ".companion.json.x1y2.tmp", data_dir / "days" / ".2026-11.json.x1y2.tmp"]
+    for leftover in leftovers:
+        leftover.write_bytes(b'{"half": ')
+    target = tmp_path / "notes.txt"
+    target.write_text("the patient's own")
+    links = [data_dir / ".notes.tmp", data_dir / "days" / ".notes.tmp"]
+    for link in links:
+        link.symlink_to(target)
+    with pendulum.travel_to(D1, freeze=True):
+        Store(data_dir).update_hydration(D1.date(), lambda h: h.add(1))
+    assert not any(p.exists() for p in leftovers)
+    assert all(link.is_symlink() for link in links) and target.read_text() == "the patient's own"
+
+
+def test_a_file_added_to_a_backup_and_a_backup_made_by_adding_are_flushed_in_order(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Backups.add makes today's folder when it is missing (flushed before and after its
+    rename) and puts each file in whole (flushed, renamed, its folder flushed)."""
+    (data_dir / "days").mkdir(parents=True)
+    october = data_dir / "days" / "2026-10.json"
+    october.write_text("{}")
+    spy = Spy(monkeypatch)
+    with pendulum.travel_to(D1, freeze=True):
+        Backups(data_dir).add(D1.date(), [october])
+    root = str(data_dir / "backups")
+    day = f"{root}/2026-11-20"
+    (made,) = [c for c in spy.steps("replace") if c[2] == day]
+    at = spy.calls.index(made)
+    assert ("fsync", made[1]) in spy.calls[:at] and ("fsync", root) in spy.calls[at:]
+    (put,) = [c for c in spy.steps("replace") if c[2] == f"{day}/days/2026-10.json"]
+    after = spy.calls.index(put)
+    assert ("fsync", put[1]) in spy.calls[:after] and ("fsync", f"{day}/days") in spy.calls[after:]

@@ -18,7 +18,7 @@ import pytest
 
 from companion.core.alerts import judge_checkin
 from companion.core.backup import Backup, build_export, parse_export_text
-from companion.core.checkins import BRUISING_LEVELS, FLAGS, CheckIn, checkin_from_record
+from companion.core.checkins import BRUISING_LEVELS, FLAGS, CheckIn, checkin_from_record, new_checkin
 from companion.core.checklist import ChecklistDay
 from companion.core.hydration import HydrationDay
 from companion.core.protocol import default_protocol
@@ -159,3 +159,35 @@ def test_everything_comes_back_whole_through_an_export_and_an_import(tmp_path: P
     out = build_export(Backup(again.sessions(), got.checkins, got.hydration, got.checklist), pendulum.now())
     assert out["checkins"] == json.loads(text)["checkins"]
     assert out["hydration"] == json.loads(text)["hydration"]
+
+
+def test_a_record_from_before_the_optional_fields_reads_as_none_of_them() -> None:
+    """A check-in an older companion stored, with only the ratings asked then: what it
+    did not ask reads as not given (no stiffness, no bruising, no flag), so it raises
+    no alert it never reported."""
+    record = {
+        "id": "c-old",
+        "date": "2026-11-19",
+        "recorded_at": "2026-11-19T20:00:00+01:00",
+        "soreness": 3,
+        "fatigue": 2,
+    }
+    old = checkin_from_record(record)
+    assert (old.stiffness, old.bruising, old.usual_pain, old.note) == (0, "none", None, "")
+    assert not any(getattr(old, flag) for flag in FLAGS)
+    assert alerts_of([old]) == [[]]
+    assert {k: v for k, v in old.to_record().items() if k not in record} == {
+        "stiffness": 0,
+        "bruising": "none",
+        "flare_up": False,
+        "sharp_pain": False,
+        "breathing_trouble": False,
+        "note": "",
+    }
+
+
+def test_a_check_in_given_only_its_two_ratings_stores_none_of_the_rest() -> None:
+    """What the patient leaves out is stored as not given: no stiffness, no bruising, no flag."""
+    made = new_checkin(soreness="3", fatigue="2")
+    assert (made.stiffness, made.bruising, made.usual_pain, made.note) == (0, "none", None, "")
+    assert not any(getattr(made, flag) for flag in FLAGS)

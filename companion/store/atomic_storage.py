@@ -109,19 +109,16 @@ def is_temp_name(name: str) -> bool:
     return name.startswith(".") and name.endswith(".tmp")
 
 
-def remove_stale_temps(folder: Path) -> list[Path]:
+def remove_stale_temps(folder: Path) -> None:
     """Delete temporary files a killed writer left behind; call only under the lock."""
-    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return removed
+        return
     for entry in entries:
         if is_temp_name(entry.name) and entry.is_file(follow_symlinks=False):
             with contextlib.suppress(OSError):
                 os.unlink(entry.path)
-                removed.append(Path(entry.path))
-    return removed
 
 
 def user_name(uid: int) -> str:
