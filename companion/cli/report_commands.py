@@ -19,7 +19,6 @@ import contextlib
 import errno
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -100,19 +99,10 @@ def write_new(folder: Path, stem: str, suffix: str, payload: bytes) -> Path:
     name (a link fails when the name exists), so no reader ever sees half a report and
     two reports made at once both survive. Mode 600.
     """
-    from companion.store.atomic_storage import FILE_MODE, fsync_dir, write_new_file
+    from companion.store.atomic_storage import fsync_dir, write_new_file, write_temp
 
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
+    tmp = write_temp(folder, stem, payload)
     try:
-        try:
-            os.fchmod(fd, FILE_MODE)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
         for number in range(1, MAX_SAME_DAY + 1):
             path = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
             try:

@@ -183,6 +183,29 @@ def resolve_link(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
+def write_temp(folder: Path, name: str, payload: bytes) -> Path:
+    """A new temporary file ``.name.*.tmp`` in ``folder`` holding ``payload``, mode 600,
+    flushed to disk: what every durable write renames or links into place. If it cannot
+    be written whole, it is removed again and the OSError raised."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        try:
+            os.fchmod(fd, FILE_MODE)
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+            crash_point("after-temp-write")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
+
+
 def atomic_write_bytes(path: Path, payload: bytes) -> None:
     """Write ``payload`` to ``path`` atomically and durably, mode 600.
 
@@ -192,19 +215,8 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
     """
     path = resolve_link(path)  # a symlinked store file is written through, the link kept
     folder = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
+    tmp = write_temp(folder, path.name, payload)
     try:
-        try:
-            os.fchmod(fd, FILE_MODE)
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            crash_point("after-temp-write")
-            os.fsync(fd)
-        finally:
-            os.close(fd)
         crash_point("after-fsync")
         os.replace(tmp, path)
     except BaseException:
@@ -229,18 +241,9 @@ def replace_keeping_aside(path: Path, payload: bytes, aside: Path) -> None:
     """
     path = resolve_link(path)
     folder = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
+    tmp = write_temp(folder, path.name, payload)
     kept = False
     try:
-        try:
-            os.fchmod(fd, FILE_MODE)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
         try:
             os.link(path, aside)
         except OSError as exc:
