@@ -46,9 +46,9 @@ def _run(arguments: list[str]) -> int:
     args: Any = OPEN_THE_APP
     try:
         if arguments:
-            from companion.cli.parser import build_parser
+            from companion.cli.parser import parse_arguments
 
-            args = build_parser().parse_args(arguments)
+            args = parse_arguments(arguments)
             check_arguments(args)
         with _interrupts_raise():
             return _run_command(args)

@@ -82,7 +82,69 @@ def _choose_action(prog: str, actions: argparse._SubParsersAction[_Parser]) -> C
     return handler
 
 
-def build_parser() -> argparse.ArgumentParser:
+class NotBuilt(Exception):
+    """The command given is one whose parser this run did not build (see `parse_arguments`)."""
+
+    def __init__(self, command: str) -> None:
+        super().__init__(command)
+        self.command = command
+
+
+class _Unbuilt:
+    """Stands in for a command's parser that this run does not build: it takes whatever the
+    command's definition calls on it and does nothing; parsing with it raises NotBuilt."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def parse_known_args(self, *_args: object, **_kwargs: object) -> NoReturn:
+        raise NotBuilt(self.command)
+
+    def __getattr__(self, _name: str) -> Callable[..., _Unbuilt]:
+        return lambda *_args, **_kwargs: self
+
+
+class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """The top-level commands; with `only` set, the others are listed (in the usage, the
+    help and the 'invalid choice' message alike) but their parsers are not built."""
+
+    only: str | None = None
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if self.only is None or name == self.only:
+            return super().add_parser(name, **kwargs)
+        if "help" in kwargs:
+            self._choices_actions.append(self._ChoicesPseudoAction(name, (), kwargs["help"]))
+        unbuilt = _Unbuilt(name)
+        self._name_parser_map[name] = unbuilt
+        return unbuilt
+
+
+def parse_arguments(arguments: list[str]) -> argparse.Namespace:
+    """The parsed command line, building only the parser of the command given (every
+    command's parser, some thirty, was a tenth of `status --json`'s start).
+
+    The top level is parsed first with no command's parser built: reaching the command
+    names it; then that command's parser alone is built and parses the line. Anything
+    else (no command, refused arguments, --help or --version before the command) is left
+    to the whole parser, so every answer and message is the whole parser's."""
+    try:
+        build_parser(only="").parse_args(arguments)
+    except NotBuilt as given:
+        try:
+            args = build_parser(only=given.command).parse_args(arguments)
+        except (NotBuilt, UsageError):  # the whole parser says it, as it always did
+            pass
+        else:
+            if getattr(args, "command", None) == given.command:
+                return args
+    except UsageError:
+        pass
+    return build_parser().parse_args(arguments)
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `only`, the other commands' parsers are left unbuilt."""
     parser = _Parser(
         prog="companion",
         description="A self-care companion for the days after a dry-needling session. "
@@ -96,7 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"where your data and backups live (env {DATA_DIR_ENV}; default: your user data folder)",
     )
     parser.set_defaults(handler=open_app, global_field_names=parser.field_names)
-    commands_ = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands_ = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, action=_Commands
+    )
+    commands_.only = only  # type: ignore[attr-defined]
     add_record_commands(commands_)
     add_backup_commands(commands_)
     add_plan_commands(commands_)
@@ -141,6 +206,7 @@ def _commands_of(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParse
         for action in parser._actions
         if isinstance(action, argparse._SubParsersAction)
         for sub in action.choices.values()
+        if not isinstance(sub, _Unbuilt)
     ]
 
 

@@ -9,13 +9,14 @@ from typing import Any
 
 import pendulum
 import pytest
+from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from companion.core import clock
+from companion.core import clock, timefmt
 from companion.store import Store
 from companion.ui.screens import history as history_module
-from companion.ui.widgets.countdown import RestrictionCard
+from companion.ui.widgets.countdown import TIME_CELLS, RestrictionCard
 from companion.ui.widgets.month_calendar import MonthCalendar
 from tests.seeding import seed_history
 from tests.ui.conftest import TODAY, add_session, at, history_loaded
@@ -85,3 +86,48 @@ async def test_history_holds_few_rows_yet_every_day_is_there_once_in_order(
         assert day_labels == expected
         assert len(labels) - len(day_labels) == len(sessions)
         assert labels[-1].endswith("session")  # the oldest group is closed by its session
+
+
+async def test_a_countdown_tick_repaints_only_the_cells_whose_text_changes(
+    make_app: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second less changes the time left (a few cells), not the title, bar or end time:
+    only those cells repaint; a tick in the same second repaints nothing; what is drawn is
+    the whole new line all the same."""
+    add_session(store, at(2026, 11, 22, 8, 0))
+    app = make_app()
+
+    def card() -> RestrictionCard:
+        return app.screen.query_one("#card-alcohol", RestrictionCard)
+
+    with pendulum.travel_to(at(2026, 11, 22, 10, 0, 0), freeze=True):
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: card().seconds_left is not None, what="the alcohol countdown")
+            await drained(pilot)
+            before = card().seconds_left
+            assert before is not None
+            width = card().content_size.width
+            repaints: list[tuple[Region, ...]] = []
+            original = Widget.refresh
+
+            def spy(self: Widget, *regions: Region, **kwargs: Any) -> Widget:
+                if self is card():
+                    repaints.append(regions)
+                return original(self, *regions, **kwargs)
+
+            monkeypatch.setattr(Widget, "refresh", spy)
+            app.tick()  # the same second: nothing changes
+            await drained(pilot)
+            assert repaints == []
+            with pendulum.travel_to(at(2026, 11, 22, 10, 0, 1), freeze=True):
+                app.tick()
+                await drained(pilot)
+                monkeypatch.undo()
+                assert card().seconds_left == before - 1
+                assert repaints, "the card did not repaint its time left"
+                for regions in repaints:
+                    assert regions, "a tick repainted the whole card"
+                    assert all(region.width <= TIME_CELLS for region in regions), regions
+                shown = card().render().plain
+                assert shown == card().row(width, before - 1).plain
+                assert f"{timefmt.countdown(before - 1)} left" in shown

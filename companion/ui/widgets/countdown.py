@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pendulum import DateTime
+from rich.cells import cell_len
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -23,6 +24,23 @@ MUTED = "$foreground-muted"
 """Secondary text in Content ($text-muted is a contrast colour that Content cannot blend)."""
 
 
+def changed_cells(before: str, after: str) -> tuple[int, int] | None:
+    """(first cell, cells) of the span where two rows of text differ; None if they do not."""
+    if before == after:
+        return None
+    start = 0
+    shortest = min(len(before), len(after))
+    while start < shortest and before[start] == after[start]:
+        start += 1
+    end_before, end_after = len(before), len(after)
+    while end_before > start and end_after > start and before[end_before - 1] == after[end_after - 1]:
+        end_before -= 1
+        end_after -= 1
+    first = cell_len(after[:start])
+    width = max(cell_len(before[start:end_before]), cell_len(after[start:end_after]), 1)
+    return first, width
+
+
 def progress_bar(fraction: float, cells: int) -> tuple[str, str]:
     """(gone, left) parts of a bar `cells` wide, in half cells; never full before the end."""
     fraction = min(1.0, max(0.0, fraction))
@@ -36,7 +54,9 @@ def progress_bar(fraction: float, cells: int) -> tuple[str, str]:
 class RestrictionCard(Widget):
     """A one-line card (two for a clinic's own instruction), drawn as one widget.
 
-    The dashboard sets `seconds_left` on each tick; only this card repaints.
+    The dashboard sets `seconds_left` on each tick; only the cells whose text changes
+    repaint (the time left, the bar when it moves a half cell): a full line four times a
+    second was most of the idle CPU with a session running (issue 14).
     """
 
     DEFAULT_CSS = """
@@ -47,7 +67,7 @@ class RestrictionCard(Widget):
     }
     """
 
-    seconds_left: reactive[int | None] = reactive(None)
+    seconds_left: reactive[int | None] = reactive(None, repaint=False)
     """Seconds to show; set by the dashboard on each tick."""
 
     def __init__(
@@ -67,6 +87,7 @@ class RestrictionCard(Widget):
         """The clinic's name when this restriction is its own instruction."""
         self.ends_at = ends_at
         self.total_seconds = max(1, total_seconds)
+        self._rows: dict[tuple[int, int | None], Content] = {}
         self.set_reactive(RestrictionCard.seconds_left, seconds_left)
 
     def on_mount(self) -> None:
@@ -78,15 +99,32 @@ class RestrictionCard(Widget):
     def done(self) -> bool:
         return self.seconds_left == 0
 
-    def watch_seconds_left(self, seconds: int | None) -> None:
+    def watch_seconds_left(self, before: int | None, seconds: int | None) -> None:
         self.set_class(seconds == 0, "-done")
+        if before is None or seconds is None or (before == 0) != (seconds == 0):
+            self.refresh()  # shown, hidden or done: colours change along the whole line
+            return
+        width = self.content_size.width
+        span = changed_cells(self.cached_row(width, before).plain, self.cached_row(width, seconds).plain)
+        if span is not None:
+            self.refresh(Region(span[0], 0, span[1], 1))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 2 if self.clinic else 1
 
-    def row(self, width: int) -> Content:
+    def cached_row(self, width: int, seconds: int | None) -> Content:
+        """`row`, kept for the last two (width, seconds): a tick compares the row shown with
+        the next one, which render then draws."""
+        key = (width, seconds)
+        row = self._rows.get(key)
+        if row is None:
+            if len(self._rows) >= 2:
+                self._rows.pop(next(iter(self._rows)))
+            row = self._rows[key] = self.row(width, seconds)
+        return row
+
+    def row(self, width: int, seconds: int | None) -> Content:
         """Title, time left, bar and end time, fitted to `width` cells."""
-        seconds = self.seconds_left
         done = seconds == 0
         when = timefmt.clock_time(self.ends_at)
         if seconds is None:
@@ -114,7 +152,7 @@ class RestrictionCard(Widget):
         )
 
     def render(self) -> Content:
-        row = self.row(self.content_size.width)
+        row = self.cached_row(self.content_size.width, self.seconds_left)
         if not self.clinic:
             return row
         clinic = plain(f"  as instructed by {self.clinic}", f"italic {MUTED}")
