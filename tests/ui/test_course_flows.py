@@ -163,6 +163,14 @@ def course_loaded(app) -> bool:  # type: ignore[no-untyped-def]
     return isinstance(app.screen, CourseScreen) and app.screen.course is not None
 
 
+def course_drawn(app) -> bool:  # type: ignore[no-untyped-def]
+    """The course is read and its table laid out and drawn (a moment later on a busy machine)."""
+    if not course_loaded(app):
+        return False
+    table = app.screen.query_one("#course-sessions")
+    return table.size.height > 1 and "2026" in drawn(table)
+
+
 async def test_the_patient_opens_the_course_from_history_and_goes_back(
     make_app, store: Store, course_frozen
 ) -> None:
@@ -172,7 +180,7 @@ async def test_the_patient_opens_the_course_from_history_and_goes_back(
         await pilot.press("h")
         await shown(pilot, HistoryScreen)
         await pilot.press("o")
-        await wait_for(pilot, lambda: course_loaded(app), what="the course read")
+        await wait_for(pilot, lambda: course_drawn(app), what="the course read and drawn")
         screen = app.screen
         table = drawn(screen.query_one("#course-sessions"))
         for day in ("19 Oct 2026", "26 Oct 2026", "2 Nov 2026", "16 Nov 2026", "30 Nov 2026", "14 Dec 2026"):
@@ -191,7 +199,7 @@ async def test_at_80_columns_what_the_course_table_leaves_out_is_said_under_it(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await app.run_action("course")
-        await wait_for(pilot, lambda: course_loaded(app), what="the course read")
+        await wait_for(pilot, lambda: course_drawn(app), what="the course read and drawn")
         table = drawn(app.screen.query_one("#course-sessions"))
         assert "Took" not in table and "Water" not in table
         under = drawn(app.screen.query_one("#course-left-out")).replace("\n", " ")

@@ -411,7 +411,8 @@ def course_frozen():  # type: ignore[no-untyped-def]
 
 
 def course_read(app) -> bool:  # type: ignore[no-untyped-def]
-    return app.screen.course is not None
+    """Read, and its table laid out (a moment later on a busy machine)."""
+    return app.screen.course is not None and app.screen.query_one("#course-sessions").size.height > 1
 
 
 @pytest.mark.parametrize("size", SIZES)
