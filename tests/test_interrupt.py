@@ -4,7 +4,7 @@ never a traceback.
 The real programs (the console script and ``python -m companion``) get a real SIGINT while
 they are held at a chosen import: a sitecustomize, put on the child's PYTHONPATH by these
 tests only, holds the import named in COMPANION_TEST_HOLD_IMPORT, writes a file to say so
-and sleeps; the test waits for that file (a condition, not a time), then sends the signal,
+and waits for a signal; the test waits for that file (a condition, not a time), then sends the signal,
 which lands in the held import.
 """
 
@@ -23,21 +23,21 @@ from tests.conftest import INSTALLED_SCRIPT, PYTHON_M
 from tests.waiting import wait_until
 
 HOLD = '''
-import os, sys, time
+import os, signal, sys
 
 _target = os.environ.get("COMPANION_TEST_HOLD_IMPORT")
 _ready = os.environ.get("COMPANION_TEST_HOLD_READY")
 
 
 class _Hold:
-    """Holds the import of one module (once) until a signal ends the sleep."""
+    """Holds the import of one module (once) until a signal arrives."""
 
     def find_spec(self, name, path=None, target=None):
         if name == _target:
             sys.meta_path.remove(self)
             with open(_ready, "w") as ready:
                 ready.write(name)
-            time.sleep(120)
+            signal.pause()
         return None
 
 
