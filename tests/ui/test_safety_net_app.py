@@ -180,6 +180,29 @@ async def test_the_get_help_line_is_in_sight_on_today_and_the_welcome_at_80x24(
         assert "(!)" in line.plain
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (52, 20)], ids=["80x24", "120x40", "52x20"])
+async def test_no_notice_covers_the_get_help_line(
+    make_app, store: Store, frozen, size: tuple[int, int]
+) -> None:
+    """A reminder stays 15 s at the bottom of the screen: it must rise above the line, however
+    many rows the line takes (three at 52 columns)."""
+    seed_day_four(store)
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await until(pilot, lambda: app.screen.query_one(GetHelpLine).size.height)
+        app.notify(
+            "Time for a glass of water (1 of 8 today). Press w to tick it.", title="Reminder", timeout=60
+        )
+        await until(
+            pilot, lambda: any(toast.region for toast in app.screen.query("Toast")), "the notice drawn"
+        )
+        line = app.screen.query_one(GetHelpLine)
+        assert fully_visible(app, line)
+        for toast in app.screen.query("Toast"):
+            assert not toast.region.overlaps(line.region), (toast.region, line.region)
+            assert toast.region.bottom <= line.region.y
+
+
 async def test_help_opens_with_when_to_get_help_and_labels_companion_s_thresholds(
     make_app, store: Store, frozen
 ) -> None:

@@ -6,7 +6,10 @@ so a clinic's thresholds and its phone number show here too.
 
 from __future__ import annotations
 
+from textual import events
 from textual.content import Content
+from textual.css.query import NoMatches
+from textual.widget import Widget
 
 from companion.core.protocol import Protocol
 from companion.core.text import printable
@@ -15,6 +18,9 @@ from companion.ui.widgets.paragraphs import Paragraph, Paragraphs
 HELP_KEYS = "! or F1"
 """The keys that open the page (F1 also works while typing in a form)."""
 MUTED = "$foreground-muted"
+TOAST_RACK_ID = "textual-toastrack"
+"""The id Textual gives each screen's stack of notices."""
+FOOTER_HEIGHT = 1
 
 
 def get_help_paragraphs(protocol: Protocol) -> list[Paragraph]:
@@ -68,6 +74,18 @@ class GetHelpLine(Paragraphs):
 
     def show_protocol(self, protocol: Protocol) -> None:
         self.show([get_help_line(protocol)])
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.keep_notices_above()
+
+    def keep_notices_above(self) -> None:
+        """Notices (a reminder stays 15 s) rise from the bottom of the screen, where this line
+        is: lift them above it, whatever its height, so that none covers when to get help."""
+        try:
+            rack = self.screen.query_one(f"#{TOAST_RACK_ID}", Widget)
+        except NoMatches:
+            return
+        rack.styles.margin = (0, 0, self.outer_size.height + FOOTER_HEIGHT, 0)
 
 
 def get_help_line(protocol: Protocol) -> Paragraph:
