@@ -31,7 +31,7 @@ from companion.core.protocol import Protocol
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.plain import PlainInput, plain
-from companion.ui.screens.form import FormScreen
+from companion.ui.screens.form import Form, FormScreen
 from companion.ui.widgets.field_row import FieldRow
 from companion.ui.widgets.key_footer import KeyFooter
 
@@ -51,7 +51,7 @@ def last_rated(activity: Activity, ratings: list[Rating], due: bool) -> str:
     return f"{when}; due again" if due else when
 
 
-class ActivitiesScreen(FormScreen):
+class ActivitiesScreen(Form, FormScreen):
     """One score box per followed activity, and a name and a score for a new one while there is
     room; ctrl+s or Enter saves what was typed (an empty box is left as it was)."""
 

@@ -17,7 +17,7 @@ from companion.queries import alerts_for_checkin
 from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.plain import PlainInput, plain
-from companion.ui.screens.form import FormScreen
+from companion.ui.screens.form import Form, FormScreen
 from companion.ui.screens.urgent import UrgentModal
 from companion.ui.widgets.alerts import AlertList
 from companion.ui.widgets.field_row import FieldRow
@@ -43,7 +43,7 @@ def usual_pain_intro(complaint: Complaint | None) -> str:
     return f"The problem {what}: {PAIN_QUESTION}, not the soreness after needling"
 
 
-class CheckinScreen(FormScreen):
+class CheckinScreen(Form, FormScreen):
     """Keyboard-first: Tab moves on, Enter in a box or ctrl+s saves."""
 
     TITLE = "Check-in"  # the header says 'companion · Check-in'

@@ -23,6 +23,7 @@ the app's letter keys out of the screen's keys: they neither act nor show in the
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -51,8 +52,8 @@ else:
 class Form(_Node):
     """What a form does: read its fields, save, say what was refused, know what is unsaved.
 
-    Mixed, first, into a Screen (a form of its own) or a container widget (a part of a
-    screen): ``class CheckinScreen(Form, Screen)``.
+    Mixed, first, into a screen (a form of its own: ``class CheckinScreen(Form, FormScreen)``)
+    or a container widget (a part of a screen: ``class PlanPane(Form, TabPane)``).
     """
 
     NOT_SAVED: ClassVar[str] = "It"
@@ -62,10 +63,10 @@ class Form(_Node):
 
     # ------------------------------------------------------------------ what each form says
 
+    @abstractmethod
     def save_form(self) -> None:
         """Validate what is typed (the core raises InputError naming the key) and write it
         (StoreError when the store refuses)."""
-        raise NotImplementedError
 
     def saved(self) -> None:
         """After a save: say so, show what follows."""
@@ -153,10 +154,10 @@ class Form(_Node):
         return self.submit()
 
 
-class FormScreen(Form, Screen[None]):
-    """A screen holding one form (itself) or several (:meth:`forms`): its keys, Enter in a box
-    and its save button submit the form they are in, and the app asks before leaving one with
-    unsaved changes."""
+class FormScreen(Screen[None]):
+    """A screen holding one form (itself, when it mixes in :class:`Form`) or several
+    (:meth:`forms`): its keys, Enter in a box and its save button submit the form they are
+    in, and the app asks before leaving one with unsaved changes."""
 
     FORM_NAME: ClassVar[str] = "this form"
     """What the question on leaving names: 'your check-in', 'the new session'."""
@@ -171,7 +172,7 @@ class FormScreen(Form, Screen[None]):
     """Printable keys that still act here: '!' opens when to get help, from everywhere."""
 
     def forms(self) -> list[Form]:
-        return [self]
+        return [self] if isinstance(self, Form) else []
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         """A printable character is text, never a key of the app, on a form screen (the app's
@@ -184,7 +185,9 @@ class FormScreen(Form, Screen[None]):
 
     def form_of(self, widget: DOMNode) -> Form:
         """The form a widget is in."""
-        return next((node for node in widget.ancestors_with_self if isinstance(node, Form)), self)
+        return next(
+            (node for node in widget.ancestors_with_self if isinstance(node, Form)), self.active_form()
+        )
 
     def on_mount(self) -> None:
         for form in self.forms():

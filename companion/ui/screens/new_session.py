@@ -18,7 +18,7 @@ from companion.store import Store, StoreError
 from companion.ui.messages import DataChanged
 from companion.ui.plain import PlainInput, plain
 from companion.ui.screens.confirm import ConfirmModal
-from companion.ui.screens.form import FormScreen
+from companion.ui.screens.form import Form, FormScreen
 from companion.ui.widgets.field_row import FieldRow
 from companion.ui.widgets.key_footer import KeyFooter
 
@@ -48,7 +48,7 @@ class UsualAreas(Suggester):
         return complete_areas(value, self.areas)
 
 
-class NewSessionScreen(FormScreen):
+class NewSessionScreen(Form, FormScreen):
     TITLE = "New session"  # the header says 'companion · New session'
     FORM_NAME = "the new session"
     NOT_SAVED = "The session"

@@ -9,6 +9,7 @@ one line there. Styles in app.tcss (``#plan``).
 from __future__ import annotations
 
 import datetime as dt
+from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -94,6 +95,8 @@ class Removed:
 class PlanPane(Form, TabPane):
     """One tab of the plan: a form that adds to a list, and the list."""
 
+    PANE_ID: ClassVar[str]
+    """The tab's id: the name the screen is opened on (`PlanScreen(tab=...)`)."""
     TITLE: ClassVar[str]
     ADD: ClassVar[str]
     """The add button's label."""
@@ -106,20 +109,15 @@ class PlanPane(Form, TabPane):
         the app reloads what the other screens show."""
 
     def __init__(self, store: Store, protocol: Protocol, *, initial: bool = False, key: str = "") -> None:
-        super().__init__(
-            tab_label(key, self.TITLE), id=self.pane_id(), classes="-initial" if initial else None
-        )
+        super().__init__(tab_label(key, self.TITLE), id=self.PANE_ID, classes="-initial" if initial else None)
         self.store = store
         self.protocol = protocol
         self.key = key
         """The key that shows this tab, as the tab shows it ('F2')."""
 
-    @classmethod
-    def pane_id(cls) -> str:
-        raise NotImplementedError
-
+    @abstractmethod
     def compose_fields(self) -> ComposeResult:
-        raise NotImplementedError
+        """The fields of the pane's form, above its add button."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_fields()
@@ -130,9 +128,9 @@ class PlanPane(Form, TabPane):
     def on_mount(self) -> None:
         self.query_one(OptionList).border_title = self.LIST_TITLE
 
+    @abstractmethod
     def read(self, now: DateTime) -> Listing:
         """The list's options, from the store."""
-        raise NotImplementedError
 
     def show(self, listing: Listing) -> None:
         widget = self.query_one(OptionList)
@@ -171,9 +169,7 @@ class AppointmentsPane(PlanPane):
     EMPTY = "No follow-up booked yet."
     removes = True
 
-    @classmethod
-    def pane_id(cls) -> str:
-        return "appointments"
+    PANE_ID = "appointments"
 
     def compose_fields(self) -> ComposeResult:
         yield field("When", "at", f"e.g. {example_moment(7, '09:00')} (local time) or 16:30 today")
@@ -206,9 +202,7 @@ class ExercisesPane(PlanPane):
     EMPTY = "No home exercises yet."
     removes = True
 
-    @classmethod
-    def pane_id(cls) -> str:
-        return "exercises"
+    PANE_ID = "exercises"
 
     def compose_fields(self) -> ComposeResult:
         yield field("Exercise", "name", "e.g. chin tucks")
@@ -264,9 +258,7 @@ class QuestionsPane(PlanPane):
     EMPTY = "No questions yet."
     removes = True
 
-    @classmethod
-    def pane_id(cls) -> str:
-        return "questions"
+    PANE_ID = "questions"
 
     def compose_fields(self) -> ComposeResult:
         yield field("Question", "text", "what you want to ask at your next visit")
@@ -312,9 +304,7 @@ class TookPane(PlanPane):
     LIST_TITLE = f"Logged in the last {RECENT_INTAKE_DAYS} days"
     EMPTY = "Nothing logged lately."
 
-    @classmethod
-    def pane_id(cls) -> str:
-        return "took"
+    PANE_ID = "took"
 
     def compose_fields(self) -> ComposeResult:
         yield field("What", "what", "e.g. coffee, wine, ibuprofen, paracetamol")
@@ -369,7 +359,7 @@ def tab_bindings() -> list[BindingType]:
     them."""
     first, last = TAB_KEYS[0].upper(), TAB_KEYS[-1].upper()
     bindings: list[BindingType] = [
-        Binding(key, f"tab('{pane.pane_id()}')", "Tabs", key_display=f"{first}-{last}", show=index == 0)
+        Binding(key, f"tab('{pane.PANE_ID}')", "Tabs", key_display=f"{first}-{last}", show=index == 0)
         for index, (key, pane) in enumerate(zip(TAB_KEYS, PANES, strict=True))
     ]
     bindings += [
@@ -403,7 +393,7 @@ class PlanScreen(FormScreen):
         super().__init__(id="plan")
         self.store = store
         self.protocol = protocol
-        tabs = [pane.pane_id() for pane in PANES]
+        tabs = [pane.PANE_ID for pane in PANES]
         self.initial_tab = tab if tab in tabs else tabs[0]
         self._undo: tuple[PlanPane, Removed] | None = None
         """What Del removed last, while ctrl+z can still bring it back."""
@@ -413,7 +403,7 @@ class PlanScreen(FormScreen):
         yield Header()
         with TabbedContent(initial=self.initial_tab, id="plan-tabs"):
             for pane, key in zip(PANES, TAB_KEYS, strict=True):
-                initial = pane.pane_id() == self.initial_tab
+                initial = self.initial_tab == pane.PANE_ID
                 yield pane(self.store, self.protocol, initial=initial, key=key.upper())
         yield KeyFooter()
 
@@ -519,7 +509,7 @@ class PlanScreen(FormScreen):
 
     def show_tab(self, tab: str) -> None:
         """Switch to a tab (from the command palette while this screen is open)."""
-        if any(tab == pane.pane_id() for pane in PANES):
+        if any(tab == pane.PANE_ID for pane in PANES):
             self.query_one(TabbedContent).active = tab
             self.pane(tab).first_field().focus()
 
@@ -529,7 +519,7 @@ class PlanScreen(FormScreen):
 
     def action_step_tab(self, step: int) -> None:
         """ctrl+pageup / ctrl+pagedown: the tab before or after (round at the ends)."""
-        tabs = [pane.pane_id() for pane in PANES]
+        tabs = [pane.PANE_ID for pane in PANES]
         self.show_tab(tabs[(tabs.index(self.active_tab) + step) % len(tabs)])
 
     def show_form(self, form: Form) -> None:
