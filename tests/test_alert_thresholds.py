@@ -25,9 +25,9 @@ from companion.core.alerts import (
     judge_checkin,
     scale_worsened,
 )
-from companion.core.checkins import CheckIn
+from companion.core.checkins import CheckIn, checkin_from_record, new_checkin
 from companion.core.protocol import Protocol, RedFlag, default_protocol
-from companion.core.sessions import Session
+from companion.core.sessions import Session, new_session, session_from_record
 
 P = default_protocol()
 TZ = "Europe/Berlin"
@@ -94,6 +94,19 @@ def test_long_soreness_fires_one_second_after_72_hours_not_at_72(session) -> Non
     assert "long-soreness" in fired(checkin(at_hours(72, 1), 2), session)
     # the second before the line, with the highest soreness short of severe
     assert "long-soreness" not in fired(checkin(at_hours(71, 3599), 7), session)
+
+
+def test_a_check_in_at_72_hours_is_judged_as_it_is_stored(berlin) -> None:
+    """The clock has microseconds, a stored moment has none: a check-in made 72 h and half a
+    second after a session raised long-soreness when saved, and none once read back."""
+    with pendulum.travel_to(START.add(microseconds=250_000), freeze=True):
+        recorded = new_session(started_at=None)
+    with pendulum.travel_to(recorded.started_at.add(hours=72, microseconds=500_000), freeze=True):
+        made = new_checkin(soreness=3, fatigue=0)
+    read_back = checkin_from_record(made.to_record())
+    stored_session = session_from_record(recorded.to_record())
+    assert fired(made, recorded) == fired(read_back, stored_session) == []
+    assert made.moment == read_back.moment and recorded.started_at == stored_session.started_at
 
 
 def test_long_fatigue_fires_one_second_after_48_hours_not_at_48(session) -> None:

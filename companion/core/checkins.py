@@ -123,7 +123,7 @@ def new_checkin(
 ) -> CheckIn:
     """Validate a check-in the patient is making now (for today or an earlier day); a
     refusal names the record key of the value (``soreness``, ``date``)."""
-    recorded = clock.now()
+    recorded = clock.stored(clock.now())
     today = recorded.date()
     target = today if day is None else day
     if target > today:

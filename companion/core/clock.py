@@ -155,7 +155,13 @@ def today() -> dt.date:
 
 def iso(moment: DateTime) -> str:
     """ISO 8601 with offset, seconds precision."""
-    return moment.replace(microsecond=0).isoformat()
+    return stored(moment).isoformat()
+
+
+def stored(moment: DateTime) -> DateTime:
+    """A moment as a record keeps it (whole seconds): a new record is judged as it will be
+    read back, so a check-in at exactly 72 h is the same check-in before and after saving."""
+    return moment.replace(microsecond=0)
 
 
 _STORED = re.compile(

@@ -78,7 +78,7 @@ def new_session(
         raise InputError("areas", f"at most {MAX_AREAS} areas per session")
     return Session(
         id=new_id(),
-        started_at=clock.to_local(when),
+        started_at=clock.stored(clock.to_local(when)),
         intensity=validate_intensity(intensity),
         areas=cleaned_areas,
         note=check_note(note, "note"),
