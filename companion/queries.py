@@ -42,7 +42,8 @@ def checkins_for_alerts(store: Store, latest: CheckIn | None) -> list[CheckIn]:
     start = latest.date - dt.timedelta(days=ALERT_LOOKBACK_DAYS)
     if session is not None:
         start = max(start, clock.to_local(session.started_at).date() - ZONE_SLACK)
-    pool = store.days_between(start, latest.date).checkins
+    # Earlier by moment may still mean a later date: one made before a move west.
+    pool = store.days_between(start, max(latest.date, clock.latest_day_anywhere(latest.moment))).checkins
     if len(pool) <= 1:
         # A long gap: the rules still need the one check-in just before this one.
         previous = store.latest_checkin(before=latest.date)

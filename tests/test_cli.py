@@ -115,6 +115,23 @@ def test_second_checkin_same_day_replaces_the_first(data_dir: Path) -> None:
     assert (rows[0]["soreness"], rows[0]["fatigue"]) == (2, 1)
 
 
+def test_a_check_in_with_no_alert_still_says_to_call_about_anything_unusual(data_dir: Path) -> None:
+    """No rule reads the note: "numbness down my arm" must not be told all is well."""
+    ok("session", "add", "--at", "2026-11-21T16:30", data_dir=data_dir)
+    out = ok(
+        "checkin",
+        "--soreness",
+        "1",
+        "--fatigue",
+        "1",
+        "--note",
+        "new numbness down my arm",
+        data_dir=data_dir,
+    ).stdout
+    assert "No alert from these answers." in out
+    assert "If something feels unusual or worries you, contact your physiotherapist" in out
+
+
 def test_checkin_on_day_four_raises_long_soreness(data_dir: Path) -> None:
     ok("session", "add", "--at", "2026-11-18T10:00", data_dir=data_dir)
     ok("checkin", "--soreness", "1", "--fatigue", "1", "--date", "2026-11-20", data_dir=data_dir)

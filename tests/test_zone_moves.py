@@ -163,3 +163,30 @@ def test_no_zone_move_hides_a_checkin_or_moves_its_moment(
             assert "severe-pain" in [a.id for a in shown[0].alerts]
             everything = queries.load_history(reader, P, include_empty=True)
             assert checkin.id in [row.checkin.id for row in everything if row.checkin]
+
+
+def test_the_latest_check_in_is_the_last_made_even_after_a_move_west(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    """Tokyo to New York: the check-in made last carries an earlier date than the one made
+    before the flight. Picked by date, status showed the older one's (no) alerts, remind
+    said nothing was due, and the new check-in was not compared with the one before it."""
+    with pendulum.travel_to(pendulum.datetime(2026, 11, 20, 13, 0, tz="Asia/Tokyo"), freeze=True):
+        assert cli(capsys, data_dir, "config", "--timezone", "Asia/Tokyo")[0] == 0
+        assert cli(capsys, data_dir, "session", "add", "--at", "2026-11-20T12:00")[0] == 0
+    with pendulum.travel_to(pendulum.datetime(2026, 11, 23, 0, 30, tz="Asia/Tokyo"), freeze=True):
+        assert cli(capsys, data_dir, "checkin", "--soreness", "1", "--fatigue", "1")[0] == 0
+    # 20:00 on the 22nd in New York is 10:00 on the 23rd in Tokyo: 9.5 hours after that check-in
+    with pendulum.travel_to(pendulum.datetime(2026, 11, 22, 20, 0, tz="America/New_York"), freeze=True):
+        assert cli(capsys, data_dir, "config", "--timezone", "America/New_York")[0] == 0
+        code, out, _ = cli(
+            capsys, data_dir, "checkin", "--soreness", "4", "--fatigue", "1", "--breathing-trouble", "--json"
+        )
+        assert code == 0
+        assert [a["id"] for a in json.loads(out)["alerts"]] == ["urgent-breathing", "worsening"]
+    with pendulum.travel_to(pendulum.datetime(2026, 11, 22, 20, 5, tz="America/New_York"), freeze=True):
+        status = json.loads(cli(capsys, data_dir, "status", "--json")[1])
+        assert status["alerts_from_checkin"] == "2026-11-22"
+        assert [a["id"] for a in status["alerts"]] == ["urgent-breathing", "worsening"]
+        remind = json.loads(cli(capsys, data_dir, "remind", "--json")[1])
+        assert [d.get("id") for d in remind["due"] if d["kind"] == "alert"][:1] == ["urgent-breathing"]

@@ -17,6 +17,7 @@ from companion.cli.arguments import UsageError, fields_named, path_argument, rea
 from companion.cli.output import EXIT_OK, print_json, write_output
 from companion.context import Context
 from companion.core import clock, timefmt
+from companion.core.alerts import no_alert_text
 from companion.core.appointments import new_appointment, time_until, upcoming
 from companion.core.backup import Backup, build_export, parse_export_text
 from companion.core.care_plan import CarePlan
@@ -172,7 +173,7 @@ def checkin(ctx: Context, args: argparse.Namespace) -> int:
         if alerts:
             print("\n".join(render.alert_lines(alerts, ctx.protocol)))
         else:
-            print("Nothing in it calls for contacting your physiotherapist.")
+            print(no_alert_text(ctx.protocol))
     if no_session is not None:
         sys.stdout.flush()
         print(f"Note: {no_session}", file=sys.stderr)

@@ -177,6 +177,14 @@ def judge_checkin(
     return alerts
 
 
+def no_alert_text(protocol: Protocol) -> str:
+    """What a check-in that raises no alert is told. Not "all is well": anything unusual
+    (a new numbness the patient wrote in the note, say) means calling, and no rule can see it."""
+    unusual = protocol.red_flag("unusual") or default_protocol().red_flag("unusual")
+    tail = f" {unusual.message}" if unusual is not None else ""
+    return f"No alert from these answers.{tail}"
+
+
 def belongs_to(checkin: CheckIn, sessions: list[Session], current: Session | None) -> bool:
     """Whether the check-in was made under `current` (the latest session started), so its
     alerts are still current; with no session at all, every check-in belongs."""
@@ -192,10 +200,12 @@ def alerts_for_latest(
     sessions: list[Session],
     contact: str | None = None,
 ) -> tuple[CheckIn | None, list[Alert]]:
-    """The most recent check-in (by day) and the alerts it raised."""
+    """The most recent check-in and the alerts it raised. Most recent by the moment it was
+    made, not by its date: after a move west, a check-in made later carries an earlier date
+    than one made before the move."""
     if not checkins:
         return None, []
-    latest = max(checkins, key=lambda c: (c.date, c.moment.timestamp()))
+    latest = max(checkins, key=lambda c: c.moment.timestamp())
     session = latest_before(sessions, latest.moment)
     return latest, judge_checkin(protocol, latest, checkins, session, contact)
 
@@ -213,7 +223,7 @@ def current_alerts(
     history and reports."""
     if not checkins:
         return None, []
-    latest = max(checkins, key=lambda c: (c.date, c.moment.timestamp()))
+    latest = max(checkins, key=lambda c: c.moment.timestamp())
     if not belongs_to(latest, sessions, current):
         return None, []
     return alerts_for_latest(protocol, checkins, sessions, contact)

@@ -153,7 +153,7 @@ async def test_check_in_saves_and_prefills_when_reopened(make_app, store: Store,
         await pilot.press("3", "tab", "2", "tab", "1")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: text_of(app, "#result-text"), what="the saved check-in")
-        assert "Nothing here is outside the usual course" in text_of(app, "#result-text")
+        assert "No alert from these answers. If something feels unusual" in text_of(app, "#result-text")
         await pilot.press("escape")
         await shown(pilot, DashboardScreen)
         assert "Done for today" in text_of(app, "#checkin-status")

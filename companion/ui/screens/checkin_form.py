@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from companion.core import clock, timefmt
-from companion.core.alerts import Alert
+from companion.core.alerts import Alert, no_alert_text
 from companion.core.checkins import BRUISING_LEVELS, SCALE_ANCHORS, CheckIn, before_any_session, new_checkin
 from companion.core.complaint import PAIN_ANCHORS, PAIN_QUESTION, Complaint, current
 from companion.core.protocol import Protocol
@@ -183,9 +183,7 @@ class CheckinScreen(Form, FormScreen):
         if alerts:
             text.update(plain(f"{saved} Please read this:"))
         else:
-            text.update(
-                plain(f"{saved} Nothing here is outside the usual course. Thank you for checking in.")
-            )
+            text.update(plain(f"{saved} {no_alert_text(self.protocol)} Thank you for checking in."))
         await self.query_one("#result-alerts", AlertList).show(alerts)
         self.query_one("#checkin-form").scroll_home(animate=False, immediate=True)
         urgent = [a for a in alerts if a.urgent]
