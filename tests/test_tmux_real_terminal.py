@@ -9,6 +9,7 @@ the real time.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import shutil
 import subprocess
@@ -61,3 +62,43 @@ def test_water_ticked_in_the_app_shows_in_status(tmp_path: Path) -> None:
     status = run_cli("status", "--json", data_dir=data_dir)  # also at TEST_NOW, on from there
     assert status.returncode == 0, status.stderr
     assert json.loads(status.stdout)["hydration"]["glasses"] == 1
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed, so no real terminal")
+def test_a_burst_of_keys_with_tabs_fills_each_box_in_a_real_terminal(tmp_path: Path) -> None:
+    """tmux writes a burst in one go, as a quick typist or a busy machine does: each Tab and
+    F-key moves on before the keys typed after it land (they once went to the box it left)."""
+    data_dir = tmp_path / "data"
+    session = f"companion-test-{uuid.uuid4().hex[:8]}"
+    settings = {
+        "COMPANION_DATA_DIR": str(data_dir),
+        "TERM": "xterm-256color",
+        "TZ": "Europe/Berlin",
+        TEST_NOW_ENV: TEST_NOW.isoformat(),
+    }
+    command = shlex.join(["env", *(f"{k}={v}" for k, v in settings.items()), *LAUNCHER])
+    started = _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-c", str(tmp_path), command)
+    assert started.returncode == 0, started.stderr
+
+    def screen() -> str:
+        return _tmux("capture-pane", "-p", "-t", session).stdout
+
+    def shows(*patterns: str) -> bool:
+        text = screen()
+        return all(re.search(pattern, text) for pattern in patterns)
+
+    try:
+        wait_until(lambda: "Water today" in screen(), what="the dashboard")
+        _tmux("send-keys", "-t", session, "c", "3", "Tab", "2", "Tab", "1")
+        wait_until(
+            lambda: shows(r"Soreness\s+3\s", r"Fatigue\s+2\s", r"Stiffness\s+1\s"),
+            what="3, 2 and 1 in their boxes",
+        )
+        _tmux("send-keys", "-t", session, "Escape")
+        wait_until(lambda: "You have not saved" in screen(), what="the unsaved-changes question")
+        _tmux("send-keys", "-t", session, "d")
+        wait_until(lambda: "Water today" in screen(), what="the dashboard again")
+        _tmux("send-keys", "-t", session, "p", "F3", "w", "a", "l", "l", "Tab", "3")
+        wait_until(lambda: shows(r"Exercise\s+wall\s", r"Sets\s+3\s"), what="the exercise's name and sets")
+    finally:
+        _tmux("kill-session", "-t", session)

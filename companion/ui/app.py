@@ -17,7 +17,6 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input
 
 from companion.core import clock
 from companion.core.errors import InputError
@@ -47,6 +46,12 @@ LOCK_WAIT_SECONDS = 1.0
 WATER_NUDGE_SECONDS = 90 * 60
 """At most one water nudge this often (a setting may replace it later)."""
 
+
+FOCUS_KEYS = frozenset({"tab", "shift+tab", "f2", "f3", "f4", "f5"})
+"""The keys that move the focus: Tab between boxes, on every screen, and the plan's tab keys
+(plan.TAB_KEYS) to another tab's first box."""
+FOCUS_KEY_GRACE_SECONDS = 1.0
+"""How long the keys typed after a Tab wait for it at most (it acts within milliseconds)."""
 
 MODAL_ACTIONS = frozenset({"quit", "command_palette", "get_help", "focus_next", "focus_previous"})
 """The app's actions that still work while a dialog is open."""
@@ -108,9 +113,14 @@ class CompanionApp(App[int]):
         self._opening: Screen[object] | None = None
         """The screen being built (after its key was pressed, until it is mounted and focused)."""
         self._held_input: list[events.Key | events.Paste] = []
+        """What the patient typed while that screen was being built, in order, for that screen."""
+        self._focus_key_in_flight = 0
+        """Which Tab (its number) is on its way through the screen to its binding; 0 when none is."""
+        self._focus_keys_sent = 0
+        self._after_focus_key: list[events.Key | events.Paste] = []
+        """What the patient typed after that Tab, in order: it waits for the Tab to act."""
         self._complaint_skipped = False
         """The patient skipped naming the problem: Today stops asking until the next start."""
-        """What the patient typed while that screen was being built, in order, for that screen."""
 
     # ------------------------------------------------------------------ start
 
@@ -377,60 +387,81 @@ class CompanionApp(App[int]):
                 self.call_later(self._release_held_input)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.Paste) and (
-            self._opening is not None or (self._held_input and not event.is_forwarded)
-        ):
+        if not isinstance(event, events.Key | events.Paste):
+            await super().on_event(event)
+            return
+        focus_key = isinstance(event, events.Key) and event.key in FOCUS_KEYS
+        if not event.is_forwarded and (self._focus_key_in_flight or self._after_focus_key):
+            self._after_focus_key.append(fresh_copy(event))
+            event.stop()
+            return
+        if focus_key and event.is_forwarded and self._focus_key_in_flight:
+            # The Tab is back from its way through the focused box, to the screen's binding:
+            # it acts now (or waits with the keys typed before it, for a screen being built),
+            # and only then go the keys typed after it (after the focus it set: an F-key's
+            # lands a moment later).
+            self._focus_key_in_flight = 0
+            if self._opening is None:
+                await super().on_event(event)
+            else:
+                self._held_input.append(fresh_copy(event))
+                event.stop()
+            self.call_later(self._send_keys_after_focus_key)
+            return
+        if self._opening is not None or (self._held_input and not event.is_forwarded):
             # Typed after the key that opens the screen: for that screen. A key already on
             # its way through the screen below (it comes back here unhandled, to the app's
             # keys) is held too: it was typed after the opening key, which went the same way.
-            if isinstance(event, events.Key):  # a fresh event: the screen's focus decides its way
-                self._held_input.append(events.Key(event.key, event.character))
-            else:
-                self._held_input.append(events.Paste(event.text))
+            self._held_input.append(fresh_copy(event))  # the screen's focus decides its way
             event.stop()
             return
+        if focus_key and not event.is_forwarded:
+            self._send_focus_key()
         await super().on_event(event)
+
+    def _send_focus_key(self) -> None:
+        """A Tab is on its way. Routed like any key, it acts only once it has travelled through
+        the focused box and back up to the screen's binding, and the keys typed after it would
+        be routed meanwhile, to the box it leaves ('1', Tab, '2' typed quickly put 12 in
+        Soreness). So they wait for it."""
+        self._focus_keys_sent += 1
+        self._focus_key_in_flight = flight = self._focus_keys_sent
+        self.set_timer(FOCUS_KEY_GRACE_SECONDS, lambda: self._focus_key_lost(flight))
+
+    async def _send_keys_after_focus_key(self) -> None:
+        """On their way, in order, the keys typed after a Tab (another Tab among them holds
+        the rest again; a screen being built holds them for itself)."""
+        waiting, self._after_focus_key = self._after_focus_key, []
+        for index, key in enumerate(waiting):
+            await self.on_event(key)
+            if self._focus_key_in_flight:
+                self._after_focus_key[:0] = waiting[index + 1 :]
+                return
+
+    async def _focus_key_lost(self, flight: int) -> None:
+        """Should that Tab never come back (a widget kept it), the keys after it go all the same."""
+        if self._focus_key_in_flight == flight:
+            self._focus_key_in_flight = 0
+            await self._send_keys_after_focus_key()
 
     async def _release_held_input(self) -> None:
         """Hand what was typed to the screen now shown, in order; a key that opens yet another
-        screen holds the rest for that one.
+        screen holds the rest for that one, and a Tab holds the rest until it has acted.
 
-        A key handed on travels through the widgets' queues, so a burst of them would all be
-        routed before the first one acts: after '2', Tab, '1' the 1 would still go to the box
-        the Tab leaves. So what typing into a form needs (a character into the focused box, Tab
-        and shift+Tab between the boxes) is done here and now, in order; any other key is handed
-        on, and the rest wait until the screen has drawn what it did."""
-        while self._held_input and self._opening is None:
+        Characters go on at once (each box takes them in order from its queue, after its
+        focus); any other key is handed on and the rest wait until the screen has drawn what
+        it did."""
+        while self._held_input and self._opening is None and not self._focus_key_in_flight:
             event = self._held_input.pop(0)
-            if self._type_into_form(event):
-                continue
+            if isinstance(event, events.Key) and event.key in FOCUS_KEYS:
+                self._after_focus_key[:0] = self._held_input  # typed after the Tab: they wait for it
+                self._held_input = []
+                self._send_focus_key()
             await super().on_event(event)
-            if self._held_input:
+            typed = isinstance(event, events.Paste) or event.is_printable
+            if self._held_input and not typed:
                 self.call_after_refresh(self._release_held_input)
                 return
-
-    def _type_into_form(self, event: events.Key | events.Paste) -> bool:
-        """Do what `event` does in a form, at once; False if it is not that simple."""
-        focused = self.focused
-        if isinstance(event, events.Key) and event.key in ("tab", "shift+tab"):
-            if event.key == "tab":
-                self.screen.focus_next()
-            else:
-                self.screen.focus_previous()
-            return True
-        if not isinstance(focused, Input):
-            return False
-        if isinstance(event, events.Paste):
-            text = event.text.splitlines()[0] if event.text else ""
-        elif event.is_printable and event.character is not None:
-            text = event.character
-        else:
-            return False
-        if focused.selection.is_empty:
-            focused.insert_text_at_cursor(text)
-        else:
-            focused.replace(text, *focused.selection)
-        return True
 
     async def action_back(self) -> None:
         """Esc: back to the screen this one was opened from, asking first if a form there
@@ -616,6 +647,13 @@ class CompanionApp(App[int]):
             Text(f"companion: something went wrong and the app closed; your saved data is safe.{detail}")
         )
         self._close_messages_no_wait()
+
+
+def fresh_copy(event: events.Key | events.Paste) -> events.Key | events.Paste:
+    """A key to send again: a new event, so the focus at that time decides its way."""
+    if isinstance(event, events.Key):
+        return events.Key(event.key, event.character)
+    return events.Paste(event.text)
 
 
 def worded(reminder: Reminder) -> str:
