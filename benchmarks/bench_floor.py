@@ -21,8 +21,9 @@ session running):
 5. memory (VmRSS) with History open (fully loaded) against the dashboard before it;
 6. one ``companion water`` tick against the same tick on an empty store.
 
-Run: python benchmarks/bench_floor.py [--rounds 5] [--years 0,10,30] [--quick]
-(``--quick``: 3 rounds, 4 s idle windows: about four minutes.)
+Run: python benchmarks/bench_floor.py [--rounds 5] [--years 0,10,30] [--quick] [--rows 2,3,6]
+(``--quick``: 3 rounds, 4 s idle windows: about four minutes; ``--rows``: only those rows,
+the app then quits as soon as its first screen is there when rows 1, 4 and 5 are left out.)
 Programs run in their own tmux server (``tmux -L``), 100x30, as in the issue.
 """
 
@@ -71,6 +72,7 @@ Bare().run()
 '''
 FLOOR = [sys.executable, "-c", "import pendulum, tinydb"]
 KEYS_PER_PHASE = 5
+ALL_ROWS = frozenset(range(1, 7))
 KEY_TIMEOUT = 20.0
 
 
@@ -228,12 +230,22 @@ def press_down(term: Terminal) -> tuple[float, float, str] | None:
     return time.perf_counter() - began, cpu_seconds(term.pid) - cpu0, screen
 
 
-def companion_round(env: dict[str, str], socket: str, work: Path, idle_s: float, figures: Figures) -> None:
+def companion_round(
+    env: dict[str, str],
+    socket: str,
+    work: Path,
+    idle_s: float,
+    figures: Figures,
+    rows: frozenset[int] = ALL_ROWS,
+) -> None:
     term = launch([str(COMPANION)], env, socket, work)
     began = term.start()
     term.wait_for(DASHBOARD_MARKER)
     figures.add("app first cpu", cpu_seconds(term.pid))
     figures.add("app first wall", time.perf_counter() - began)
+    if not rows & {1, 4, 5}:
+        term.quit()
+        return
     idle(term, idle_s, figures, "app")
     figures.add("app rss dashboard", rss_mib(term.pid))
     term.key("h")
@@ -277,26 +289,49 @@ def companion_round(env: dict[str, str], socket: str, work: Path, idle_s: float,
 
 
 def bare_round(
-    env: dict[str, str], socket: str, work: Path, app: Path, idle_s: float, figures: Figures
+    env: dict[str, str],
+    socket: str,
+    work: Path,
+    app: Path,
+    idle_s: float,
+    figures: Figures,
+    rows: frozenset[int] = ALL_ROWS,
 ) -> None:
     term = launch([sys.executable, str(app)], env, socket, work)
     began = term.start()
     term.wait_for(BARE_MARKER)
     figures.add("bare first cpu", cpu_seconds(term.pid))
     figures.add("bare first wall", time.perf_counter() - began)
+    if not rows & {1, 5}:
+        term.quit()
+        return
     idle(term, idle_s, figures, "bare")
     figures.add("bare rss", rss_mib(term.pid))
     term.quit()
 
 
-def cli_rounds(rounds: int, env: dict[str, str], data: Path, empty: Path, figures: Figures) -> None:
+def cli_rounds(
+    rounds: int,
+    env: dict[str, str],
+    data: Path,
+    empty: Path,
+    figures: Figures,
+    rows: frozenset[int] = ALL_ROWS,
+) -> None:
     companion = [str(COMPANION)]
     status = [*companion, "--data-dir", str(data), "status", "--json"]
     water = [*companion, "--data-dir", str(data), "water"]
     water_empty = [*companion, "--data-dir", str(empty), "water"]
     for warm in (status, FLOOR, water, water_empty):  # bytecode, OS caches, today's backups
         run_command(warm, env)
-    pairs = (("status", status, "floor", FLOOR), ("water", water, "water empty", water_empty))
+    pairs = [
+        pair
+        for row, pair in (
+            (3, ("status", status, "floor", FLOOR)),
+            (6, ("water", water, "water empty", water_empty)),
+        )
+        if row in rows
+    ]
     for i in range(rounds):
         for a_name, a, b_name, b in pairs:
             order = ((a_name, a), (b_name, b)) if i % 2 == 0 else ((b_name, b), (a_name, a))
@@ -313,13 +348,17 @@ def ratio(figures: Figures, a: str, b: str) -> float:
     return figures.med(a) / figures.med(b)
 
 
-def table(results: dict[int, Figures]) -> list[str]:
+def table(results: dict[int, Figures], rows: frozenset[int] = ALL_ROWS) -> list[str]:
     years = sorted(results)
     head = f"{'figure':<44}" + "".join(f"{f'{y} y':>22}" for y in years)
     lines = [head, "-" * len(head)]
+    shown = [False]
 
     def row(label: str, cell: Callable[[Figures], str]) -> None:
-        lines.append(f"{label:<44}" + "".join(f"{cell(results[y]):>22}" for y in years))
+        if label[0].isdigit():  # a row's first line: the lines under it follow it
+            shown[0] = int(label[0]) in rows
+        if shown[0]:
+            lines.append(f"{label:<44}" + "".join(f"{cell(results[y]):>22}" for y in years))
 
     row(
         "1 idle CPU %: app / bare",
@@ -399,7 +438,11 @@ def main() -> int:
     parser.add_argument("--idle", type=float, default=8.0, help="seconds of each idle window (default 8)")
     parser.add_argument("--years", default="0,10,30", help="sizes of history (default 0,10,30)")
     parser.add_argument("--quick", action="store_true", help="3 rounds (CLI 9), 4 s idle windows")
+    parser.add_argument(
+        "--rows", default="1,2,3,4,5,6", help="which rows of the table to measure (default all: 1,2,3,4,5,6)"
+    )
     args = parser.parse_args()
+    rows = frozenset(int(r) for r in args.rows.split(","))
     if args.quick:
         args.rounds, args.cli_rounds, args.idle = 3, 9, 4.0
     if shutil.which("tmux") is None:
@@ -438,17 +481,19 @@ def main() -> int:
                 }
                 if os.environ.get("PYTHONPATH"):  # another checkout's companion, say (a before/after)
                     tui_env["PYTHONPATH"] = os.environ["PYTHONPATH"]
-                scratch = Figures()  # one unmeasured run of each fills the bytecode cache
-                companion_round(tui_env, socket, work, 0.2, scratch)
-                bare_round(tui_env, socket, work, bare, 0.2, scratch)
-                for i in range(args.rounds):
-                    if i % 2 == 0:
-                        companion_round(tui_env, socket, work, args.idle, figures)
-                        bare_round(tui_env, socket, work, bare, args.idle, figures)
-                    else:
-                        bare_round(tui_env, socket, work, bare, args.idle, figures)
-                        companion_round(tui_env, socket, work, args.idle, figures)
-                cli_rounds(args.cli_rounds, env, data, empty, figures)
+                if rows & {1, 2, 4, 5}:
+                    scratch = Figures()  # one unmeasured run of each fills the bytecode cache
+                    companion_round(tui_env, socket, work, 0.2, scratch, rows)
+                    bare_round(tui_env, socket, work, bare, 0.2, scratch, rows)
+                    for i in range(args.rounds):
+                        if i % 2 == 0:
+                            companion_round(tui_env, socket, work, args.idle, figures, rows)
+                            bare_round(tui_env, socket, work, bare, args.idle, figures, rows)
+                        else:
+                            bare_round(tui_env, socket, work, bare, args.idle, figures, rows)
+                            companion_round(tui_env, socket, work, args.idle, figures, rows)
+                if rows & {3, 6}:
+                    cli_rounds(args.cli_rounds, env, data, empty, figures, rows)
                 results[years] = figures
         finally:
             subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, check=False)
@@ -457,7 +502,7 @@ def main() -> int:
         f"{args.cli_rounds} of the CLI; medians; tmux {SIZE[0]}x{SIZE[1]}; "
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
     )
-    for line in table(results):
+    for line in table(results, rows):
         print(line)
     return 0
 
