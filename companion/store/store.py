@@ -186,9 +186,7 @@ class Store:
         self._meta_ensured = False
         self._deferring = False
         self._sessions_cache: tuple[tuple[int, int, int] | None, list[Session]] | None = None
-        self._session_starts_cache: (
-            tuple[tuple[int, int, int] | None, list[tuple[float, int, Session | Document]]] | None
-        ) = None
+        self._session_starts_cache: tuple[tuple[int, int, int] | None, list[_SessionStart]] | None = None
         self._manifest_cache: tuple[tuple[int, int, int] | None, frozenset[str] | None] | None = None
 
     # ------------------------------------------------------------------ plumbing
@@ -946,19 +944,18 @@ class Store:
         patient of decades has hundreds of sessions, and `status` runs often.
         """
         stamp = moment.timestamp()
-        table = self._meta().table("sessions")
+        self._meta()  # the schema checked, an interrupted import finished
         storage = self._storages[self.meta_path]
-        storage.read()  # notices another process's write (the file's identity moves)
+        # What TinyDB's table reads (objects under numeric ids: see split_entries), as stored.
+        rows: dict[str, dict[str, Any]] = (storage.read() or {}).get("sessions", {})
         version = storage.identity
         cached = self._sessions_cache
         if cached is not None and version is not None and cached[0] == version:
-            every: list[tuple[float, int, Session | Document]] = [
-                (s.started, i, s) for i, s in enumerate(cached[1])
-            ]
+            every: list[_SessionStart] = [(s.started, i, s) for i, s in enumerate(cached[1])]
             return [s for _, _, s in _in_effect_from(every, stamp) if isinstance(s, Session)]
         starts = self._session_starts_cache
         if starts is None or version is None or starts[0] != version:
-            starts = (version, self._session_starts(table.all()))
+            starts = (version, self._session_starts(rows))
             self._session_starts_cache = starts
         candidates = starts[1]
         while True:
@@ -969,7 +966,9 @@ class Store:
                 if isinstance(item, Session):
                     built.append(item)
                     continue
-                found = self._parse_each(self.meta_path, "sessions", [item], session_from_record, "session")
+                found = self._parse_each(
+                    self.meta_path, "sessions", [_document(*item)], session_from_record, "session"
+                )
                 if not found:  # checked as sound, yet not built: set aside; choose again
                     candidates.remove(entry)
                     break
@@ -978,16 +977,18 @@ class Store:
             else:
                 return built
 
-    def _session_starts(self, docs: list[Document]) -> list[tuple[float, int, Session | Document]]:
+    def _session_starts(self, rows: dict[str, dict[str, Any]]) -> list[_SessionStart]:
         """(start, position in the file, the record) of each session record, sorted as
         :meth:`sessions` sorts them; a record that is not sound as it is goes through
         :meth:`_parse_each` at once (set aside, or kept with its text cleaned: built)."""
-        starts: list[tuple[float, int, Session | Document]] = []
-        for position, doc in enumerate(docs):
+        starts: list[_SessionStart] = []
+        for position, (key, record) in enumerate(rows.items()):
             try:
-                starts.append((record_start(doc), position, doc))
+                starts.append((record_start(record), position, (key, record)))
             except _UNREADABLE_RECORD:
-                found = self._parse_each(self.meta_path, "sessions", [doc], session_from_record, "session")
+                found = self._parse_each(
+                    self.meta_path, "sessions", [_document(key, record)], session_from_record, "session"
+                )
                 if found:
                     starts.append((found[0].started, position, found[0]))
         starts.sort(key=lambda entry: entry[:2])
@@ -1505,9 +1506,17 @@ class Store:
             return ImportCounts(sessions=len(new_sessions), other=extra, **counts)
 
 
-def _in_effect_from(
-    starts: list[tuple[float, int, Session | Document]], stamp: float
-) -> list[tuple[float, int, Session | Document]]:
+_SessionStart = tuple[float, int, Session | tuple[str, dict[str, Any]]]
+"""A session record's start (POSIX seconds), its position in the file, and the session built,
+or its record (key, fields) not built yet."""
+
+
+def _document(key: str, record: dict[str, Any]) -> Document:
+    """A stored record as TinyDB's table gives it (a copy, under its record number)."""
+    return Document(record, doc_id=int(key))
+
+
+def _in_effect_from(starts: list[_SessionStart], stamp: float) -> list[_SessionStart]:
     """Of sessions sorted by start: the one in effect at ``stamp`` (the latest started at or
     before it; with others started at that same second, all of them: the first of them is the
     one in effect) and every later one; all of them when none had started."""
