@@ -14,7 +14,8 @@ session running):
    Footer), both left alone for ``--idle`` seconds;
 2. first screen: CPU time (and wall time) from start to the full first screen (its data,
    a countdown and the footer keys), against the bare app to its text and footer keys;
-3. ``companion status --json`` against ``python -c 'import pendulum, tinydb'``;
+3. ``companion status --json`` against ``python -c 'import pendulum, tinydb'``, and against
+   itself on a store of today alone (the 0-years store) in the same rounds;
 4. History: wall time from a key press (Down, Up, Down...) to the line under the table
    showing the row it moves to, while older years are still loading (or whatever the screen does just after
    it opened) against the same once everything has loaded; the CPU the app spent meanwhile;
@@ -315,27 +316,31 @@ def cli_rounds(
     env: dict[str, str],
     data: Path,
     empty: Path,
+    today_only: Path,
     figures: Figures,
     rows: frozenset[int] = ALL_ROWS,
 ) -> None:
+    """Row 3's commands (status on this store, the floor, and status on a store of today alone,
+    the 0-years store: "the same at 30 years as at 0" is read from the same rounds, not from
+    another minute of a shared machine) and row 6's, each group interleaved, order alternating."""
     companion = [str(COMPANION)]
     status = [*companion, "--data-dir", str(data), "status", "--json"]
+    status_today = [*companion, "--data-dir", str(today_only), "status", "--json"]
     water = [*companion, "--data-dir", str(data), "water"]
     water_empty = [*companion, "--data-dir", str(empty), "water"]
-    for warm in (status, FLOOR, water, water_empty):  # bytecode, OS caches, today's backups
+    for warm in (status, FLOOR, status_today, water, water_empty):  # bytecode, OS caches, backups
         run_command(warm, env)
-    pairs = [
-        pair
-        for row, pair in (
-            (3, ("status", status, "floor", FLOOR)),
-            (6, ("water", water, "water empty", water_empty)),
+    groups = [
+        group
+        for row, group in (
+            (3, [("status", status), ("floor", FLOOR), ("status today alone", status_today)]),
+            (6, [("water", water), ("water empty", water_empty)]),
         )
         if row in rows
     ]
     for i in range(rounds):
-        for a_name, a, b_name, b in pairs:
-            order = ((a_name, a), (b_name, b)) if i % 2 == 0 else ((b_name, b), (a_name, a))
-            for name, command in order:
+        for group in groups:
+            for name, command in group if i % 2 == 0 else reversed(group):
                 wall, cpu = run_command(command, env)
                 figures.add(f"{name} wall", wall)
                 figures.add(f"{name} cpu", cpu)
@@ -389,10 +394,9 @@ def table(results: dict[int, Figures], rows: frozenset[int] = ALL_ROWS) -> list[
             f"{ratio(f, 'status cpu', 'floor cpu'):.2f}x ({ratio(f, 'status wall', 'floor wall'):.2f}x)"
         ),
     )
-    zero = results[years[0]]
     row(
-        f"  status CPU against {years[0]} y",
-        lambda f: f"{f.med('status cpu') / zero.med('status cpu'):.2f}x",
+        "  status CPU against today alone (0 y)",
+        lambda f: f"{ratio(f, 'status cpu', 'status today alone cpu'):.2f}x",
     )
     row(
         "4 History key ms: loading / loaded (wall)",
@@ -461,6 +465,8 @@ def main() -> int:
         }
         env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
         env["TERM"] = "xterm-256color"
+        today_only = work / "today-alone"  # row 3's 0-years store, measured in every size's rounds
+        seed_data_dir(today_only, 1, course=False, running_session=True)
         try:
             for years in sizes:
                 data = work / f"data-{years}"
@@ -493,7 +499,7 @@ def main() -> int:
                             bare_round(tui_env, socket, work, bare, args.idle, figures, rows)
                             companion_round(tui_env, socket, work, args.idle, figures, rows)
                 if rows & {3, 6}:
-                    cli_rounds(args.cli_rounds, env, data, empty, figures, rows)
+                    cli_rounds(args.cli_rounds, env, data, empty, today_only, figures, rows)
                 results[years] = figures
         finally:
             subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, check=False)
