@@ -15,7 +15,7 @@ from companion.core import clock
 from companion.core.alerts import Alert, judge_checkin
 from companion.core.checkins import CheckIn
 from companion.core.protocol import Protocol
-from companion.core.sessions import latest_before
+from companion.core.sessions import Session, latest_before
 from companion.core.status import Status, build_status
 from companion.store import Store
 
@@ -33,11 +33,15 @@ ALERT_LOOKBACK_DAYS = 45
 ZONE_SLACK = dt.timedelta(days=2)
 
 
-def checkins_for_alerts(store: Store, latest: CheckIn | None) -> list[CheckIn]:
-    """The latest check-in and the earlier ones its alerts are judged against."""
+def checkins_for_alerts(
+    store: Store, latest: CheckIn | None, sessions: list[Session] | None = None
+) -> list[CheckIn]:
+    """The latest check-in and the earlier ones its alerts are judged against (``sessions``:
+    at least those from the one in effect when it was made, else read from the store)."""
     if latest is None:
         return []
-    sessions = store.sessions()
+    if sessions is None:
+        sessions = store.sessions_from(latest.moment)
     session = latest_before(sessions, latest.moment)
     start = latest.date - dt.timedelta(days=ALERT_LOOKBACK_DAYS)
     if session is not None:
@@ -56,8 +60,9 @@ def checkins_for_alerts(store: Store, latest: CheckIn | None) -> list[CheckIn]:
 
 def alerts_for_checkin(store: Store, protocol: Protocol, checkin: CheckIn) -> list[Alert]:
     """The alerts a saved check-in raises, judged against its session and the check-ins before it."""
-    session = latest_before(store.sessions(), checkin.moment)
-    return judge_checkin(protocol, checkin, checkins_for_alerts(store, checkin), session)
+    sessions = store.sessions_from(checkin.moment)
+    session = latest_before(sessions, checkin.moment)
+    return judge_checkin(protocol, checkin, checkins_for_alerts(store, checkin, sessions), session)
 
 
 def load_status(
@@ -68,13 +73,17 @@ def load_status(
     # Not "before tomorrow here": a check-in made in a zone ahead of this one (before the
     # patient flew west) may carry tomorrow's date, and must still count.
     latest = store.latest_checkin(before=clock.latest_day_anywhere(moment) + dt.timedelta(days=1))
+    # The sessions in effect now and when the latest check-in was made, and those between:
+    # all the status's rules look at (not the hundreds of a patient of years).
+    since = moment if latest is None or latest.moment > moment else latest.moment
+    sessions = store.sessions_from(since)
     return build_status(
         protocol,
         now=moment,
         zone=zone,
-        sessions=store.sessions(),
+        sessions=sessions,
         hydration_today=store.hydration_day(today),
-        recent_checkins=checkins_for_alerts(store, latest),
+        recent_checkins=checkins_for_alerts(store, latest, sessions),
         appointments=store.appointments(),
         glass=store.settings().glass_size,
     )

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from companion import collector
 from companion.cli.app_command import open_app
 from companion.cli.arguments import UsageError, check_arguments, data_dir_argument, field_name
 from companion.cli.output import EXIT_ERROR, EXIT_OK, EXIT_USAGE, PrintableStream, print_notices
@@ -101,6 +102,8 @@ def _run_command(args: Any) -> int:
     from companion.context import open_context
 
     context = open_context(data_dir_argument(args.data_dir))
+    if args.handler is not open_app:  # the app resumes once its first screen is drawn
+        collector.resume()
     try:
         handler: Callable[[Context, Any], int] = args.handler
         return handler(context, args)

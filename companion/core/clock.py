@@ -177,6 +177,18 @@ class NoOffsetError(ValueError):
     """A stored or imported timestamp without its UTC offset (it would be read as UTC)."""
 
 
+def read_stored(text: str) -> dt.datetime:
+    """What :func:`parse_stored` reads, as the standard library's datetime (with its fixed
+    offset), refused as it refuses: enough to check a stored timestamp and know its moment
+    without building pendulum's DateTime (a store of years checks hundreds to use a few)."""
+    match = _STORED.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not a timestamp: {text[:40]!r}")
+    if match.group("offset") is None:
+        raise NoOffsetError(f"no UTC offset in {text!r}")
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def parse_stored(text: str) -> DateTime:
     """Read back a stored or imported timestamp: ISO 8601 with its UTC offset.
 
@@ -184,13 +196,12 @@ def parse_stored(text: str) -> DateTime:
     day where it was recorded. Without an offset it is refused (:class:`NoOffsetError`):
     guessing UTC would move it by hours.
     """
-    match = _STORED.fullmatch(text)
-    if match is None:
-        raise ValueError(f"not a timestamp: {text[:40]!r}")
-    if match.group("offset") is None:
-        raise NoOffsetError(f"no UTC offset in {text!r}")
+    return as_pendulum(read_stored(text))
+
+
+def as_pendulum(parsed: dt.datetime) -> DateTime:
+    """A moment :func:`read_stored` read, as pendulum's DateTime at the same fixed offset."""
     # Built directly (7x faster than pendulum.parse: a store holds thousands of these).
-    parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     offset = parsed.utcoffset()
     seconds = int(offset.total_seconds()) if offset is not None else 0
     zone = _FIXED_ZONES.get(seconds)

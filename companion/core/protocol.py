@@ -7,7 +7,6 @@ file raises :class:`ProtocolError` naming the item and the field.
 from __future__ import annotations
 
 import copy
-import tomllib
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,7 @@ from typing import Any
 from pendulum import DateTime
 
 from companion.core.errors import ProtocolError
+from companion.core.shipped import read_toml
 from companion.core.substances import SubstanceTable, shipped_substances
 from companion.core.text import shown
 from companion.core.wording import noun
@@ -558,10 +558,10 @@ def _guidance_parsed() -> dict[str, Any]:
     """The shipped file, read and parsed once per process (never handed out to be changed)."""
     path = guidance_path()
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return read_toml(path)
     except OSError as exc:
         raise ProtocolError(f"cannot read the protocol file {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # tomllib.TOMLDecodeError, or not UTF-8
         raise ProtocolError(f"{path.name} is not valid TOML: {exc}") from exc
 
 

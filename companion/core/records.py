@@ -179,12 +179,20 @@ def require_day(data: dict[str, Any], key: str, where: str) -> dt.date:
 
 
 def require_timestamp(data: dict[str, Any], key: str, where: str) -> DateTime:
+    """An ISO 8601 timestamp with its UTC offset, as stored (see clock.parse_stored)."""
+    return clock.as_pendulum(require_moment(data, key, where))
+
+
+def require_moment(data: dict[str, Any], key: str, where: str) -> dt.datetime:
+    """What :func:`require_timestamp` checks and reads, as the standard library's datetime:
+    the same refusals, without building pendulum's DateTime (cheap enough to check every
+    record of a long history; ``clock.as_pendulum`` makes it one)."""
     value = data.get(key)
     field = f"{where}.{key}"
     if not isinstance(value, str):
         raise InputError(field, "must be an ISO 8601 timestamp with offset")
     try:
-        moment = clock.parse_stored(value)
+        moment = clock.read_stored(value)
     except clock.NoOffsetError:
         raise InputError(
             field, f"{shown(value)} has no UTC offset; write it as e.g. 2026-11-21T16:30:00+01:00"
@@ -217,7 +225,7 @@ def _storable(value: Any, depth: int = 0) -> bool:
     return False
 
 
-def storable_extra(data: dict[str, Any], known: set[str]) -> dict[str, Any]:
+def storable_extra(data: dict[str, Any], known: set[str] | frozenset[str]) -> dict[str, Any]:
     """The unknown keys of a record worth keeping: plain JSON of modest size.
 
     Unknown keys are kept or ignored, never fatal: one that could not be written back

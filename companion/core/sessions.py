@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -14,10 +15,10 @@ from companion.core.ids import new_id
 from companion.core.protocol import INTENSITIES
 from companion.core.records import (
     require_id,
+    require_moment,
     require_object,
     require_text,
     require_text_list,
-    require_timestamp,
     storable_extra,
 )
 from companion.core.text import check_note, check_text, shown
@@ -85,26 +86,42 @@ def new_session(
     )
 
 
+_KNOWN = frozenset({"id", "started_at", "intensity", "areas", "note"})
+
+
 def session_from_record(data: dict[str, Any], where: str = "session") -> Session:
     """Rebuild a stored or imported session; refuses a record that breaks the types."""
+    data, sid, started, intensity, areas, note = _checked(data, where)
+    return Session(
+        id=sid,
+        started_at=clock.as_pendulum(started),
+        intensity=intensity,
+        areas=tuple(areas),
+        note=note,
+        extra=storable_extra(data, _KNOWN),
+    )
+
+
+def record_start(data: Any, where: str = "session") -> float:
+    """When a stored session record started (POSIX seconds), after every check
+    :func:`session_from_record` makes (it raises as that does), without building the session:
+    a store of years checks all its sessions' records and builds only the few a rule needs."""
+    return _checked(data, where)[2].timestamp()
+
+
+def _checked(data: Any, where: str) -> tuple[dict[str, Any], str, dt.datetime, str, list[str], str]:
+    """Every field of a session record checked, in order: the record, id, start, intensity,
+    areas, note."""
     data = require_object(data, where)
     sid = require_id(data, where)
-    started_at = require_timestamp(data, "started_at", where)
+    started = require_moment(data, "started_at", where)
     intensity = data.get("intensity", "standard")
     if not isinstance(intensity, str) or intensity not in INTENSITIES:
         raise InputError(f"{where}.intensity", f"must be one of {', '.join(INTENSITIES)}")
     # The limits `session add` sets: at most MAX_AREAS areas of at most MAX_AREA characters.
     areas = require_text_list(data, "areas", where, max_items=MAX_AREAS, limit=MAX_AREA)
     note = require_text(data, "note", where, multiline=True)
-    known = {"id", "started_at", "intensity", "areas", "note"}
-    return Session(
-        id=sid,
-        started_at=started_at,
-        intensity=intensity,
-        areas=tuple(areas),
-        note=note,
-        extra=storable_extra(data, known),
-    )
+    return data, sid, started, intensity, areas, note
 
 
 def latest_before(sessions: list[Session], moment: DateTime) -> Session | None:

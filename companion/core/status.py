@@ -83,7 +83,9 @@ def build_status(
 ) -> Status:
     """Assemble the snapshot.
 
-    ``sessions`` are all sessions (the latest one started is shown);
+    ``sessions`` are all sessions, or at least those from the one in effect when the most
+    recent check-in was made (or at ``now`` if that is earlier) on (the latest one started
+    is shown);
     ``recent_checkins`` must include the most recent check-in and those since the
     session before it, which is all the alert rules look at.
     """

@@ -10,13 +10,13 @@ matter. What the patient typed is never rewritten: only the matching reads words
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from companion.core.errors import ProtocolError
+from companion.core.shipped import read_toml
 
 NO_PAUSE = ""
 """The restriction of a known name that falls under no pause (paracetamol)."""
@@ -124,10 +124,10 @@ def shipped_substances(known: frozenset[str]) -> SubstanceTable:
     """The shipped table, read once; `known` are the restriction ids it may name."""
     path = substances_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_toml(path)
     except OSError as exc:
         raise ProtocolError(f"cannot read {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # tomllib.TOMLDecodeError, or not UTF-8
         raise ProtocolError(f"{path.name} is not valid TOML: {exc}") from exc
     if data.get("schema") != 1:
         raise ProtocolError(f"{path.name}, field 'schema': expected 1, got {data.get('schema')!r}")

@@ -7,10 +7,10 @@ process dies, so a killed writer never leaves the store locked.
 
 from __future__ import annotations
 
+import _thread
 import errno
 import fcntl
 import os
-import threading
 import time
 from pathlib import Path
 
@@ -32,7 +32,7 @@ class ProcessLock:
         self.timeout = timeout
         self._fd: int | None = None
         self._depth = 0
-        self._thread_lock = threading.RLock()
+        self._thread_lock = _thread.RLock()  # threading.RLock itself (threading is not needed to start)
 
     @property
     def held(self) -> bool:

@@ -65,7 +65,7 @@ from companion.core.import_merge import (
     unseen,
 )
 from companion.core.records import clean_text, exact_json
-from companion.core.sessions import Session, session_from_record
+from companion.core.sessions import Session, record_start, session_from_record
 from companion.core.settings import Settings, settings_from_record
 from companion.core.text import UnsafeTextError
 from companion.core.wording import count
@@ -186,6 +186,7 @@ class Store:
         self._meta_ensured = False
         self._deferring = False
         self._sessions_cache: tuple[tuple[int, int, int] | None, list[Session]] | None = None
+        self._session_starts_cache: tuple[tuple[int, int, int] | None, list[_SessionStart]] | None = None
         self._manifest_cache: tuple[tuple[int, int, int] | None, frozenset[str] | None] | None = None
 
     # ------------------------------------------------------------------ plumbing
@@ -545,6 +546,7 @@ class Store:
                 storage.invalidate()
         self._manifest_cache = None
         self._sessions_cache = None
+        self._session_starts_cache = None
         if problem:
             self.notice(f"an interrupted import could not be completed: {problem}")
         elif written:
@@ -577,6 +579,7 @@ class Store:
                         storage.invalidate()
                         _forget_tables(self._dbs[path])
                 self._sessions_cache = None
+                self._session_starts_cache = None
                 self._manifest_cache = None
                 raise
             finally:
@@ -929,6 +932,67 @@ class Store:
         sessions.sort(key=lambda s: s.started)
         self._sessions_cache = (storage.identity, sessions)
         return list(sessions)
+
+    def sessions_from(self, moment: pendulum.DateTime) -> list[Session]:
+        """The session in effect at ``moment`` (the latest started at or before it) and every
+        later one, oldest first: all that a rule about ``moment`` or after looks at (status:
+        the latest session, and the one its latest check-in was made under). Each is the
+        one :meth:`sessions` gives, in the same order.
+
+        Every record is checked as :meth:`sessions` checks it (one that breaks its types is
+        set aside, and the patient told, just the same); only those returned are built: a
+        patient of decades has hundreds of sessions, and `status` runs often.
+        """
+        stamp = moment.timestamp()
+        self._meta()  # the schema checked, an interrupted import finished
+        storage = self._storages[self.meta_path]
+        # What TinyDB's table reads (objects under numeric ids: see split_entries), as stored.
+        rows: dict[str, dict[str, Any]] = (storage.read() or {}).get("sessions", {})
+        version = storage.identity
+        cached = self._sessions_cache
+        if cached is not None and version is not None and cached[0] == version:
+            every: list[_SessionStart] = [(s.started, i, s) for i, s in enumerate(cached[1])]
+            return [s for _, _, s in _in_effect_from(every, stamp) if isinstance(s, Session)]
+        starts = self._session_starts_cache
+        if starts is None or version is None or starts[0] != version:
+            starts = (version, self._session_starts(rows))
+            self._session_starts_cache = starts
+        candidates = starts[1]
+        while True:
+            chosen = _in_effect_from(candidates, stamp)
+            built: list[Session] = []
+            for entry in chosen:
+                _, position, item = entry
+                if isinstance(item, Session):
+                    built.append(item)
+                    continue
+                found = self._parse_each(
+                    self.meta_path, "sessions", [_document(*item)], session_from_record, "session"
+                )
+                if not found:  # checked as sound, yet not built: set aside; choose again
+                    candidates.remove(entry)
+                    break
+                candidates[candidates.index(entry)] = (found[0].started, position, found[0])
+                built.append(found[0])
+            else:
+                return built
+
+    def _session_starts(self, rows: dict[str, dict[str, Any]]) -> list[_SessionStart]:
+        """(start, position in the file, the record) of each session record, sorted as
+        :meth:`sessions` sorts them; a record that is not sound as it is goes through
+        :meth:`_parse_each` at once (set aside, or kept with its text cleaned: built)."""
+        starts: list[_SessionStart] = []
+        for position, (key, record) in enumerate(rows.items()):
+            try:
+                starts.append((record_start(record), position, (key, record)))
+            except _UNREADABLE_RECORD:
+                found = self._parse_each(
+                    self.meta_path, "sessions", [_document(key, record)], session_from_record, "session"
+                )
+                if found:
+                    starts.append((found[0].started, position, found[0]))
+        starts.sort(key=lambda entry: entry[:2])
+        return starts
 
     def add_session(self, session: Session) -> None:
         with self.write_lock():
@@ -1440,6 +1504,27 @@ class Store:
             for key, tables in by_month.items():
                 self._bulk_upsert(key, tables)
             return ImportCounts(sessions=len(new_sessions), other=extra, **counts)
+
+
+_SessionStart = tuple[float, int, Session | tuple[str, dict[str, Any]]]
+"""A session record's start (POSIX seconds), its position in the file, and the session built,
+or its record (key, fields) not built yet."""
+
+
+def _document(key: str, record: dict[str, Any]) -> Document:
+    """A stored record as TinyDB's table gives it (a copy, under its record number)."""
+    return Document(record, doc_id=int(key))
+
+
+def _in_effect_from(starts: list[_SessionStart], stamp: float) -> list[_SessionStart]:
+    """Of sessions sorted by start: the one in effect at ``stamp`` (the latest started at or
+    before it; with others started at that same second, all of them: the first of them is the
+    one in effect) and every later one; all of them when none had started."""
+    before = [entry for entry in starts if entry[0] <= stamp]
+    if not before:
+        return list(starts)
+    threshold = before[-1][0]
+    return [entry for entry in starts if entry[0] >= threshold]
 
 
 def _meta_doc(db: TinyDB) -> Document | None:

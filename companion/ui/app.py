@@ -18,6 +18,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
+from companion import collector
 from companion.core import clock
 from companion.core.errors import InputError
 from companion.core.hydration import extra_water_applies
@@ -152,6 +153,7 @@ class CompanionApp(App[int]):
         self.set_interval(POLL_SECONDS, self.poll_store, name="poll")
         self.set_interval(REMINDER_SECONDS, self.check_reminders, name="reminders")
         self.call_after_refresh(self.check_reminders)
+        self.call_after_refresh(collector.resume)  # the start is done (see companion/collector.py)
 
     def _remember_theme(self, _theme: object) -> None:
         try:
