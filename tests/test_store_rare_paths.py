@@ -148,6 +148,56 @@ def test_a_days_folder_that_cannot_be_listed_is_an_error_naming_it(data_dir: Pat
         store.revision()
 
 
+def test_group_and_other_access_is_taken_away_whatever_the_owners_own_bits(data_dir: Path) -> None:
+    data_dir.mkdir()
+    os.chmod(data_dir, 0o675)
+    Store(data_dir)
+    assert data_dir.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_notice_is_given_once_however_often_the_store_is_read(data_dir: Path) -> None:
+    """The app reads the store again and again: the patient is told once."""
+    seed(data_dir)
+    (data_dir / "days").rename(data_dir / "days-moved")
+    (data_dir / "days").write_text("in the way")
+    store = Store(data_dir)
+    for _ in range(3):
+        assert store.all_days().checkins == []
+        assert store.month_keys() == []
+    (notice,) = store.take_notices()
+    assert "is a file, not a folder" in notice
+    store.all_days()
+    assert store.take_notices() == []
+
+
+def test_a_days_folder_that_is_a_file_can_be_read_again_and_again(data_dir: Path) -> None:
+    """The open app reads today's month on every poll: the second read of a month under a
+    days/ that is a file used to fail ("cannot look at ...: Not a directory")."""
+    seed(data_dir)
+    (data_dir / "days").rename(data_dir / "days-moved")
+    (data_dir / "days").write_text("in the way")
+    store = Store(data_dir)
+    for _ in range(3):
+        assert store.checkin_for(dt.date(2026, 11, 5)) is None
+        assert store.hydration_day(dt.date(2026, 11, 5)).glasses == 0
+    (data_dir / "days").unlink()
+    (data_dir / "days-moved").rename(data_dir / "days")  # moved back: shown again
+    assert store.checkin_for(dt.date(2026, 11, 5)) is not None
+
+
+def test_a_month_another_process_created_and_that_vanished_is_still_listed(data_dir: Path) -> None:
+    """The app has read the manifest; the CLI then creates December, whose file is lost:
+    the app lists December (and restores it), it does not keep the manifest it read first."""
+    seed(data_dir)
+    reader = Store(data_dir)
+    assert reader.month_keys() == ["2026-10", "2026-11"]
+    Store(data_dir).save_checkin(CheckIn("dec", dt.date(2026, 12, 1), D2, 3, 3))
+    (data_dir / "days" / "2026-12.json").unlink()
+    assert reader.month_keys() == ["2026-10", "2026-11", "2026-12"]
+    assert reader.checkin_for(dt.date(2026, 12, 1)) is not None
+    assert any("2026-12.json is missing (it existed before)" in n for n in reader.take_notices())
+
+
 def test_the_lock_wait_can_be_shortened_and_is_kept(data_dir: Path) -> None:
     holder, waiter = Store(data_dir), Store(data_dir)
     waiter.lock_timeout = 0.2
@@ -601,3 +651,16 @@ def test_a_poll_stats_the_settings_the_days_folder_and_the_two_newest_months(
             same_file.write(b" ")
         assert store.revision() != revision
         revision = store.revision()
+
+
+def test_history_across_the_new_year_keeps_every_month(data_dir: Path) -> None:
+    history = daily_history(dt.date(2026, 12, 20), 45)  # 20 Dec 2026 to 2 Feb 2027
+    with pendulum.travel_to(pendulum.datetime(2027, 2, 3, 9, tz="Europe/Berlin"), freeze=True):
+        store = Store(data_dir)
+        store.apply_import(history)
+        assert store.month_keys() == ["2026-12", "2027-01", "2027-02"]
+        assert {c.date for c in store.all_days().checkins} == {c.date for c in history.checkins}
+        span = store.days_between(dt.date(2026, 12, 31), dt.date(2027, 2, 1))
+        assert [c.date for c in sorted(span.checkins, key=lambda c: c.date)] == [
+            dt.date(2026, 12, 31) + dt.timedelta(days=n) for n in range(33)
+        ]
