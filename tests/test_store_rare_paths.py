@@ -530,6 +530,29 @@ def test_a_record_with_bad_text_and_a_bad_value_is_set_aside_and_said(data_dir: 
     assert "not a time" in json.loads(line)["raw"]
 
 
+def test_a_record_that_trips_an_unexpected_error_is_set_aside_naming_the_error(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not an InputError (a reader's own bug, say): the record is still set aside, not the store."""
+    store = Store(data_dir)
+    for n in (1, 2):
+        store.add_session(Session(f"s{n}", D2.subtract(hours=n)))
+    real = store_module.session_from_record
+
+    def tripping(data: dict[str, Any], where: str = "session") -> Session:
+        if data["id"] == "s1":
+            raise TypeError("unsupported operand type(s)")
+        return real(data, where)
+
+    monkeypatch.setattr(store_module, "session_from_record", tripping)
+    reader = Store(data_dir)
+    assert [s.id for s in reader.sessions()] == ["s2"]
+    (notice,) = reader.take_notices()
+    assert (
+        "a session (record 1) in companion.json could not be read (TypeError: unsupported operand" in notice
+    )
+
+
 def test_a_table_that_is_not_a_table_is_named_in_the_notice(data_dir: Path) -> None:
     Store(data_dir).add_session(Session("s1", D2.subtract(hours=1)))
     edit_json(data_dir / "companion.json", lambda d: d.update(appointments="junk"))
