@@ -134,3 +134,56 @@ def test_a_sudo_run_does_not_create_a_data_folder_inside_the_patients_home(tmp_p
         assert data_dir.stat().st_uid == PATIENT
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def test_a_patients_run_on_another_users_folder_is_refused_naming_both() -> None:
+    """A folder that is not the patient's (here one root made): nothing is read or written."""
+    base = Path(tempfile.mkdtemp(prefix="companion-other-"))
+    os.chmod(base, 0o755)
+    data_dir = base / "data"
+    try:
+        assert run(0, data_dir, "water").returncode == 0  # root's own folder
+        before = state(data_dir)
+        result = run(PATIENT, data_dir, "status")
+        if "No module named" in result.stderr:
+            pytest.skip(f"the patient's uid cannot import companion here: {result.stderr[-200:]}")
+        assert result.returncode == 1, result.stderr
+        said = f"the data folder {data_dir} belongs to root, not nobody: run companion as root"
+        assert said in result.stderr
+        assert "choose a folder of your own with --data-dir" in result.stderr
+        assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+        assert state(data_dir) == before
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_patient_may_keep_a_data_folder_inside_a_shared_folder_of_another_user() -> None:
+    """A sticky, world-writable folder another (unprivileged) user owns, like /tmp: the
+    patient's first run makes a folder of their own there."""
+    shared = Path(tempfile.mkdtemp(prefix="companion-shared-"))
+    os.chmod(shared, 0o1777)
+    os.chown(shared, 12345, 12345)
+    data_dir = shared / "data"
+    try:
+        result = run(PATIENT, data_dir, "water")
+        if "No module named" in result.stderr:
+            pytest.skip(f"the patient's uid cannot import companion here: {result.stderr[-200:]}")
+        assert result.returncode == 0, result.stderr
+        assert data_dir.stat().st_uid == PATIENT
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def test_root_creates_no_data_folder_inside_any_other_users_folder() -> None:
+    """Whoever owns the folder (here uid 1, a system user): what root made inside is root's."""
+    home = Path(tempfile.mkdtemp(prefix="companion-home-"))
+    os.chown(home, 1, 1)
+    try:
+        result = run(0, home / "data", "water")
+        assert result.returncode == 1, result.stderr
+        assert (
+            f"would create its data folder {home / 'data'} inside {home}, which belongs to" in result.stderr
+        )
+        assert list(home.iterdir()) == []
+    finally:
+        shutil.rmtree(home, ignore_errors=True)

@@ -284,7 +284,7 @@ def write_new_file(dest: Path, raw: bytes) -> None:
 def file_identity(path: Path) -> tuple[int, int, int] | None:
     try:
         st = path.stat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no file there (days/ may be a file: said elsewhere)
         return None
     except OSError as exc:
         raise StoreError(f"cannot look at {path}: {exc.strerror or exc}") from exc
