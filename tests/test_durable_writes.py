@@ -21,11 +21,16 @@ from typing import Any
 
 import pendulum
 import pytest
+from tinydb import TinyDB
 
 from companion.core.checkins import CheckIn
 from companion.core.ids import new_id
 from companion.store import Store, StoreError, atomic_storage
 from companion.store.atomic_storage import (
+    AtomicJSONStorage,
+    BadEntry,
+    DamagedFileError,
+    Recovered,
     SavedButNotFlushedError,
     atomic_write_bytes,
     fsync_dir,
@@ -172,6 +177,100 @@ def test_a_repair_writes_and_flushes_the_replacement_and_the_aside_before_the_re
         ("fsync", str(tmp_path)),
     ]
     assert damaged.read_bytes() == b"{}" and aside.read_bytes() == b"\x00garbage"
+
+
+@pytest.mark.parametrize("link", ["linked", "copied"])
+def test_a_repair_that_fails_never_removes_a_file_it_did_not_make(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, link: str
+) -> None:
+    """Only the second name the repair itself gave is taken back on a failure: a file
+    already under the aside's name (an earlier damaged copy) stays, whole."""
+    damaged = tmp_path / "store.json"
+    damaged.write_bytes(b"\x00garbage")
+    aside = tmp_path / "store.json.damaged-1"
+    aside.write_bytes(b"an earlier damaged copy")
+    spy = Spy(monkeypatch)
+    if link == "copied":  # a file system without hard links: the fallback copy is refused too
+        spy.fail["link"] = lambda args: OSError(errno.EPERM, os.strerror(errno.EPERM))
+    with pytest.raises(FileExistsError):
+        replace_keeping_aside(damaged, b"{}", aside)
+    assert aside.read_bytes() == b"an earlier damaged copy"
+    assert damaged.read_bytes() == b"\x00garbage"  # nothing changed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store.json", "store.json.damaged-1"]
+
+
+def test_a_rename_that_fails_leaves_the_old_file_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "store.json"
+    target.write_bytes(b'{"old": {}}')
+    spy = Spy(monkeypatch)
+    spy.fail["replace"] = lambda args: OSError(errno.EACCES, os.strerror(errno.EACCES))
+    with pytest.raises(OSError) as caught:
+        atomic_write_bytes(target, b'{"new": {}}')
+    assert caught.value.errno == errno.EACCES  # the save is not said to have worked
+    assert target.read_bytes() == b'{"old": {}}'
+    assert [p.name for p in tmp_path.iterdir()] == ["store.json"]
+
+
+@pytest.mark.parametrize("step", ["folder-fsync", "rename"])
+def test_a_repair_that_fails_after_the_second_name_takes_it_back_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    """The damaged file already has its second name when the folder cannot be flushed or
+    the replacement cannot take its place: that name goes again, the error is raised (the
+    store then says the file could not be repaired), and the damaged file stays."""
+    damaged = tmp_path / "store.json"
+    damaged.write_bytes(b"\x00garbage")
+    spy = Spy(monkeypatch)
+    if step == "rename":
+        spy.fail["replace"] = lambda args: OSError(errno.EIO, "I/O error")
+    else:
+        spy.fail["fsync"] = lambda args: OSError(errno.EIO, "I/O error") if args[0] == str(tmp_path) else None
+    with pytest.raises(OSError) as caught:
+        replace_keeping_aside(damaged, b"{}", tmp_path / "store.json.damaged-1")
+    assert caught.value.errno == errno.EIO
+    assert spy.steps("link")  # it got that far
+    assert damaged.read_bytes() == b"\x00garbage"
+    assert [p.name for p in tmp_path.iterdir()] == ["store.json"]
+
+
+def test_a_write_that_fails_on_a_full_disk_says_so_and_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The error raised is the disk's (the store words it: "the disk is full"), not one
+    from cleaning up after it."""
+    target = tmp_path / "store.json"
+    target.write_bytes(b"{}")
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic_storage.os, "write", full)
+    with pytest.raises(OSError) as caught:
+        write_new_file(tmp_path / "copy.json", b"{}")
+    assert caught.value.errno == errno.ENOSPC
+    with pytest.raises(OSError) as caught:
+        atomic_write_bytes(target, b'{"new": {}}')
+    assert caught.value.errno == errno.ENOSPC
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store.json"]
+    assert target.read_bytes() == b"{}"
+
+
+def test_files_are_600_even_under_a_umask_that_takes_the_owners_own_rights(tmp_path: Path) -> None:
+    """A umask only takes rights away from the mode a file is created with: under one that
+    takes the owner's read right, a file left as created could not be read back by the
+    next run (an error, not a save). Every write sets its mode itself."""
+    target = tmp_path / "store.json"
+    old = os.umask(0o377)
+    try:
+        atomic_write_bytes(target, b"{}")
+        write_new_file(tmp_path / "copy.json", b"{}")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "copy.json").stat().st_mode) == 0o600
+    assert target.read_bytes() == b"{}"
 
 
 # ---------------------------------------------------------------------- descriptors
@@ -383,10 +482,6 @@ def test_a_folder_in_place_of_a_store_file_is_named_and_not_taken_for_damage(dat
 
 
 def test_damage_found_without_a_keeper_says_which_file_and_why(tmp_path: Path) -> None:
-    from tinydb import TinyDB
-
-    from companion.store.atomic_storage import AtomicJSONStorage, DamagedFileError
-
     path = tmp_path / "plain.json"
     path.write_bytes(b"")
     with pytest.raises(DamagedFileError) as caught:
@@ -435,3 +530,70 @@ def test_a_file_added_to_a_backup_and_a_backup_made_by_adding_are_flushed_in_ord
     (put,) = [c for c in spy.steps("replace") if c[2] == f"{day}/days/2026-10.json"]
     after = spy.calls.index(put)
     assert ("fsync", put[1]) in spy.calls[:after] and ("fsync", f"{day}/days") in spy.calls[after:]
+
+
+# ---------------------------------------------------------------------- the storage on its own
+
+
+def test_the_storage_writes_each_change_at_once_unless_told_to_defer(tmp_path: Path) -> None:
+    """Used on its own (no store to commit for it), every change reaches the disk when it is
+    made; the first one brings the file into being (the store backs up such files)."""
+    path = tmp_path / "plain.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    storage = db.storage
+    assert isinstance(storage, AtomicJSONStorage)
+    assert not storage.created and not storage.pending
+    db.table("t").insert({"a": 1})
+    assert json.loads(path.read_bytes()) == {"t": {"1": {"a": 1}}}
+    assert storage.created and not storage.pending and storage.identity is not None
+    again = TinyDB(path, storage=AtomicJSONStorage)
+    again.table("t").insert({"b": 2})
+    assert json.loads(path.read_bytes()) == {"t": {"1": {"a": 1}, "2": {"b": 2}}}
+    assert not again.storage.created  # type: ignore[attr-defined]  # it was there already
+    on_disk = path.read_bytes()
+    storage = again.storage
+    assert isinstance(storage, AtomicJSONStorage)
+    storage.deferred = True  # what Store.all_or_nothing does
+    again.table("t").insert({"c": 3})
+    assert path.read_bytes() == on_disk  # kept in memory...
+    assert again.table("t").get(doc_id=3) == {"c": 3}  # ...where reads see it
+    assert storage.pending and storage.identity is None  # what was built from the file is stale
+    storage.flush(storage.encode(storage.pending_data), storage.pending_data)
+    assert json.loads(path.read_bytes()) == {"t": {"1": {"a": 1}, "2": {"b": 2}, "3": {"c": 3}}}
+    assert not storage.pending and storage.identity is not None
+
+
+def test_text_is_stored_as_utf_8_and_a_lone_surrogate_is_refused_before_any_write(tmp_path: Path) -> None:
+    path = tmp_path / "plain.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    db.table("t").insert({"note": "Schulter, rechts: Ödem"})
+    assert "Ödem".encode() in path.read_bytes()  # readable as it is, not escaped
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="cannot be written"):
+        db.table("t").insert({"note": "half a pair \udc80"})
+    assert path.read_bytes() == before
+    assert db.table("t").all() == [{"note": "Schulter, rechts: Ödem"}]  # not in memory either
+
+
+def test_a_file_that_keeps_changing_while_it_is_read_is_an_error_after_three_tries(tmp_path: Path) -> None:
+    class Restless:
+        """A keeper that always finds the file restored by someone else meanwhile."""
+
+        def __init__(self) -> None:
+            self.asked = 0
+
+        def missing(self, path: Path) -> Recovered:
+            self.asked += 1
+            return Recovered(None, retry=True)
+
+        def repair(self, damage: DamagedFileError) -> Recovered:
+            raise AssertionError("not damaged")
+
+        def set_aside(self, path: Path, raw: bytes, bad: list[BadEntry]) -> Recovered:
+            raise AssertionError("nothing to set aside")
+
+    keeper = Restless()
+    storage = AtomicJSONStorage(tmp_path / "gone.json", keeper=keeper)
+    with pytest.raises(StoreError, match="keeps changing while it is read; try again"):
+        storage.read()
+    assert keeper.asked == 3
