@@ -35,6 +35,7 @@ from companion.store.atomic_storage import (
     atomic_write_bytes,
     fsync_dir,
     replace_keeping_aside,
+    split_entries,
     write_new_file,
 )
 from companion.store.backups import Backups
@@ -597,3 +598,58 @@ def test_a_file_that_keeps_changing_while_it_is_read_is_an_error_after_three_tri
     with pytest.raises(StoreError, match="keeps changing while it is read; try again"):
         storage.read()
     assert keeper.asked == 3
+
+
+def test_a_file_that_cannot_even_be_looked_at_is_an_error_naming_it(tmp_path: Path) -> None:
+    """Its folder turned into a file since it was read: saying so beats an unexpected error."""
+    folder = tmp_path / "days"
+    folder.mkdir()
+    path = folder / "2026-11.json"
+    path.write_bytes(b'{"t": {}}')
+    storage = AtomicJSONStorage(path)
+    assert storage.read() == {"t": {}}
+    path.unlink()
+    folder.rmdir()
+    folder.write_bytes(b"not a folder")
+    with pytest.raises(StoreError) as caught:
+        storage.read()
+    assert str(caught.value) == f"cannot look at {path}: Not a directory"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b'{"t": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply to be a store file"),
+        (b'{"t": [1, 2], "u": {"1": {}}}', "it is not a table of records"),
+        (b'{"t": "lots", "u": {"1": {}}}', "it is not a table of records"),
+    ],
+    ids=["nested-too-deeply", "a-table-that-is-a-list", "a-table-that-is-text"],
+)
+def test_a_store_file_that_is_not_tables_of_records_is_damage_naming_why(
+    tmp_path: Path, raw: bytes, reason: str
+) -> None:
+    path = tmp_path / "plain.json"
+    path.write_bytes(raw)
+    with pytest.raises(DamagedFileError) as caught:
+        AtomicJSONStorage(path).read()
+    assert caught.value.reason == reason
+
+
+def test_a_table_that_is_not_a_table_is_handed_over_and_the_rest_kept() -> None:
+    clean, bad = split_entries({"t": [1, 2], "u": {"1": {"a": 1}}, "v": "lots"})
+    assert clean == {"u": {"1": {"a": 1}}}
+    assert bad == [
+        BadEntry("t", None, [1, 2], "it is not a table of records"),
+        BadEntry("v", None, "lots", "it is not a table of records"),
+    ]
+
+
+def test_a_table_whose_every_record_is_not_a_record_is_handed_over_whole() -> None:
+    """Not only one bad record among good ones: a table of nothing but strings too."""
+    clean, bad = split_entries({"t": {"1": "lots", "2": 7}, "u": {"x": {"a": 1}}})
+    assert clean == {"t": {}, "u": {}}
+    assert bad == [
+        BadEntry("t", "1", "lots", "it is not a record (an object)"),
+        BadEntry("t", "2", 7, "it is not a record (an object)"),
+        BadEntry("u", "x", {"a": 1}, "'x' is not a record number"),
+    ]
