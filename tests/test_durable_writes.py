@@ -653,3 +653,159 @@ def test_a_table_whose_every_record_is_not_a_record_is_handed_over_whole() -> No
         BadEntry("t", "2", 7, "it is not a record (an object)"),
         BadEntry("u", "x", {"a": 1}, "'x' is not a record number"),
     ]
+
+
+def test_a_dropped_deferred_write_leaves_nothing_to_commit_and_the_disk_is_read_again(tmp_path: Path) -> None:
+    """What Store.all_or_nothing does when a change inside fails: the storage forgets it.
+    Then it holds nothing to commit (a later commit must not write what was dropped) and
+    each read sees what other writers did, not a copy kept from before."""
+    path = tmp_path / "plain.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    storage = db.storage
+    assert isinstance(storage, AtomicJSONStorage)
+    db.table("t").insert({"a": 1})
+    storage.deferred = True
+    db.table("t").insert({"b": 2})
+    storage.invalidate()
+    storage.deferred = False
+    assert not storage.pending
+    other = TinyDB(path, storage=AtomicJSONStorage)
+    other.table("t").insert({"c": 3})
+    assert storage.read() == {"t": {"1": {"a": 1}, "2": {"c": 3}}}
+    other.table("t").insert({"d": 4})
+    assert storage.read() == {"t": {"1": {"a": 1}, "2": {"c": 3}, "3": {"d": 4}}}
+
+
+def test_the_version_kept_is_the_one_read_even_when_another_writer_comes_right_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process replaces the file between this one's read and anything after it: the
+    next read must see the new version, not take the old data for it."""
+    path = tmp_path / "plain.json"
+    path.write_bytes(b'{"t": {"1": {"v": "old"}}}')
+    real_read = atomic_storage.read_with_identity
+
+    def read_then_overtaken(target: Path) -> tuple[bytes, tuple[int, int, int]] | None:
+        found = real_read(target)
+        atomic_write_bytes(target, b'{"t": {"1": {"v": "new"}}}')
+        return found
+
+    storage = AtomicJSONStorage(path)
+    monkeypatch.setattr(atomic_storage, "read_with_identity", read_then_overtaken)
+    assert storage.read() == {"t": {"1": {"v": "old"}}}
+    monkeypatch.undo()
+    assert storage.read() == {"t": {"1": {"v": "new"}}}
+
+
+def test_a_file_the_keeper_put_right_is_read_from_memory_afterwards(tmp_path: Path) -> None:
+    class Mender:
+        def __init__(self) -> None:
+            self.repairs = 0
+
+        def repair(self, damage: DamagedFileError) -> Recovered:
+            self.repairs += 1
+            atomic_write_bytes(damage.path, b'{"t": {}}')
+            return Recovered({"t": {}})
+
+        def missing(self, path: Path) -> Recovered:
+            raise AssertionError("it is there")
+
+        def set_aside(self, path: Path, raw: bytes, bad: list[BadEntry]) -> Recovered:
+            raise AssertionError("nothing to set aside")
+
+    path = tmp_path / "plain.json"
+    path.write_bytes(b"")
+    keeper = Mender()
+    storage = AtomicJSONStorage(path, keeper=keeper)
+    assert storage.read() == {"t": {}}
+    assert storage.identity is not None and storage.identity == atomic_storage.file_identity(path)
+    assert storage.read() == {"t": {}} and keeper.repairs == 1
+
+
+def test_what_is_not_a_record_goes_to_the_keeper_and_what_it_hands_back_is_served(tmp_path: Path) -> None:
+    class Sorter:
+        def __init__(self) -> None:
+            self.handed: list[BadEntry] = []
+
+        def set_aside(self, path: Path, raw: bytes, bad: list[BadEntry]) -> Recovered:
+            self.handed += bad
+            return Recovered({"t": {"1": {"a": 1}}})
+
+        def repair(self, damage: DamagedFileError) -> Recovered:
+            raise AssertionError("not damaged")
+
+        def missing(self, path: Path) -> Recovered:
+            raise AssertionError("it is there")
+
+    path = tmp_path / "plain.json"
+    path.write_bytes(b'{"t": {"1": {"a": 1}, "2": "lots"}}')
+    keeper = Sorter()
+    assert AtomicJSONStorage(path, keeper=keeper).read() == {"t": {"1": {"a": 1}}}
+    assert keeper.handed == [BadEntry("t", "2", "lots", "it is not a record (an object)")]
+
+
+def test_a_refused_write_is_not_shown_as_saved(tmp_path: Path) -> None:
+    """A file that could not be repaired is shown (from a backup) and writes to it are
+    refused: a refused change must not linger in memory as if it had been saved."""
+
+    class CannotRepair:
+        def repair(self, damage: DamagedFileError) -> Recovered:
+            return Recovered({"t": {"1": {"a": 1}}}, refuse_writes="plain.json could not be repaired")
+
+        def missing(self, path: Path) -> Recovered:
+            raise AssertionError("it is there")
+
+        def set_aside(self, path: Path, raw: bytes, bad: list[BadEntry]) -> Recovered:
+            raise AssertionError("nothing to set aside")
+
+    path = tmp_path / "plain.json"
+    path.write_bytes(b"\x00damaged")
+    db = TinyDB(path, storage=AtomicJSONStorage, keeper=CannotRepair())
+    assert db.table("t").all() == [{"a": 1}]
+    with pytest.raises(StoreError, match="could not be repaired"):
+        db.table("t").insert({"b": 2})
+    assert db.table("t").all() == [{"a": 1}]
+    with pytest.raises(StoreError, match="could not be repaired"):
+        db.table("t").insert({"c": 3})  # still refused: asked again, the keeper still cannot
+    assert path.read_bytes() == b"\x00damaged"
+
+
+@pytest.mark.parametrize("failure", ["full-disk", "interrupted", "folder-not-flushed"])
+def test_a_save_that_fails_leaves_memory_as_the_disk_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    """TinyDB changes its tables in memory before it asks the storage to save them: when the
+    save fails, the storage forgets them, and what is read next is what the disk holds."""
+    path = tmp_path / "plain.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    storage = db.storage
+    assert isinstance(storage, AtomicJSONStorage)
+    db.table("t").insert({"a": 1})
+    before = storage.identity
+    if failure == "folder-not-flushed":
+        spy = Spy(monkeypatch)
+        spy.fail["fsync"] = lambda args: OSError(errno.EIO, "I/O error") if args[0] == str(tmp_path) else None
+        with pytest.raises(SavedButNotFlushedError):
+            db.table("t").insert({"b": 2})
+        assert storage.identity != before  # never the version it replaced
+        monkeypatch.undo()
+        assert db.table("t").all() == [{"a": 1}, {"b": 2}]  # saved: only not flushed
+        return
+    error: BaseException = (
+        OSError(errno.ENOSPC, "No space left on device") if failure == "full-disk" else KeyboardInterrupt()
+    )
+
+    def failing(fd: int, data: bytes) -> int:
+        raise error
+
+    monkeypatch.setattr(atomic_storage.os, "write", failing)
+    if failure == "full-disk":
+        with pytest.raises(StoreError) as caught:
+            db.table("t").insert({"b": 2})
+        assert str(caught.value) == f"could not save to {path}: the disk is full. Nothing was changed."
+    else:
+        with pytest.raises(KeyboardInterrupt):
+            db.table("t").insert({"b": 2})
+    monkeypatch.undo()
+    assert db.table("t").all() == [{"a": 1}]
+    assert storage.identity == before
