@@ -8,12 +8,12 @@ import pendulum
 import pytest
 
 from companion.core.alerts import alerts_for_latest, judge_checkin
-from companion.core.checkins import CheckIn, new_checkin
+from companion.core.checkins import NO_SESSION_RULES, CheckIn, before_any_session, new_checkin
 from companion.core.errors import InputError
 from companion.core.history import build_history
 from companion.core.hydration import HydrationDay, extra_water_applies, validate_count, validate_goal
 from companion.core.protocol import default_protocol
-from companion.core.sessions import Session
+from companion.core.sessions import Session, latest_before
 
 P = default_protocol()
 TZ = "Europe/Berlin"
@@ -198,6 +198,34 @@ def test_alerts_for_latest_judges_against_the_latest_session_before_it(session) 
     day4 = checkin_at(after(session, 96), 3)  # before the newer session
     latest, alerts = alerts_for_latest(P, [day4], [session, newer])
     assert latest is day4 and ids(alerts) == ["long-soreness"]
+
+
+def test_a_check_in_made_the_moment_its_session_started_is_judged_against_it(session) -> None:
+    """At the same second, the session counts as begun: the note never says a check-in comes
+    before a session that its alerts are judged against."""
+    same = checkin_at(session.started_at, 9)
+    assert latest_before([session], same.moment) is session
+    assert before_any_session([session], same) is None
+    assert ids(alerts_for_latest(P, [same], [session])[1]) == ["severe-pain"]
+    one_second_early = checkin_at(session.started_at.subtract(seconds=1), 9)
+    assert latest_before([session], one_second_early.moment) is None
+    assert before_any_session([session], one_second_early) is not None
+
+
+def test_a_check_in_before_every_session_names_the_first_of_them(session) -> None:
+    later = Session(id="s2", started_at=session.started_at.add(days=3))
+    early = checkin_at(pendulum.datetime(2026, 11, 19, 10, tz=TZ), 3)
+    note = before_any_session([later, session], early, redo="give the date again")
+    assert note == (
+        "This check-in (Thu 19 Nov 2026) comes before your first recorded session "
+        f"(Fri 20 Nov 2026 16:30). Only the alerts that need no session ({NO_SESSION_RULES}) apply "
+        "to it. If its date is wrong, give the date again."
+    )
+    assert before_any_session([later, session], checkin_at(after(session, 1), 3)) is None
+    assert before_any_session([], early) == (
+        f"No needling session is recorded yet. Only the alerts that need no session ({NO_SESSION_RULES}) "
+        "apply to it. Record your session to follow the days after it."
+    )
 
 
 def test_history_rows_group_days_under_their_session(session) -> None:

@@ -21,15 +21,21 @@ from typing import Any
 
 import pendulum
 import pytest
+from tinydb import TinyDB
 
 from companion.core.checkins import CheckIn
 from companion.core.ids import new_id
 from companion.store import Store, StoreError, atomic_storage
 from companion.store.atomic_storage import (
+    AtomicJSONStorage,
+    BadEntry,
+    DamagedFileError,
+    Recovered,
     SavedButNotFlushedError,
     atomic_write_bytes,
     fsync_dir,
     replace_keeping_aside,
+    split_entries,
     write_new_file,
 )
 from companion.store.backups import Backups
@@ -172,6 +178,100 @@ def test_a_repair_writes_and_flushes_the_replacement_and_the_aside_before_the_re
         ("fsync", str(tmp_path)),
     ]
     assert damaged.read_bytes() == b"{}" and aside.read_bytes() == b"\x00garbage"
+
+
+@pytest.mark.parametrize("link", ["linked", "copied"])
+def test_a_repair_that_fails_never_removes_a_file_it_did_not_make(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, link: str
+) -> None:
+    """Only the second name the repair itself gave is taken back on a failure: a file
+    already under the aside's name (an earlier damaged copy) stays, whole."""
+    damaged = tmp_path / "store.json"
+    damaged.write_bytes(b"\x00garbage")
+    aside = tmp_path / "store.json.damaged-1"
+    aside.write_bytes(b"an earlier damaged copy")
+    spy = Spy(monkeypatch)
+    if link == "copied":  # a file system without hard links: the fallback copy is refused too
+        spy.fail["link"] = lambda args: OSError(errno.EPERM, os.strerror(errno.EPERM))
+    with pytest.raises(FileExistsError):
+        replace_keeping_aside(damaged, b"{}", aside)
+    assert aside.read_bytes() == b"an earlier damaged copy"
+    assert damaged.read_bytes() == b"\x00garbage"  # nothing changed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store.json", "store.json.damaged-1"]
+
+
+def test_a_rename_that_fails_leaves_the_old_file_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "store.json"
+    target.write_bytes(b'{"old": {}}')
+    spy = Spy(monkeypatch)
+    spy.fail["replace"] = lambda args: OSError(errno.EACCES, os.strerror(errno.EACCES))
+    with pytest.raises(OSError) as caught:
+        atomic_write_bytes(target, b'{"new": {}}')
+    assert caught.value.errno == errno.EACCES  # the save is not said to have worked
+    assert target.read_bytes() == b'{"old": {}}'
+    assert [p.name for p in tmp_path.iterdir()] == ["store.json"]
+
+
+@pytest.mark.parametrize("step", ["folder-fsync", "rename"])
+def test_a_repair_that_fails_after_the_second_name_takes_it_back_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    """The damaged file already has its second name when the folder cannot be flushed or
+    the replacement cannot take its place: that name goes again, the error is raised (the
+    store then says the file could not be repaired), and the damaged file stays."""
+    damaged = tmp_path / "store.json"
+    damaged.write_bytes(b"\x00garbage")
+    spy = Spy(monkeypatch)
+    if step == "rename":
+        spy.fail["replace"] = lambda args: OSError(errno.EIO, "I/O error")
+    else:
+        spy.fail["fsync"] = lambda args: OSError(errno.EIO, "I/O error") if args[0] == str(tmp_path) else None
+    with pytest.raises(OSError) as caught:
+        replace_keeping_aside(damaged, b"{}", tmp_path / "store.json.damaged-1")
+    assert caught.value.errno == errno.EIO
+    assert spy.steps("link")  # it got that far
+    assert damaged.read_bytes() == b"\x00garbage"
+    assert [p.name for p in tmp_path.iterdir()] == ["store.json"]
+
+
+def test_a_write_that_fails_on_a_full_disk_says_so_and_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The error raised is the disk's (the store words it: "the disk is full"), not one
+    from cleaning up after it."""
+    target = tmp_path / "store.json"
+    target.write_bytes(b"{}")
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic_storage.os, "write", full)
+    with pytest.raises(OSError) as caught:
+        write_new_file(tmp_path / "copy.json", b"{}")
+    assert caught.value.errno == errno.ENOSPC
+    with pytest.raises(OSError) as caught:
+        atomic_write_bytes(target, b'{"new": {}}')
+    assert caught.value.errno == errno.ENOSPC
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store.json"]
+    assert target.read_bytes() == b"{}"
+
+
+def test_files_are_600_even_under_a_umask_that_takes_the_owners_own_rights(tmp_path: Path) -> None:
+    """A umask only takes rights away from the mode a file is created with: under one that
+    takes the owner's read right, a file left as created could not be read back by the
+    next run (an error, not a save). Every write sets its mode itself."""
+    target = tmp_path / "store.json"
+    old = os.umask(0o377)
+    try:
+        atomic_write_bytes(target, b"{}")
+        write_new_file(tmp_path / "copy.json", b"{}")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "copy.json").stat().st_mode) == 0o600
+    assert target.read_bytes() == b"{}"
 
 
 # ---------------------------------------------------------------------- descriptors
@@ -383,10 +483,6 @@ def test_a_folder_in_place_of_a_store_file_is_named_and_not_taken_for_damage(dat
 
 
 def test_damage_found_without_a_keeper_says_which_file_and_why(tmp_path: Path) -> None:
-    from tinydb import TinyDB
-
-    from companion.store.atomic_storage import AtomicJSONStorage, DamagedFileError
-
     path = tmp_path / "plain.json"
     path.write_bytes(b"")
     with pytest.raises(DamagedFileError) as caught:
@@ -435,3 +531,281 @@ def test_a_file_added_to_a_backup_and_a_backup_made_by_adding_are_flushed_in_ord
     (put,) = [c for c in spy.steps("replace") if c[2] == f"{day}/days/2026-10.json"]
     after = spy.calls.index(put)
     assert ("fsync", put[1]) in spy.calls[:after] and ("fsync", f"{day}/days") in spy.calls[after:]
+
+
+# ---------------------------------------------------------------------- the storage on its own
+
+
+def test_the_storage_writes_each_change_at_once_unless_told_to_defer(tmp_path: Path) -> None:
+    """Used on its own (no store to commit for it), every change reaches the disk when it is
+    made; the first one brings the file into being (the store backs up such files)."""
+    path = tmp_path / "plain.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    storage = db.storage
+    assert isinstance(storage, AtomicJSONStorage)
+    assert not storage.created and not storage.pending
+    db.table("t").insert({"a": 1})
+    assert json.loads(path.read_bytes()) == {"t": {"1": {"a": 1}}}
+    assert storage.created and not storage.pending and storage.identity is not None
+    again = TinyDB(path, storage=AtomicJSONStorage)
+    again.table("t").insert({"b": 2})
+    assert json.loads(path.read_bytes()) == {"t": {"1": {"a": 1}, "2": {"b": 2}}}
+    assert not again.storage.created  # type: ignore[attr-defined]  # it was there already
+    on_disk = path.read_bytes()
+    storage = again.storage
+    assert isinstance(storage, AtomicJSONStorage)
+    storage.deferred = True  # what Store.all_or_nothing does
+    again.table("t").insert({"c": 3})
+    assert path.read_bytes() == on_disk  # kept in memory...
+    assert again.table("t").get(doc_id=3) == {"c": 3}  # ...where reads see it
+    assert storage.pending and storage.identity is None  # what was built from the file is stale
+    storage.flush(storage.encode(storage.pending_data), storage.pending_data)
+    assert json.loads(path.read_bytes()) == {"t": {"1": {"a": 1}, "2": {"b": 2}, "3": {"c": 3}}}
+    assert not storage.pending and storage.identity is not None
+
+
+def test_text_is_stored_as_utf_8_and_a_lone_surrogate_is_refused_before_any_write(tmp_path: Path) -> None:
+    path = tmp_path / "plain.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    db.table("t").insert({"note": "Schulter, rechts: Ödem"})
+    assert "Ödem".encode() in path.read_bytes()  # readable as it is, not escaped
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="cannot be written"):
+        db.table("t").insert({"note": "half a pair \udc80"})
+    assert path.read_bytes() == before
+    assert db.table("t").all() == [{"note": "Schulter, rechts: Ödem"}]  # not in memory either
+
+
+def test_a_file_that_keeps_changing_while_it_is_read_is_an_error_after_three_tries(tmp_path: Path) -> None:
+    class Restless:
+        """A keeper that always finds the file restored by someone else meanwhile."""
+
+        def __init__(self) -> None:
+            self.asked = 0
+
+        def missing(self, path: Path) -> Recovered:
+            self.asked += 1
+            return Recovered(None, retry=True)
+
+        def repair(self, damage: DamagedFileError) -> Recovered:
+            raise AssertionError("not damaged")
+
+        def set_aside(self, path: Path, raw: bytes, bad: list[BadEntry]) -> Recovered:
+            raise AssertionError("nothing to set aside")
+
+    keeper = Restless()
+    storage = AtomicJSONStorage(tmp_path / "gone.json", keeper=keeper)
+    with pytest.raises(StoreError, match="keeps changing while it is read; try again"):
+        storage.read()
+    assert keeper.asked == 3
+
+
+def test_a_file_that_cannot_even_be_looked_at_is_an_error_naming_it(tmp_path: Path) -> None:
+    """Its folder turned into a file since it was read: saying so beats an unexpected error."""
+    folder = tmp_path / "days"
+    folder.mkdir()
+    path = folder / "2026-11.json"
+    path.write_bytes(b'{"t": {}}')
+    storage = AtomicJSONStorage(path)
+    assert storage.read() == {"t": {}}
+    path.unlink()
+    folder.rmdir()
+    folder.write_bytes(b"not a folder")
+    with pytest.raises(StoreError) as caught:
+        storage.read()
+    assert str(caught.value) == f"cannot look at {path}: Not a directory"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b'{"t": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply to be a store file"),
+        (b'{"t": [1, 2], "u": {"1": {}}}', "it is not a table of records"),
+        (b'{"t": "lots", "u": {"1": {}}}', "it is not a table of records"),
+    ],
+    ids=["nested-too-deeply", "a-table-that-is-a-list", "a-table-that-is-text"],
+)
+def test_a_store_file_that_is_not_tables_of_records_is_damage_naming_why(
+    tmp_path: Path, raw: bytes, reason: str
+) -> None:
+    path = tmp_path / "plain.json"
+    path.write_bytes(raw)
+    with pytest.raises(DamagedFileError) as caught:
+        AtomicJSONStorage(path).read()
+    assert caught.value.reason == reason
+
+
+def test_a_table_that_is_not_a_table_is_handed_over_and_the_rest_kept() -> None:
+    clean, bad = split_entries({"t": [1, 2], "u": {"1": {"a": 1}}, "v": "lots"})
+    assert clean == {"u": {"1": {"a": 1}}}
+    assert bad == [
+        BadEntry("t", None, [1, 2], "it is not a table of records"),
+        BadEntry("v", None, "lots", "it is not a table of records"),
+    ]
+
+
+def test_a_table_whose_every_record_is_not_a_record_is_handed_over_whole() -> None:
+    """Not only one bad record among good ones: a table of nothing but strings too."""
+    clean, bad = split_entries({"t": {"1": "lots", "2": 7}, "u": {"x": {"a": 1}}})
+    assert clean == {"t": {}, "u": {}}
+    assert bad == [
+        BadEntry("t", "1", "lots", "it is not a record (an object)"),
+        BadEntry("t", "2", 7, "it is not a record (an object)"),
+        BadEntry("u", "x", {"a": 1}, "'x' is not a record number"),
+    ]
+
+
+def test_a_dropped_deferred_write_leaves_nothing_to_commit_and_the_disk_is_read_again(tmp_path: Path) -> None:
+    """What Store.all_or_nothing does when a change inside fails: the storage forgets it.
+    Then it holds nothing to commit (a later commit must not write what was dropped) and
+    each read sees what other writers did, not a copy kept from before."""
+    path = tmp_path / "plain.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    storage = db.storage
+    assert isinstance(storage, AtomicJSONStorage)
+    db.table("t").insert({"a": 1})
+    storage.deferred = True
+    db.table("t").insert({"b": 2})
+    storage.invalidate()
+    storage.deferred = False
+    assert not storage.pending
+    other = TinyDB(path, storage=AtomicJSONStorage)
+    other.table("t").insert({"c": 3})
+    assert storage.read() == {"t": {"1": {"a": 1}, "2": {"c": 3}}}
+    other.table("t").insert({"d": 4})
+    assert storage.read() == {"t": {"1": {"a": 1}, "2": {"c": 3}, "3": {"d": 4}}}
+
+
+def test_the_version_kept_is_the_one_read_even_when_another_writer_comes_right_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process replaces the file between this one's read and anything after it: the
+    next read must see the new version, not take the old data for it."""
+    path = tmp_path / "plain.json"
+    path.write_bytes(b'{"t": {"1": {"v": "old"}}}')
+    real_read = atomic_storage.read_with_identity
+
+    def read_then_overtaken(target: Path) -> tuple[bytes, tuple[int, int, int]] | None:
+        found = real_read(target)
+        atomic_write_bytes(target, b'{"t": {"1": {"v": "new"}}}')
+        return found
+
+    storage = AtomicJSONStorage(path)
+    monkeypatch.setattr(atomic_storage, "read_with_identity", read_then_overtaken)
+    assert storage.read() == {"t": {"1": {"v": "old"}}}
+    monkeypatch.undo()
+    assert storage.read() == {"t": {"1": {"v": "new"}}}
+
+
+def test_a_file_the_keeper_put_right_is_read_from_memory_afterwards(tmp_path: Path) -> None:
+    class Mender:
+        def __init__(self) -> None:
+            self.repairs = 0
+
+        def repair(self, damage: DamagedFileError) -> Recovered:
+            self.repairs += 1
+            atomic_write_bytes(damage.path, b'{"t": {}}')
+            return Recovered({"t": {}})
+
+        def missing(self, path: Path) -> Recovered:
+            raise AssertionError("it is there")
+
+        def set_aside(self, path: Path, raw: bytes, bad: list[BadEntry]) -> Recovered:
+            raise AssertionError("nothing to set aside")
+
+    path = tmp_path / "plain.json"
+    path.write_bytes(b"")
+    keeper = Mender()
+    storage = AtomicJSONStorage(path, keeper=keeper)
+    assert storage.read() == {"t": {}}
+    assert storage.identity is not None and storage.identity == atomic_storage.file_identity(path)
+    assert storage.read() == {"t": {}} and keeper.repairs == 1
+
+
+def test_what_is_not_a_record_goes_to_the_keeper_and_what_it_hands_back_is_served(tmp_path: Path) -> None:
+    class Sorter:
+        def __init__(self) -> None:
+            self.handed: list[BadEntry] = []
+
+        def set_aside(self, path: Path, raw: bytes, bad: list[BadEntry]) -> Recovered:
+            self.handed += bad
+            return Recovered({"t": {"1": {"a": 1}}})
+
+        def repair(self, damage: DamagedFileError) -> Recovered:
+            raise AssertionError("not damaged")
+
+        def missing(self, path: Path) -> Recovered:
+            raise AssertionError("it is there")
+
+    path = tmp_path / "plain.json"
+    path.write_bytes(b'{"t": {"1": {"a": 1}, "2": "lots"}}')
+    keeper = Sorter()
+    assert AtomicJSONStorage(path, keeper=keeper).read() == {"t": {"1": {"a": 1}}}
+    assert keeper.handed == [BadEntry("t", "2", "lots", "it is not a record (an object)")]
+
+
+def test_a_refused_write_is_not_shown_as_saved(tmp_path: Path) -> None:
+    """A file that could not be repaired is shown (from a backup) and writes to it are
+    refused: a refused change must not linger in memory as if it had been saved."""
+
+    class CannotRepair:
+        def repair(self, damage: DamagedFileError) -> Recovered:
+            return Recovered({"t": {"1": {"a": 1}}}, refuse_writes="plain.json could not be repaired")
+
+        def missing(self, path: Path) -> Recovered:
+            raise AssertionError("it is there")
+
+        def set_aside(self, path: Path, raw: bytes, bad: list[BadEntry]) -> Recovered:
+            raise AssertionError("nothing to set aside")
+
+    path = tmp_path / "plain.json"
+    path.write_bytes(b"\x00damaged")
+    db = TinyDB(path, storage=AtomicJSONStorage, keeper=CannotRepair())
+    assert db.table("t").all() == [{"a": 1}]
+    with pytest.raises(StoreError, match="could not be repaired"):
+        db.table("t").insert({"b": 2})
+    assert db.table("t").all() == [{"a": 1}]
+    with pytest.raises(StoreError, match="could not be repaired"):
+        db.table("t").insert({"c": 3})  # still refused: asked again, the keeper still cannot
+    assert path.read_bytes() == b"\x00damaged"
+
+
+@pytest.mark.parametrize("failure", ["full-disk", "interrupted", "folder-not-flushed"])
+def test_a_save_that_fails_leaves_memory_as_the_disk_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    """TinyDB changes its tables in memory before it asks the storage to save them: when the
+    save fails, the storage forgets them, and what is read next is what the disk holds."""
+    path = tmp_path / "plain.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    storage = db.storage
+    assert isinstance(storage, AtomicJSONStorage)
+    db.table("t").insert({"a": 1})
+    before = storage.identity
+    if failure == "folder-not-flushed":
+        spy = Spy(monkeypatch)
+        spy.fail["fsync"] = lambda args: OSError(errno.EIO, "I/O error") if args[0] == str(tmp_path) else None
+        with pytest.raises(SavedButNotFlushedError):
+            db.table("t").insert({"b": 2})
+        assert storage.identity != before  # never the version it replaced
+        monkeypatch.undo()
+        assert db.table("t").all() == [{"a": 1}, {"b": 2}]  # saved: only not flushed
+        return
+    error: BaseException = (
+        OSError(errno.ENOSPC, "No space left on device") if failure == "full-disk" else KeyboardInterrupt()
+    )
+
+    def failing(fd: int, data: bytes) -> int:
+        raise error
+
+    monkeypatch.setattr(atomic_storage.os, "write", failing)
+    if failure == "full-disk":
+        with pytest.raises(StoreError) as caught:
+            db.table("t").insert({"b": 2})
+        assert str(caught.value) == f"could not save to {path}: the disk is full. Nothing was changed."
+    else:
+        with pytest.raises(KeyboardInterrupt):
+            db.table("t").insert({"b": 2})
+    monkeypatch.undo()
+    assert db.table("t").all() == [{"a": 1}]
+    assert storage.identity == before

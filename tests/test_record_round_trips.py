@@ -18,8 +18,16 @@ import pytest
 
 from companion.core.alerts import judge_checkin
 from companion.core.backup import Backup, build_export, parse_export_text
-from companion.core.checkins import BRUISING_LEVELS, FLAGS, CheckIn, checkin_from_record, new_checkin
+from companion.core.checkins import (
+    BRUISING_LEVELS,
+    FLAGS,
+    SCALES,
+    CheckIn,
+    checkin_from_record,
+    new_checkin,
+)
 from companion.core.checklist import ChecklistDay
+from companion.core.errors import InputError
 from companion.core.hydration import HydrationDay
 from companion.core.protocol import default_protocol
 from companion.core.sessions import Session
@@ -191,3 +199,53 @@ def test_a_check_in_given_only_its_two_ratings_stores_none_of_the_rest() -> None
     made = new_checkin(soreness="3", fatigue="2")
     assert (made.stiffness, made.bruising, made.usual_pain, made.note) == (0, "none", None, "")
     assert not any(getattr(made, flag) for flag in FLAGS)
+
+
+# ------------------------------------------------------------------ records that break the types
+
+
+def export_with(**changes: object) -> str:
+    """An export file holding one check-in, with `changes` made to its stored record."""
+    record = {**full_checkin(dt.date(2026, 11, 20)).to_record(), **changes}
+    for key, value in changes.items():
+        if value is ABSENT:
+            del record[key]
+    export = build_export(Backup([SESSION], [], [], []), pendulum.now())
+    return json.dumps({**export, "checkins": [record]})
+
+
+ABSENT = object()
+"""In export_with: leave the key out of the record."""
+
+# (key, a value of the wrong type): each is refused by type, never read as something else.
+WRONG_TYPES = [
+    *[(scale, wrong) for scale in SCALES for wrong in ("5", True, 5.0, None, [5])],
+    *[("usual_pain", wrong) for wrong in ("5", True, 5.0, [5])],
+    *[("bruising", wrong) for wrong in ("purple", "Severe", " mild", "", 3, None, True)],
+    *[(flag, wrong) for flag in FLAGS for wrong in ("true", 1, 0, None, "false")],
+]
+
+
+@pytest.mark.parametrize(("key", "wrong"), WRONG_TYPES, ids=[f"{k}={v!r}" for k, v in WRONG_TYPES])
+def test_an_imported_check_in_with_a_value_of_the_wrong_type_is_refused_naming_it(
+    key: str, wrong: object
+) -> None:
+    """A rating written as text ("5"), a flag as 1 or "true", a bruising level the app does not
+    know: an import that read them as something else would store what the patient never
+    said (a "true" that is not true, an unknown level that no alert rule knows)."""
+    with pytest.raises(InputError) as refused:
+        parse_export_text(export_with(**{key: wrong}))
+    assert refused.value.field == f"checkins[0].{key}"
+    with pytest.raises(InputError) as refused:
+        checkin_from_record(json.loads(export_with(**{key: wrong}))["checkins"][0], "stored check-in 7")
+    assert refused.value.field == f"stored check-in 7.{key}"
+
+
+def test_a_record_without_a_required_rating_is_refused_and_optional_ones_read_as_not_given() -> None:
+    for scale in ("soreness", "fatigue"):
+        with pytest.raises(InputError) as refused:
+            parse_export_text(export_with(**{scale: ABSENT}))
+        assert refused.value.field == f"checkins[0].{scale}"
+    back = parse_export_text(export_with(stiffness=ABSENT, usual_pain=None)).checkins[0]
+    assert (back.stiffness, back.usual_pain) == (0, None)
+    assert back == full_checkin(dt.date(2026, 11, 20), stiffness=0, usual_pain=None)

@@ -270,6 +270,40 @@ def test_a_crash_while_taking_the_daily_backup(year_store: Store, data_dir: Path
     assert_all_parse(data_dir)
 
 
+@pytest.mark.slow
+def test_a_crash_in_the_middle_of_a_repair_loses_nothing(year_store: Store, data_dir: Path) -> None:
+    """Killed when the damaged file has its second name and the replacement is flushed but not
+    yet in place: the damaged file is still where it was (never missing), its bytes are kept,
+    and the next run repairs it as if nothing had happened."""
+    month = data_dir / "days" / f"{today():%Y-%m}.json"
+    damaged = b"\x00\xff garbage \x13" * 10
+    month.write_bytes(damaged)
+    proc = subprocess.run(
+        [*CHILD, "tick", str(data_dir), "1"],
+        capture_output=True,
+        text=True,
+        env=child_env(**{CRASH_ENV: "repair-before-replace"}),
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr  # it died inside the repair
+    assert proc.stdout == ""
+    assert month.read_bytes() == damaged
+    (kept,) = damaged_files(data_dir)
+    assert kept.read_bytes() == damaged
+    assert len(temp_files(data_dir)) == 1  # the replacement that never took its place
+
+    store = Store(data_dir)
+    glasses = store.hydration_day(today()).glasses
+    (notice,) = store.take_notices()
+    assert f"backup from {today().isoformat()} was restored" in notice
+    copy = data_dir / "backups" / today().isoformat() / "days" / month.name
+    assert month.read_bytes() == copy.read_bytes()
+    assert all(p.read_bytes() == damaged for p in damaged_files(data_dir))
+    assert tick(store) == glasses + 1
+    assert temp_files(data_dir) == []
+    assert Store(data_dir).take_notices() == []
+    assert_all_parse(data_dir)
+
+
 # ---------------------------------------------------------------------- two processes
 
 

@@ -38,8 +38,8 @@ FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 # Test hook: crash points for the fault tests ("after-temp-write", "after-fsync",
-# "after-replace"; and "backup-before-rename" in backups.py). The named step kills
-# the process with SIGKILL.
+# "after-replace", "repair-before-replace"; "backup-before-rename" in backups.py).
+# The named step kills the process with SIGKILL.
 CRASH_ENV = "COMPANION_CRASH_AT"
 
 
