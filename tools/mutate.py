@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -52,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = Path(__file__).with_name("mutation.toml")
 BACKUP_DIR = ROOT / ".mutation-backup"
 CACHE_DIR = ROOT / ".mutation-cache"
+LOCK_FILE = ROOT / ".mutation-lock"
 PYTEST_OPTIONS = ["-x", "-q", "-p", "no:randomly", "-p", "no:xdist", "-p", "no:cacheprovider", "--no-header"]
 
 # A string is taken for a key (a record field, a table name, an id) when it looks like
@@ -831,6 +833,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every mutant and its outcome to this file")
     args = parser.parse_args(argv)
 
+    # One run at a time in a checkout: a second one (even --list) would read the mutant now
+    # on disk for the source, and its start (restore_leftovers) would put the original back
+    # under the first run's feet, scoring that mutant as a survivor.
+    lock = open(LOCK_FILE, "a")  # noqa: SIM115 - held until this process ends
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise SystemExit(
+            f"another tools/mutate.py run is going in {ROOT}: wait for it to end "
+            "(or run this one in a copy of the checkout)"
+        ) from None
     restore_leftovers()
     subsets, known = load_config()
     files = [str((Path.cwd() / f).resolve().relative_to(ROOT)) for f in args.files] or list(subsets)
@@ -857,21 +870,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for rel in files:
             tests = args.tests or subsets[rel]
-            (
-                mutate_file(
-                    rel,
-                    tests,
-                    known,
-                    args.match,
-                    lines,
-                    args.recheck_known,
-                    not args.run_uncovered,
-                    killed_before,
-                    set(args.new_tests),
-                    results,
-                    args.sample,
-                    args.seed,
-                ),
+            mutate_file(
+                rel,
+                tests,
+                known,
+                args.match,
+                lines,
+                args.recheck_known,
+                not args.run_uncovered,
+                killed_before,
+                set(args.new_tests),
+                results,
+                args.sample,
+                args.seed,
             )
     except (KeyboardInterrupt, Interrupted):
         print("\ninterrupted: every file is back as it was", file=sys.stderr)
