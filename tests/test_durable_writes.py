@@ -601,7 +601,8 @@ def test_a_file_that_keeps_changing_while_it_is_read_is_an_error_after_three_tri
 
 
 def test_a_file_that_cannot_even_be_looked_at_is_an_error_naming_it(tmp_path: Path) -> None:
-    """Its folder turned into a file since it was read: saying so beats an unexpected error."""
+    """A link to itself put in its place since it was read: saying so beats an unexpected
+    error. (A folder turned into a file is no file here: the store says so about the folder.)"""
     folder = tmp_path / "days"
     folder.mkdir()
     path = folder / "2026-11.json"
@@ -609,11 +610,10 @@ def test_a_file_that_cannot_even_be_looked_at_is_an_error_naming_it(tmp_path: Pa
     storage = AtomicJSONStorage(path)
     assert storage.read() == {"t": {}}
     path.unlink()
-    folder.rmdir()
-    folder.write_bytes(b"not a folder")
+    path.symlink_to(path.name)
     with pytest.raises(StoreError) as caught:
         storage.read()
-    assert str(caught.value) == f"cannot look at {path}: Not a directory"
+    assert str(caught.value) == f"cannot look at {path}: Too many levels of symbolic links"
 
 
 @pytest.mark.parametrize(
