@@ -8,6 +8,8 @@ import dataclasses
 
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from companion.core.protocol import Protocol, default_protocol
 from companion.core.restrictions import (
@@ -18,6 +20,7 @@ from companion.core.restrictions import (
     recorded_session_lines,
     remaining_seconds,
     restriction_states,
+    states_at,
     window_end,
 )
 from companion.core.sessions import Session
@@ -109,6 +112,35 @@ def test_an_untimed_caution_lasts_while_any_timed_one_does() -> None:
     lines = recorded_session_lines(clinic, Session(id="s", started_at=START), START.add(hours=13))
     assert any("already over" in line for line in lines)
     assert sum("go easy while the others last" in line for line in lines) == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    hours=st.sampled_from([0.0004, 12.0, 23.9999, 24.0, 48.0]),
+    first=st.integers(min_value=-3600, max_value=50 * 3600),
+    later=st.integers(min_value=-3600, max_value=50 * 3600),
+    micro=st.integers(min_value=0, max_value=999_999),
+    intensity=st.sampled_from(["standard", "intense"]),
+)
+def test_moving_the_states_on_gives_what_working_them_out_again_gives(
+    hours: float, first: int, later: int, micro: int, intensity: str
+) -> None:
+    """The app's tick moves the states of its snapshot on (states_at) instead of working
+    them out again each second: to the second the same, the end flipping at the same
+    moment, the untimed cautions going with the timed ones, also across a DST change."""
+    changed = tuple(
+        dataclasses.replace(r, hours={k: 12.0 for k in r.hours}) if r.id == "caffeine" and r.hours else r
+        for r in with_hours(hours).restrictions
+    )
+    protocol = dataclasses.replace(P, restrictions=changed)
+    # Sat 24 Oct 2026 20:00 Berlin: the clocks go back in the night after.
+    session = Session(id="s", started_at=pendulum.datetime(2026, 10, 24, 20, 0, tz=TZ), intensity=intensity)
+    then = session.started_at.add(seconds=first)
+    moment = session.started_at.add(seconds=later, microseconds=micro)
+    expected = restriction_states(protocol, session, moment)
+    moved = states_at(restriction_states(protocol, session, then), moment)
+    assert moved == expected
+    assert states_at(moved, moment) == expected
 
 
 def test_no_session_no_restrictions() -> None:

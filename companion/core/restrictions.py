@@ -7,7 +7,7 @@ duration in the sources) stay active while any timed one of the same session is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pendulum import DateTime
@@ -94,7 +94,7 @@ def restriction_states(
                 active=left > 0,
             )
         )
-    any_active = any(state.active for state in timed)
+    any_active = untimed_active(timed)
     states = {state.id: state for state in timed}
     for restriction in untimed:
         states[restriction.id] = RestrictionState(
@@ -105,6 +105,33 @@ def restriction_states(
             active=any_active,
         )
     return [states[r.id] for r in protocol.restrictions]
+
+
+def untimed_active(timed: list[RestrictionState]) -> bool:
+    """An untimed restriction lasts while any timed one of its session does."""
+    return any(state.active for state in timed if state.ends_at is not None)
+
+
+def states_at(states: list[RestrictionState], moment: DateTime) -> list[RestrictionState]:
+    """The same restrictions (of one session, as :func:`restriction_states` gave them) at
+    another moment: the time left and whether each is active, from the ends already worked
+    out (the app's 1 s tick: no protocol, zone or window arithmetic each second)."""
+    moved = []
+    for state in states:
+        if state.ends_at is None:
+            moved.append(state)
+            continue
+        total = state.total_seconds
+        assert total is not None
+        left = remaining_seconds(state.ends_at, moment, total)
+        if left == state.remaining_seconds:
+            moved.append(state)
+        else:
+            moved.append(replace(state, remaining_seconds=left, active=left > 0))
+    any_active = untimed_active(moved)
+    return [
+        s if s.ends_at is not None or s.active == any_active else replace(s, active=any_active) for s in moved
+    ]
 
 
 def newly_ended(before: list[RestrictionState], after: list[RestrictionState]) -> list[RestrictionState]:

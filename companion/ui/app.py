@@ -23,7 +23,7 @@ from companion.core import clock
 from companion.core.errors import InputError
 from companion.core.hydration import extra_water_applies
 from companion.core.protocol import Protocol, default_protocol
-from companion.core.restrictions import RestrictionState, newly_ended, restriction_states
+from companion.core.restrictions import RestrictionState, newly_ended, restriction_states, states_at
 from companion.core.status import Status
 from companion.core.text import printable
 from companion.core.wording import count
@@ -250,7 +250,12 @@ class CompanionApp(App[int]):
             return
         if status.session is None:
             return
-        states = restriction_states(self.protocol, status.session, now)
+        # The ends were worked out with the snapshot (this session, this protocol): move them on.
+        states = (
+            states_at(self._last_states, now)
+            if self._last_states
+            else restriction_states(self.protocol, status.session, now)
+        )
         ended = newly_ended(self._last_states, states)
         if ended or extra_water_applies(self.protocol, status.session, now) != status.extra_water:
             self.reload_status(now)

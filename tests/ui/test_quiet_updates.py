@@ -9,12 +9,16 @@ from typing import Any
 
 import pendulum
 import pytest
+from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from companion.core import clock, timefmt
 from companion.store import Store
+from companion.ui.compositor import CroppedCompositor, covers
 from companion.ui.screens import history as history_module
 from companion.ui.widgets.countdown import TIME_CELLS, RestrictionCard
 from companion.ui.widgets.month_calendar import MonthCalendar
@@ -131,3 +135,123 @@ async def test_a_countdown_tick_repaints_only_the_cells_whose_text_changes(
                 shown = card().render().plain
                 assert shown == card().row(width, before - 1).plain
                 assert f"{timefmt.countdown(before - 1)} left" in shown
+
+
+def test_spans_cover_a_range_only_without_gaps() -> None:
+    assert covers([(4, 98)], 39, 47)
+    assert covers([(10, 20), (0, 10)], 0, 20)
+    assert covers([(0, 12), (5, 20)], 3, 20)
+    assert not covers([], 0, 1)
+    assert not covers([(0, 10), (11, 20)], 0, 20)  # column 10 is uncovered
+    assert not covers([(0, 19)], 0, 20)
+    assert not covers([(1, 20)], 0, 20)
+
+
+async def test_a_tick_renders_the_countdowns_alone_and_writes_what_textual_would(
+    make_app: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual's own compositor renders fourteen widgets (the header, the footer, every box)
+    for four countdowns' cells; Today's renders the countdowns alone, and what it writes to
+    the terminal is the same, byte for byte."""
+    add_session(store, at(2026, 11, 22, 8, 0))
+    app = make_app()
+    with pendulum.travel_to(at(2026, 11, 22, 10, 0, 0), freeze=True):
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: len(app.screen.query(RestrictionCard)) == 4, what="the countdowns")
+            await drained(pilot)
+            assert isinstance(app.screen._compositor, CroppedCompositor)
+            rendered: list[Widget] | None = None
+            written: list[tuple[str, str, list[Widget], set[Region]]] = []
+            render_lines = Widget.render_lines
+            partial = CroppedCompositor.render_partial_update
+
+            def spy_render(self: Widget, crop: Region) -> list[Strip]:
+                if rendered is not None:
+                    rendered.append(self)
+                return render_lines(self, crop)
+
+            def both(self: CroppedCompositor) -> ChopsUpdate | None:
+                nonlocal rendered
+                dirty = set(self._dirty_regions)
+                rendered = []
+                ours = partial(self)
+                seen, rendered = rendered, None
+                if ours is None:
+                    return None  # nothing was waiting to be drawn
+                self._dirty_regions = set(dirty)
+                self.__class__ = Compositor  # type: ignore[assignment]
+                try:
+                    textuals = Compositor.render_partial_update(self)
+                finally:
+                    self.__class__ = CroppedCompositor
+                assert textuals is not None
+                console = app.console
+                drawn = (ours.render_segments(console), textuals.render_segments(console), seen, set(dirty))
+                written.append(drawn)
+                return ours
+
+            with pendulum.travel_to(at(2026, 11, 22, 10, 0, 1), freeze=True):  # settles the first frames
+                app.tick()
+                await drained(pilot)
+            monkeypatch.setattr(Widget, "render_lines", spy_render)
+            monkeypatch.setattr(CroppedCompositor, "render_partial_update", both)
+            for second in range(2, 6):
+                with pendulum.travel_to(at(2026, 11, 22, 10, 0, second), freeze=True):
+                    drawn = len(written)
+                    app.tick()
+                    await wait_for(pilot, lambda: len(written) > drawn, what="the tick drawn")  # noqa: B023
+                    await drained(pilot)
+            monkeypatch.undo()
+            for ours, textuals, _, _ in written:
+                assert ours == textuals
+            cards = [card.region for card in app.screen.query(RestrictionCard)]
+            # The updates of the ticks alone (a notice may come in the same frame, and draw more).
+            ticks = [
+                seen
+                for _, _, seen, dirty in written
+                if dirty and all(any(c.contains_region(d) for c in cards) for d in dirty)
+            ]
+            assert len(ticks) >= 3
+            for seen in ticks:
+                assert all(isinstance(w, RestrictionCard) for w in seen), [type(w).__name__ for w in seen]
+
+
+async def test_a_card_drawn_from_its_last_line_is_the_line_textual_renders(
+    make_app: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tick that changes only the time left puts the new time into the line rendered last:
+    what it draws is, segment for segment, what rendering the card afresh gives, through
+    minutes, hours, the bar moving on, and the end; and most ticks render nothing afresh."""
+    add_session(store, at(2026, 11, 22, 8, 0))
+    app = make_app()
+
+    def card() -> RestrictionCard:
+        return app.screen.query_one("#card-alcohol", RestrictionCard)
+
+    with pendulum.travel_to(at(2026, 11, 22, 10, 0, 0), freeze=True):
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: card().seconds_left is not None, what="the alcohol countdown")
+            await drained(pilot)
+            shown = card()
+            start = shown.seconds_left
+            assert start is not None
+            afresh = 0
+            render_line = Widget.render_line
+
+            def counted(self: Widget, y: int) -> Strip:
+                nonlocal afresh
+                afresh += self is shown
+                return render_line(self, y)
+
+            monkeypatch.setattr(Widget, "render_line", counted)
+            values = [*range(start, start - 130, -1), 3601, 3600, 3599, 61, 60, 59, 2, 1, 0]
+            for seconds in values:
+                shown.seconds_left = seconds
+                await drained(pilot)
+                line = shown.render_line(0)
+                width = shown.content_size.width
+                expected = Visual.to_strips(shown, shown.render(), width, None, shown.visual_style)[0]
+                assert list(line) == list(expected), seconds
+                assert f"{timefmt.countdown(seconds)} left" in line.text or seconds == 0
+            monkeypatch.undo()
+            assert afresh < len(values) // 2, f"{afresh} of {len(values)} ticks rendered the card afresh"

@@ -20,6 +20,7 @@ from companion.core.protocol import Protocol
 from companion.core.restrictions import MonotonicCountdown, RestrictionState
 from companion.core.status import Status
 from companion.core.wording import count
+from companion.ui.compositor import use_cropped_compositor
 from companion.ui.plain import plain
 from companion.ui.widgets.alerts import AlertList, source_line
 from companion.ui.widgets.caution import CautionCard
@@ -138,6 +139,7 @@ class DashboardScreen(Screen[None]):
 
     def __init__(self, protocol: Protocol, status: Status | None = None) -> None:
         super().__init__(id="dashboard")
+        use_cropped_compositor(self)  # the 1 s tick renders the countdowns, not the whole page
         self.protocol = protocol
         self.countdown = MonotonicCountdown()
         self._status = status

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pendulum import DateTime
 from rich.cells import cell_len
+from rich.segment import Segment
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from companion.core import timefmt
@@ -51,12 +55,45 @@ def progress_bar(fraction: float, cells: int) -> tuple[str, str]:
     return FILLED * full + HALF * half, EMPTY * (cells - full - half)
 
 
+@dataclass(frozen=True)
+class RowParts:
+    """A card's first line as plain parts: the title's cells, then what follows it."""
+
+    title_cells: int
+    time_text: str
+    """The time left, right-aligned in TIME_CELLS ('done ✓' once over, '' when not known)."""
+    filled: str
+    empty: str
+    until: str
+    """'until Fri 10:44' (or 'ended ...'), left-aligned in its cells."""
+
+    @property
+    def after_title(self) -> str:
+        return f"{self.time_text} {self.filled}{self.empty} {self.until}"
+
+
+@dataclass(frozen=True)
+class LineTemplate:
+    """The first line as Textual last rendered it, and where its time left is: a tick that
+    changes only the time puts the new text in its place (the styles, and the offsets text
+    selection reads, stay as they are)."""
+
+    key: tuple[object, ...]
+    strip: Strip
+    segment: int
+    """The index of the segment holding the time left, whole."""
+    start: int
+    """Where the time left begins in that segment's text."""
+
+
 class RestrictionCard(Widget):
     """A one-line card (two for a clinic's own instruction), drawn as one widget.
 
     The dashboard sets `seconds_left` on each tick; only the cells whose text changes
     repaint (the time left, the bar when it moves a half cell): a full line four times a
-    second was most of the idle CPU with a session running (issue 14).
+    second was most of the idle CPU with a session running (issue 14). And a tick that
+    changes only the time left is drawn by putting the new time into the line Textual
+    rendered last (:class:`LineTemplate`), not by rendering the whole line again.
     """
 
     DEFAULT_CSS = """
@@ -82,12 +119,14 @@ class RestrictionCard(Widget):
     ) -> None:
         # The done state as a class from the start: setting a class later restyles the card.
         super().__init__(id=id, classes="-done" if seconds_left == 0 else None)
+        self.set_reactive(Widget.auto_links, False)  # no links here: none to style on each render
         self.restriction = restriction
         self.clinic = clinic
         """The clinic's name when this restriction is its own instruction."""
         self.ends_at = ends_at
         self.total_seconds = max(1, total_seconds)
-        self._rows: dict[tuple[int, int | None], Content] = {}
+        self._when: tuple[tuple[bool, int | None], str] | None = None
+        self._template: LineTemplate | None = None
         self.set_reactive(RestrictionCard.seconds_left, seconds_left)
 
     def on_mount(self) -> None:
@@ -105,28 +144,29 @@ class RestrictionCard(Widget):
             self.refresh()  # shown, hidden or done: colours change along the whole line
             return
         width = self.content_size.width
-        span = changed_cells(self.cached_row(width, before).plain, self.cached_row(width, seconds).plain)
+        old, new = self.parts(width, before), self.parts(width, seconds)
+        if old.title_cells != new.title_cells:
+            self.refresh()
+            return
+        span = changed_cells(old.after_title, new.after_title)
         if span is not None:
-            self.refresh(Region(span[0], 0, span[1], 1))
+            self.refresh(Region(new.title_cells + span[0], 0, span[1], 1))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 2 if self.clinic else 1
 
-    def cached_row(self, width: int, seconds: int | None) -> Content:
-        """`row`, kept for the last two (width, seconds): a tick compares the row shown with
-        the next one, which render then draws."""
-        key = (width, seconds)
-        row = self._rows.get(key)
-        if row is None:
-            if len(self._rows) >= 2:
-                self._rows.pop(next(iter(self._rows)))
-            row = self._rows[key] = self.row(width, seconds)
-        return row
+    def _end_text(self, seconds: int | None) -> str:
+        """The end as a clock time ('Fri 10:44', with the date when it is far off), worked
+        out at most once a minute (it moves from one form to the other at most once)."""
+        key = (seconds == 0, None if seconds is None else seconds // 60)
+        if self._when is None or self._when[0] != key:
+            self._when = (key, timefmt.clock_time(self.ends_at))
+        return self._when[1]
 
-    def row(self, width: int, seconds: int | None) -> Content:
-        """Title, time left, bar and end time, fitted to `width` cells."""
+    def parts(self, width: int, seconds: int | None) -> RowParts:
+        """The first line's plain parts at `width` cells with `seconds` left."""
         done = seconds == 0
-        when = timefmt.clock_time(self.ends_at)
+        when = self._end_text(seconds)
         if seconds is None:
             time_text, until, fraction = "", "", 0.0
         elif done:
@@ -140,20 +180,75 @@ class RestrictionCard(Widget):
         title_cells = min(TITLE_CELLS, max(12, width - fixed - MIN_BAR_CELLS))
         bar_cells = max(MIN_BAR_CELLS, width - fixed - title_cells)
         filled, empty = progress_bar(fraction, bar_cells)
+        return RowParts(title_cells, time_text.rjust(TIME_CELLS), filled, empty, until.ljust(until_cells))
+
+    def row(self, width: int, seconds: int | None) -> Content:
+        """Title, time left, bar and end time, fitted to `width` cells."""
+        done = seconds == 0
+        p = self.parts(width, seconds)
         title = plain(self.restriction.title, MUTED if done else "bold")
         return Content.assemble(
-            title.truncate(title_cells - 1, ellipsis=True).truncate(title_cells, pad=True),
-            (time_text.rjust(TIME_CELLS), "$success" if done else ""),
+            title.truncate(p.title_cells - 1, ellipsis=True).truncate(p.title_cells, pad=True),
+            (p.time_text, "$success" if done else ""),
             " ",
-            (filled, "$success" if done else "$primary"),
-            (empty, MUTED),
+            (p.filled, "$success" if done else "$primary"),
+            (p.empty, MUTED),
             " ",
-            (until.ljust(until_cells), MUTED),
+            (p.until, MUTED),
         )
 
     def render(self) -> Content:
-        row = self.cached_row(self.content_size.width, self.seconds_left)
+        row = self.row(self.content_size.width, self.seconds_left)
         if not self.clinic:
             return row
         clinic = plain(f"  as instructed by {self.clinic}", f"italic {MUTED}")
         return Content("\n").join([row, clinic])
+
+    def render_line(self, y: int) -> Strip:
+        if y == 0:
+            key, time_text, _ = self._template_key()
+            template = self._template
+            if template is not None and template.key == key and self._only_time_dirty(template):
+                segments = list(template.strip)
+                text, style, control = segments[template.segment]
+                start = template.start
+                segments[template.segment] = Segment(
+                    text[:start] + time_text + text[start + len(time_text) :], style, control
+                )
+                return Strip(segments, template.strip.cell_length)
+        line = super().render_line(y)
+        if y == 0:
+            self._template = self._make_template(line)
+        return line
+
+    def _template_key(self) -> tuple[tuple[object, ...], str, int]:
+        """What the line's look depends on but the time left; the time left; where it begins."""
+        width, seconds = self.content_size.width, self.seconds_left
+        p = self.parts(width, seconds)
+        minute = None if seconds is None else seconds // 60
+        key = (width, self.visual_style, seconds == 0, minute, p.title_cells, p.filled, p.empty, p.until)
+        return (*key, len(p.time_text)), p.time_text, p.title_cells
+
+    def _only_time_dirty(self, template: LineTemplate) -> bool:
+        """Whether the card is waiting to repaint its time cells only (a tick), not all of it
+        (a theme, a resize: Textual marks the whole card)."""
+        first = self.parts(self.content_size.width, self.seconds_left).title_cells
+        cells = Region(first, 0, TIME_CELLS, 1).translate(self.content_offset)
+        return all(cells.contains_region(region) for region in self._dirty_regions)
+
+    def _make_template(self, line: Strip) -> LineTemplate | None:
+        """Find the time left in a line just rendered (None if it is not in one segment of
+        one-cell characters)."""
+        key, time_text, first = self._template_key()
+        x = 0
+        for index, (text, _style, control) in enumerate(line):
+            if control:
+                return None
+            end = x + cell_len(text)
+            if x <= first and first + len(time_text) <= end:
+                start = first - x
+                if cell_len(text[:start]) != start or text[start : start + len(time_text)] != time_text:
+                    return None
+                return LineTemplate(key, line, index, start)
+            x = end
+        return None
