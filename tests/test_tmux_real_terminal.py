@@ -29,9 +29,8 @@ def _tmux(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False, timeout=30)
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed, so no real terminal")
-def test_water_ticked_in_the_app_shows_in_status(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
+def _start_app(tmp_path: Path, data_dir: Path) -> str:
+    """companion in a new 80x24 tmux session, its clock at TEST_NOW; the session's name."""
     session = f"companion-test-{uuid.uuid4().hex[:8]}"
     settings = {
         "COMPANION_DATA_DIR": str(data_dir),
@@ -42,9 +41,20 @@ def test_water_ticked_in_the_app_shows_in_status(tmp_path: Path) -> None:
     command = shlex.join(["env", *(f"{k}={v}" for k, v in settings.items()), *LAUNCHER])
     started = _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-c", str(tmp_path), command)
     assert started.returncode == 0, started.stderr
+    return session
+
+
+def _screen(session: str) -> str:
+    return _tmux("capture-pane", "-p", "-t", session).stdout
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed, so no real terminal")
+def test_water_ticked_in_the_app_shows_in_status(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    session = _start_app(tmp_path, data_dir)
 
     def screen() -> str:
-        return _tmux("capture-pane", "-p", "-t", session).stdout
+        return _screen(session)
 
     def alive() -> bool:
         return _tmux("has-session", "-t", session).returncode == 0
@@ -68,20 +78,10 @@ def test_water_ticked_in_the_app_shows_in_status(tmp_path: Path) -> None:
 def test_a_burst_of_keys_with_tabs_fills_each_box_in_a_real_terminal(tmp_path: Path) -> None:
     """tmux writes a burst in one go, as a quick typist or a busy machine does: each Tab and
     F-key moves on before the keys typed after it land (they once went to the box it left)."""
-    data_dir = tmp_path / "data"
-    session = f"companion-test-{uuid.uuid4().hex[:8]}"
-    settings = {
-        "COMPANION_DATA_DIR": str(data_dir),
-        "TERM": "xterm-256color",
-        "TZ": "Europe/Berlin",
-        TEST_NOW_ENV: TEST_NOW.isoformat(),
-    }
-    command = shlex.join(["env", *(f"{k}={v}" for k, v in settings.items()), *LAUNCHER])
-    started = _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-c", str(tmp_path), command)
-    assert started.returncode == 0, started.stderr
+    session = _start_app(tmp_path, tmp_path / "data")
 
     def screen() -> str:
-        return _tmux("capture-pane", "-p", "-t", session).stdout
+        return _screen(session)
 
     def shows(*patterns: str) -> bool:
         text = screen()
