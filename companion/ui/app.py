@@ -14,6 +14,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
@@ -51,8 +52,10 @@ WATER_NUDGE_SECONDS = 90 * 60
 FOCUS_KEYS = frozenset({"tab", "shift+tab", "f2", "f3", "f4", "f5"})
 """The keys that move the focus: Tab between boxes, on every screen, and the plan's tab keys
 (plan.TAB_KEYS) to another tab's first box."""
-FOCUS_KEY_GRACE_SECONDS = 1.0
-"""How long the keys typed after a Tab wait for it at most (it acts within milliseconds)."""
+
+FOCUS_KEY_LOST_SECONDS = 3.0
+"""When a Tab and the marker behind it are both still away this long, the screen they were in
+has closed: the keys typed after them stop waiting (it takes milliseconds otherwise)."""
 
 MODAL_ACTIONS = frozenset({"quit", "command_palette", "get_help", "focus_next", "focus_previous"})
 """The app's actions that still work while a dialog is open."""
@@ -422,18 +425,40 @@ class CompanionApp(App[int]):
             self._held_input.append(fresh_copy(event))  # the screen's focus decides its way
             event.stop()
             return
-        if focus_key and not event.is_forwarded:
-            self._send_focus_key()
+        if isinstance(event, events.Key) and focus_key and not event.is_forwarded:
+            await self._send_focus_key(event)
+            return
         await super().on_event(event)
 
-    def _send_focus_key(self) -> None:
-        """A Tab is on its way. Routed like any key, it acts only once it has travelled through
+    async def _send_focus_key(self, event: events.Key) -> None:
+        """A Tab on its way. Routed like any key, it acts only once it has travelled through
         the focused box and back up to the screen's binding, and the keys typed after it would
         be routed meanwhile, to the box it leaves ('1', Tab, '2' typed quickly put 12 in
-        Soreness). So they wait for it."""
+        Soreness). So they wait for it: until it is back, or until a marker sent the same way
+        right behind it is, should a widget keep the Tab (none of companion's does)."""
         self._focus_keys_sent += 1
         self._focus_key_in_flight = flight = self._focus_keys_sent
-        self.set_timer(FOCUS_KEY_GRACE_SECONDS, lambda: self._focus_key_lost(flight))
+        await super().on_event(event)
+        (self.focused or self.screen).post_message(FocusKeyPassed(flight))
+        self.set_timer(FOCUS_KEY_LOST_SECONDS, lambda: self._focus_key_lost(flight))
+
+    def _focus_key_lost(self, flight: int) -> None:
+        """Tab and marker both lost (the screen they were in closed meanwhile): the keys after
+        them go to the screen now shown. Not while a screen is being built: that is what
+        holds them up."""
+        if self._focus_key_in_flight != flight:
+            return
+        if self._opening is not None:
+            self.set_timer(FOCUS_KEY_LOST_SECONDS, lambda: self._focus_key_lost(flight))
+            return
+        self._focus_key_in_flight = 0
+        self.call_later(self._send_keys_after_focus_key)
+
+    def on_focus_key_passed(self, message: FocusKeyPassed) -> None:
+        message.stop()
+        if self._focus_key_in_flight == message.flight:  # the Tab did not come back before it
+            self._focus_key_in_flight = 0
+            self.call_later(self._send_keys_after_focus_key)
 
     async def _send_keys_after_focus_key(self) -> None:
         """On their way, in order, the keys typed after a Tab (another Tab among them holds
@@ -444,12 +469,6 @@ class CompanionApp(App[int]):
             if self._focus_key_in_flight:
                 self._after_focus_key[:0] = waiting[index + 1 :]
                 return
-
-    async def _focus_key_lost(self, flight: int) -> None:
-        """Should that Tab never come back (a widget kept it), the keys after it go all the same."""
-        if self._focus_key_in_flight == flight:
-            self._focus_key_in_flight = 0
-            await self._send_keys_after_focus_key()
 
     async def _release_held_input(self) -> None:
         """Hand what was typed to the screen now shown, in order; a key that opens yet another
@@ -463,7 +482,8 @@ class CompanionApp(App[int]):
             if isinstance(event, events.Key) and event.key in FOCUS_KEYS:
                 self._after_focus_key[:0] = self._held_input  # typed after the Tab: they wait for it
                 self._held_input = []
-                self._send_focus_key()
+                await self._send_focus_key(event)
+                return
             await super().on_event(event)
             typed = isinstance(event, events.Paste) or event.is_printable
             if self._held_input and not typed:
@@ -654,6 +674,15 @@ class CompanionApp(App[int]):
             Text(f"companion: something went wrong and the app closed; your saved data is safe.{detail}")
         )
         self._close_messages_no_wait()
+
+
+class FocusKeyPassed(Message):
+    """Sent through the screen right behind a Tab: back at the app, the Tab has acted or
+    was kept on its way."""
+
+    def __init__(self, flight: int) -> None:
+        super().__init__()
+        self.flight = flight
 
 
 def fresh_copy(event: events.Key | events.Paste) -> events.Key | events.Paste:
