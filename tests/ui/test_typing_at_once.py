@@ -202,3 +202,32 @@ async def test_keys_typed_with_a_plan_tab_key_reach_that_tab_s_first_box(
 
 def test_every_plan_tab_key_holds_the_keys_typed_after_it() -> None:
     assert set(TAB_KEYS) <= FOCUS_KEYS
+
+
+async def test_keys_after_a_tab_a_widget_keeps_go_on_behind_the_marker(
+    make_app, store: Store, frozen, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a box keep a Tab (none of companion's does), the keys typed after it must not
+    wait forever: the marker sent behind the Tab lets them go (the timer is put far off)."""
+    import companion.ui.app as app_module
+
+    monkeypatch.setattr(app_module, "FOCUS_KEY_LOST_SECONDS", 600.0)
+    original = Input._on_key
+
+    async def keeps_tabs(self: Input, event: events.Key) -> None:
+        if event.key == "tab":
+            event.stop()
+            return
+        await original(self, event)
+
+    monkeypatch.setattr(Input, "_on_key", keeps_tabs)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, CheckinScreen) and app.focused is app.screen.query_one(Input),
+            what="the check-in open, soreness focused",
+        )
+        burst_keys(app, [("1", "1"), ("tab", "\t"), ("5", "5")])
+        await reaches(pilot, app, "soreness", "15")
