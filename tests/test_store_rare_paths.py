@@ -687,3 +687,19 @@ def test_history_across_the_new_year_keeps_every_month(data_dir: Path) -> None:
         assert [c.date for c in sorted(span.checkins, key=lambda c: c.date)] == [
             dt.date(2026, 12, 31) + dt.timedelta(days=n) for n in range(33)
         ]
+
+
+# ---------------------------------------------------------------------- months
+
+
+def test_a_span_across_new_year_reads_every_month_in_it(data_dir: Path) -> None:
+    """December, January and February are three month files: a span from one to the other
+    reads each of them (no month skipped at the turn of the year, none read twice)."""
+    history = daily_history(dt.date(2025, 12, 20), 60)  # 20 Dec 2025 to 17 Feb 2026
+    Store(data_dir).apply_import(history)
+    records = Store(data_dir).days_between(dt.date(2025, 12, 1), dt.date(2026, 2, 28))
+    assert sorted(c.date for c in records.checkins) == sorted(c.date for c in history.checkins)
+    assert sorted(h.date for h in records.hydration) == sorted(h.date for h in history.hydration)
+    assert len(history.checkins) == 60
+    january = Store(data_dir).days_between(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    assert len(january.checkins) == 31
