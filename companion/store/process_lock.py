@@ -3,6 +3,10 @@
 Two running instances (a CLI call while the app is open, two scripts) take turns, so
 neither loses the other's update. ``fcntl.flock`` is released by the kernel when a
 process dies, so a killed writer never leaves the store locked.
+
+Within one process the same lock keeps threads apart: :func:`one_thread_at_a_time` makes
+every public method of a class hold it, reads too (the app reads in a worker thread
+while its main thread saves).
 """
 
 from __future__ import annotations
@@ -10,9 +14,13 @@ from __future__ import annotations
 import _thread
 import errno
 import fcntl
+import functools
 import os
 import time
+import types
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from companion.store.atomic_storage import FILE_MODE, StoreError, owner_fix
 
@@ -37,6 +45,11 @@ class ProcessLock:
     @property
     def held(self) -> bool:
         return self._depth > 0
+
+    @property
+    def thread_lock(self) -> Any:
+        """The re-entrant lock that keeps this process's threads apart (held while locked)."""
+        return self._thread_lock
 
     def acquire(self) -> bool:
         """Take the lock; returns True when this call took it (outermost level)."""
@@ -104,3 +117,34 @@ class ProcessLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+class Locked(Protocol):
+    _lock: ProcessLock
+
+
+C = TypeVar("C", bound=type)
+
+
+def one_thread_at_a_time(cls: C) -> C:
+    """Make each public method of `cls` run holding its ``_lock``'s thread lock.
+
+    The store keeps parsed files and their caches in dictionaries that a read fills and a
+    write empties: the History screen reads older years in a worker thread while the main
+    thread saves a glass of water, and without this the save failed with "dictionary
+    changed size during iteration" (or read a cache half emptied). Taking the lock that a
+    write takes anyway, and no other, means no order of two locks can deadlock.
+    """
+    for name, method in list(vars(cls).items()):
+        if not name.startswith("_") and isinstance(method, types.FunctionType):
+            setattr(cls, name, _holding_the_lock(method))
+    return cls
+
+
+def _holding_the_lock(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def holding(self: Locked, *args: Any, **kwargs: Any) -> Any:
+        with self._lock.thread_lock:
+            return method(self, *args, **kwargs)
+
+    return holding

@@ -89,7 +89,7 @@ from companion.store.atomic_storage import (
 )
 from companion.store.backups import Backups
 from companion.store.journal import Journal
-from companion.store.process_lock import ProcessLock
+from companion.store.process_lock import ProcessLock, one_thread_at_a_time
 from companion.store.quarantine import Quarantine, SetAside
 
 if TYPE_CHECKING:
@@ -166,8 +166,9 @@ class ImportCounts:
         return self.sessions + self.checkins + self.hydration + self.checklist + self.other
 
 
+@one_thread_at_a_time
 class Store:
-    """All reads and writes of the patient's data."""
+    """All reads and writes of the patient's data (one thread at a time)."""
 
     def __init__(self, data_dir: Path, default_goal: int = 8) -> None:
         self.data_dir = Path(data_dir).expanduser()
