@@ -368,3 +368,32 @@ def test_sessions_are_parsed_once_per_version_of_the_file(
     assert len(reader.sessions()) == 11 and len(parsed) == 21
     reader.add_session(Session(new_id(), pendulum.now().subtract(hours=2)))
     assert len(reader.sessions()) == 12
+
+
+def test_only_the_months_read_last_stay_parsed_and_the_others_read_and_save_as_before(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading thirty years must not keep 360 month files parsed for the app's life (issue
+    14): the store keeps the months read last, and one it let go of is read again from disk,
+    saved to and read back as before; an import touching more months than that keeps them all."""
+    monkeypatch.setattr(store_module, "MONTHS_KEPT", 3)
+    store = Store(data_dir)
+    first = dt.date(2025, 1, 1)
+    seed(store, first, 420)  # 14 months, in one all-or-nothing import
+    last = first + dt.timedelta(days=419)
+    everything = store.days_between(first, last)
+    assert len(everything.checkins) == 420
+
+    def months_parsed() -> int:
+        return sum(path.parent == store.days_dir for path in store._dbs)
+
+    assert months_parsed() <= 3
+    old_day = dt.date(2025, 2, 10)  # a month let go of
+    assert store.checkin_for(old_day) is not None
+    store.save_checkin(CheckIn(new_id(), old_day, pendulum.datetime(2025, 2, 10, 20, tz="UTC"), 9, 1))
+    store.days_between(first, last)  # let go of it again
+    saved = store.checkin_for(old_day)
+    assert saved is not None and saved.soreness == 9
+    fresh = Store(data_dir).days_between(first, last)
+    assert fresh == store.days_between(first, last)
+    assert months_parsed() <= 3

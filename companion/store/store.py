@@ -39,6 +39,7 @@ import errno
 import itertools
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -107,6 +108,9 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 REVISION_STATS = 2
 """The newest month files whose every change (an edit in place too) :meth:`Store.revision` sees."""
+MONTHS_KEPT = 24
+"""Month files kept parsed in memory, the most recently read (the dashboard reads a few; a
+look through thirty years of history must not keep all 360 of them: issue 14)."""
 META_FILE = "companion.json"
 DAYS_DIR = "days"
 DAY_TABLES = ("checkins", "hydration", "checklist")
@@ -182,6 +186,7 @@ class Store:
         self.journal = Journal(self.data_dir)
         self._lock = ProcessLock(self.data_dir / ".lock")
         self._dbs: dict[Path, TinyDB] = {}
+        self._months_lock = threading.RLock()
         self._storages: dict[Path, AtomicJSONStorage] = {}
         self._checked_schema = False
         self._meta_ensured = False
@@ -283,7 +288,28 @@ class Store:
     def _month(self, key: str) -> TinyDB:
         if not self._checked_schema:
             self._meta()  # a newer or older schema must be handled before day files are read
-        return self._db(self.days_dir / f"{key}.json")
+        path = self.days_dir / f"{key}.json"
+        with self._months_lock:  # the app reads in a worker thread too (History)
+            db = self._dbs.pop(path, None)
+            if db is not None:
+                self._dbs[path] = db  # the most recently read last
+            if len(self._dbs) > MONTHS_KEPT:
+                self._forget_old_months(keep=path)
+            return db if db is not None else self._db(path)
+
+    def _forget_old_months(self, keep: Path) -> None:
+        """Let go of the least recently read month files beyond MONTHS_KEPT, `keep` aside (read
+        again from disk when asked for). Never while writing (under the lock, or an import's
+        deferred writes), nor a file with a write waiting or a new file not yet in the manifest."""
+        if self._lock.held or self._deferring:
+            return
+        months = [path for path in self._dbs if path.parent == self.days_dir and path != keep]
+        for path in months[: max(0, len(months) - MONTHS_KEPT + 1)]:
+            storage = self._storages[path]
+            if storage.pending or storage.created:
+                continue
+            del self._dbs[path]
+            del self._storages[path]
 
     def _rel(self, path: Path) -> str:
         return str(path.relative_to(self.data_dir))

@@ -255,3 +255,57 @@ async def test_a_card_drawn_from_its_last_line_is_the_line_textual_renders(
                 assert f"{timefmt.countdown(seconds)} left" in line.text or seconds == 0
             monkeypatch.undo()
             assert afresh < len(values) // 2, f"{afresh} of {len(values)} ticks rendered the card afresh"
+
+
+async def test_history_keeps_a_few_chunks_built_and_builds_the_others_again_as_they_were(
+    make_app: Any, store: Store, frozen: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thirty years of built rows (and parsed month files) cost tens of megabytes: History
+    keeps the newest chunks and the ones used last built, the others as their days only.
+    Going to the oldest day builds them again from the store: every day still there once,
+    in order, with the same cells and the same line under the table as when first loaded;
+    and the store keeps no more month files parsed than it may."""
+    from companion.store import store as store_module
+
+    monkeypatch.setattr(history_module, "FIRST_CHUNK_DAYS", 20)
+    monkeypatch.setattr(history_module, "CHUNK_DAYS", 30)
+    monkeypatch.setattr(history_module, "ROWS_AHEAD", 15)
+    monkeypatch.setattr(store_module, "MONTHS_KEPT", 4)
+    days = 400
+    first_day = TODAY - dt.timedelta(days=days - 1)
+    seed_history(store, first_day, days)
+    first_built: dict[int, tuple[str, ...]] = {}
+    populate = history_module.HistoryScreen.populate
+
+    def remember(
+        self: history_module.HistoryScreen, generation: int, chunk: Any, entries: Any, *rest: Any
+    ) -> None:
+        for index, entry in enumerate(entries, start=chunk.start):
+            first_built[index] = tuple(
+                str(c) for c in self._cells(entry, len(self.protocol.checklist), TODAY)
+            )
+        populate(self, generation, chunk, entries, *rest)
+
+    monkeypatch.setattr(history_module.HistoryScreen, "populate", remember)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        screen = await history_loaded(pilot)
+        assert len(screen._chunks) > history_module.CHUNKS_KEPT + 2
+        built = sum(entry is not None for entry in screen._entries)
+        assert built < len(screen._entries) // 2, f"{built} of {len(screen._entries)} rows kept built"
+        months = [path for path in app.store._dbs if path.parent == app.store.days_dir]
+        assert len(months) <= 4
+        table = screen.query_one("#days", DataTable)
+        await pilot.press("end")
+        await wait_for(pilot, lambda: screen.selected_day() == first_day, what="the oldest day")
+        labels = [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+        assert labels == [first_built[i] for i in range(len(labels))]
+        assert len(labels) == len(first_built)
+        day_labels = [label[0] for label in labels if "session" not in label[0]]
+        assert day_labels == [
+            history_module.date_cell(TODAY - dt.timedelta(days=n), TODAY) for n in range(days)
+        ]
+        assert sum(entry is not None for entry in screen._entries) < len(screen._entries) // 2
+        detail = str(screen.query_one("#day-detail", Static).render())
+        assert first_day.strftime("%a %-d %b %Y") in detail

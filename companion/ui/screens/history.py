@@ -64,6 +64,10 @@ ROWS_AHEAD = 200
 it as the patient goes down (or End takes them there). Thousands of rows in a DataTable
 cost memory and time: each chunk of older days used to hold up the keys while added."""
 RESIZE_SETTLE_SECONDS = 0.2
+CHUNKS_KEPT = 4
+"""Chunks of rows kept built in memory: the newest two (what the screen opens on) and the two
+used last. The others are kept as their days only and built again from the store when the
+table needs them: thirty years of built rows cost tens of megabytes (issue 14)."""
 
 Cells = tuple[str | Text, ...]
 
@@ -108,6 +112,20 @@ class SessionEntry:
 
 
 Entry = DayEntry | SessionEntry
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Where a chunk of rows comes from, to build it again exactly as it was first built."""
+
+    first: dt.date
+    last: dt.date
+    previous: HistoryRow | None
+    """The last row of the chunk before (newer): a session's row may close its group here."""
+    final: bool
+    start: int
+    """The index of its first entry."""
+    count: int
 
 
 def exercise_cell(row: HistoryRow, exercises: Sequence[Exercise]) -> str:
@@ -295,11 +313,36 @@ def chart_series(rows: Sequence[HistoryRow], limit: int = CHART_SESSIONS) -> tup
     return tuple(series)
 
 
+_MARKS: dict[tuple[int | None, bool], DayMark] = {}
+
+
 def day_marks(rows: Sequence[HistoryRow]) -> dict[dt.date, DayMark]:
-    """What the calendar shows of each day: its soreness, and whether a session was that day."""
-    return {
-        row.date: DayMark(row.checkin.soreness if row.checkin else None, row.session_day == 0) for row in rows
-    }
+    """What the calendar shows of each day: its soreness, and whether a session was that day
+    (one mark for each kind, shared: thirty years are eleven thousand days)."""
+    marks = {}
+    for row in rows:
+        kind = (row.checkin.soreness if row.checkin else None, row.session_day == 0)
+        mark = _MARKS.get(kind)
+        if mark is None:
+            mark = _MARKS[kind] = DayMark(*kind)
+        marks[row.date] = mark
+    return marks
+
+
+def chart_complete(rows: Sequence[HistoryRow], limit: int = CHART_SESSIONS) -> bool:
+    """Whether `rows` (newest first) hold every row :func:`chart_series` takes from a longer
+    history: the newest `limit` charted sessions end where an older one begins."""
+    seen = {r.session.id for r in rows if r.session is not None and r.session_day is not None and r.checkin}
+    return len(seen) > limit
+
+
+def build_entries(store: Store, protocol: Protocol, chunk: Chunk) -> tuple[list[HistoryRow], list[Entry]]:
+    """A chunk's rows and entries (newest first), read from the store."""
+    rows = load_history(store, protocol, first=chunk.first, last=chunk.last)
+    intake: dict[dt.date, list[Intake]] = {}
+    for entry in store.intake_between(chunk.first, chunk.last):
+        intake.setdefault(entry.date, []).append(entry)
+    return rows, group_entries(rows, chunk.previous, chunk.final, intake)
 
 
 def wrapped_height(cells: Cells, columns: Columns, console: Console) -> int:
@@ -368,7 +411,11 @@ class HistoryScreen(Screen[None]):
 
     def _reset(self) -> None:
         """Forget what was loaded (before loading again)."""
-        self._entries: list[Entry] = []
+        self._entries: list[Entry | None] = []
+        """Each row's entry; None where its chunk is not kept built (see CHUNKS_KEPT)."""
+        self._chunks: list[Chunk] = []
+        self._used: list[int] = []
+        """The chunks built again lately, the latest last."""
         self._shown = 0
         """How many of the entries the table holds (the newest; see ROWS_AHEAD)."""
         self._dates: list[dt.date | None] = []
@@ -431,23 +478,29 @@ class HistoryScreen(Screen[None]):
         exercises = self.store.exercises()
         labels = {flag.id: flag.label for flag in self.protocol.red_flags}
         self.app.call_from_thread(self._begin, generation, revision, exercises, labels, last)
-        loaded: list[HistoryRow] = []
+        charted: list[HistoryRow] = []
+        """The newest rows, as far as the chart needs them (not thirty years of them)."""
+        previous: HistoryRow | None = None
+        start = 0
         span = FIRST_CHUNK_DAYS
         while last >= first_day and not worker.is_cancelled:
             first = max(first_day, last - dt.timedelta(days=span - 1))
-            rows = load_history(self.store, self.protocol, first=first, last=last)
-            intake: dict[dt.date, list[Intake]] = {}
-            for entry in self.store.intake_between(first, last):
-                intake.setdefault(entry.date, []).append(entry)
-            previous = loaded[-1] if loaded else None
             final = first <= first_day
-            entries = group_entries(rows, previous, final, intake)
-            adherence_text = adherence_line(exercises, rows, today) if not loaded else None
-            loaded.extend(rows)
-            series = chart_series(loaded) if final or len(loaded) == len(rows) else None
+            chunk = Chunk(first, last, previous, final, start, 0)
+            rows, entries = build_entries(self.store, self.protocol, chunk)
+            chunk = Chunk(first, last, previous, final, start, len(entries))
+            adherence_text = adherence_line(exercises, rows, today) if start == 0 else None
+            newest = start == 0
+            if not chart_complete(charted):
+                charted.extend(rows)
+                series = chart_series(charted) if final or newest or chart_complete(charted) else None
+            else:
+                series = None
             self.app.call_from_thread(
-                self.populate, generation, entries, total, day_marks(rows), series, adherence_text, not final
+                self.populate, generation, chunk, entries, total, day_marks(rows), series, adherence_text
             )
+            previous = rows[-1] if rows else previous
+            start += len(entries)
             last = first - dt.timedelta(days=1)
             span = CHUNK_DAYS
 
@@ -476,32 +529,63 @@ class HistoryScreen(Screen[None]):
         """Let the table hold the entries down to row `upto` (all of them if fewer)."""
         end = min(len(self._entries), max(upto, 0) + 1)
         if end > self._shown:
-            self._add_rows(self._entries[self._shown : end], self._checklist_total)
+            self._add_rows(range(self._shown, end), self._checklist_total)
             self._shown = end
 
-    def _add_rows(self, entries: Sequence[Entry], total: int) -> None:
+    def _add_rows(self, indexes: range, total: int) -> None:
         table = self.query_one(DaysTable)
         today = clock.today()
         console = self.app.console
-        for entry in entries:
-            cells = self._cells(entry, total, today)
+        for index in indexes:
+            cells = self._cells(self._entry(index), total, today)
             table.add_row(*cells, height=wrapped_height(cells, self.columns, console))
+
+    def _entry(self, index: int) -> Entry:
+        """The entry of a row, its chunk built again from the store if it is not kept."""
+        entry = self._entries[index]
+        if entry is not None:
+            return entry
+        number = next(n for n, c in enumerate(self._chunks) if c.start <= index < c.start + c.count)
+        chunk = self._chunks[number]
+        _, entries = build_entries(self.store, self.protocol, chunk)
+        if [entry_day(e) for e in entries] != self._row_days[chunk.start : chunk.start + chunk.count]:
+            # A session recorded or removed there by another process since it was read: the
+            # rows no longer line up with the table's. Load everything again (on this day);
+            # meanwhile the row shows what the store holds now.
+            self.call_later(self._reload_if_changed)
+            return entries[min(index - chunk.start, len(entries) - 1)]
+        self._entries[chunk.start : chunk.start + chunk.count] = entries
+        self._keep(number)
+        return entries[index - chunk.start]
+
+    def _keep(self, number: int) -> None:
+        """Chunk `number` was just built: let go of the one used longest ago beyond CHUNKS_KEPT."""
+        if number < 2:
+            return  # the newest two are always kept
+        if number in self._used:
+            self._used.remove(number)
+        self._used.append(number)
+        while len(self._used) > CHUNKS_KEPT - 2:
+            old = self._chunks[self._used.pop(0)]
+            self._entries[old.start : old.start + old.count] = [None] * old.count
 
     def populate(
         self,
         generation: int,
+        chunk: Chunk,
         entries: list[Entry],
         total: int,
         marks: dict[dt.date, DayMark],
         series: tuple[SessionSeries, ...] | None,
         adherence_text: str | None,
-        more: bool,
     ) -> None:
         """Add a chunk of older days under those shown."""
         if generation != self._generation:
             return  # from a load that a newer one replaced
+        more = not chunk.final
         self._checklist_total = total
         start = len(self._entries)
+        self._chunks.append(chunk)
         for index, entry in enumerate(entries, start=start):
             day = entry_day(entry)
             self._entries.append(entry)
@@ -512,6 +596,7 @@ class HistoryScreen(Screen[None]):
             else:
                 self._dates.append(None)
         self._show_rows(self.query_one(DaysTable).cursor_row + ROWS_AHEAD)
+        self._keep(len(self._chunks) - 1)
         self._marks.update(marks)
         self._loading = more
         if adherence_text is not None:
@@ -592,7 +677,7 @@ class HistoryScreen(Screen[None]):
         self.columns = columns
         table.clear(columns=True)
         self._add_columns()
-        self._add_rows(self._entries[: self._shown], self._checklist_total)
+        self._add_rows(range(self._shown), self._checklist_total)
         if 0 <= row < len(self._entries):
             self._place(row)
 
@@ -624,7 +709,7 @@ class HistoryScreen(Screen[None]):
             text = "" if self._loading else "No days recorded yet: your days appear here as you check in."
             self.query_one("#day-detail", Static).update(text)
             return
-        entry = self._entries[row]
+        entry = self._entry(row)
         if isinstance(entry, SessionEntry):
             detail = f"{session_detail(entry.session)} Del removes this session."
         else:
@@ -684,7 +769,7 @@ class HistoryScreen(Screen[None]):
         """The session of the highlighted row, if it is a session's row."""
         index = self.query_one(DaysTable).cursor_row
         if 0 <= index < len(self._entries):
-            entry = self._entries[index]
+            entry = self._entry(index)
             if isinstance(entry, SessionEntry):
                 return entry.session
         return None
