@@ -108,7 +108,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 REVISION_STATS = 2
 """The newest month files whose every change (an edit in place too) :meth:`Store.revision` sees."""
-MONTHS_KEPT = 24
+MONTHS_KEPT = 12
 """Month files kept parsed in memory, the most recently read (the dashboard reads a few; a
 look through thirty years of history must not keep all 360 of them: issue 14)."""
 META_FILE = "companion.json"

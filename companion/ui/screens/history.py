@@ -58,7 +58,7 @@ ADHERENCE_DAYS = 7
 CHART_SESSIONS = 3
 CHART_DAYS = 14
 FIRST_CHUNK_DAYS = 120  # shown at once; older days follow in the background
-CHUNK_DAYS = 366
+CHUNK_DAYS = 183
 ROWS_AHEAD = 200
 """The table holds the rows down to this far below the highlighted one; the older ones join
 it as the patient goes down (or End takes them there). Thousands of rows in a DataTable
