@@ -39,7 +39,6 @@ import errno
 import itertools
 import os
 import re
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -186,7 +185,6 @@ class Store:
         self.journal = Journal(self.data_dir)
         self._lock = ProcessLock(self.data_dir / ".lock")
         self._dbs: dict[Path, TinyDB] = {}
-        self._months_lock = threading.RLock()
         self._storages: dict[Path, AtomicJSONStorage] = {}
         self._checked_schema = False
         self._meta_ensured = False
@@ -289,13 +287,12 @@ class Store:
         if not self._checked_schema:
             self._meta()  # a newer or older schema must be handled before day files are read
         path = self.days_dir / f"{key}.json"
-        with self._months_lock:  # the app reads in a worker thread too (History)
-            db = self._dbs.pop(path, None)
-            if db is not None:
-                self._dbs[path] = db  # the most recently read last
-            if len(self._dbs) > MONTHS_KEPT:
-                self._forget_old_months(keep=path)
-            return db if db is not None else self._db(path)
+        db = self._dbs.pop(path, None)
+        if db is not None:
+            self._dbs[path] = db  # the most recently read last
+        if len(self._dbs) > MONTHS_KEPT:
+            self._forget_old_months(keep=path)
+        return db if db is not None else self._db(path)
 
     def _forget_old_months(self, keep: Path) -> None:
         """Let go of the least recently read month files beyond MONTHS_KEPT, `keep` aside (read
