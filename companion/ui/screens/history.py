@@ -416,6 +416,8 @@ class HistoryScreen(Screen[None]):
         self._chunks: list[Chunk] = []
         self._used: list[int] = []
         """The chunks built again lately, the latest last."""
+        self._unaligned: dict[int, list[Entry]] = {}
+        """Chunks built again whose rows no longer line up with the table's (until loaded again)."""
         self._shown = 0
         """How many of the entries the table holds (the newest; see ROWS_AHEAD)."""
         self._dates: list[dt.date | None] = []
@@ -547,12 +549,18 @@ class HistoryScreen(Screen[None]):
             return entry
         number = next(n for n, c in enumerate(self._chunks) if c.start <= index < c.start + c.count)
         chunk = self._chunks[number]
-        _, entries = build_entries(self.store, self.protocol, chunk)
+        entries = self._unaligned.get(number)
+        if entries is None:
+            _, entries = build_entries(self.store, self.protocol, chunk)
+            # Built from what the store holds now: if another process changed it since the
+            # load (a check-in edited there), load everything again, on this day, so that
+            # the rows, the calendar and the chart agree.
+            self.call_later(self._reload_if_changed)
         if [entry_day(e) for e in entries] != self._row_days[chunk.start : chunk.start + chunk.count]:
             # A session recorded or removed there by another process since it was read: the
-            # rows no longer line up with the table's. Load everything again (on this day);
-            # meanwhile the row shows what the store holds now.
-            self.call_later(self._reload_if_changed)
+            # rows no longer line up with the table's. Until everything is loaded again, the
+            # row shows what the store holds now, read once (not once for each of its rows).
+            self._unaligned[number] = entries
             return entries[min(index - chunk.start, len(entries) - 1)]
         self._entries[chunk.start : chunk.start + chunk.count] = entries
         self._keep(number)
