@@ -416,6 +416,7 @@ class HistoryScreen(Screen[None]):
         self._chunks: list[Chunk] = []
         self._used: list[int] = []
         """The chunks built again lately, the latest last."""
+        self._told_unreadable = False
         self._unaligned: dict[int, list[Entry]] = {}
         """Chunks built again whose rows no longer line up with the table's (until loaded again)."""
         self._shown = 0
@@ -531,19 +532,35 @@ class HistoryScreen(Screen[None]):
         """Let the table hold the entries down to row `upto` (all of them if fewer)."""
         end = min(len(self._entries), max(upto, 0) + 1)
         if end > self._shown:
-            self._add_rows(range(self._shown, end), self._checklist_total)
-            self._shown = end
+            self._shown += self._add_rows(range(self._shown, end), self._checklist_total)
 
-    def _add_rows(self, indexes: range, total: int) -> None:
+    def _add_rows(self, indexes: range, total: int) -> int:
+        """Add these rows to the table; how many were added (up to a chunk that cannot be read)."""
         table = self.query_one(DaysTable)
         today = clock.today()
         console = self.app.console
+        added = 0
         for index in indexes:
-            cells = self._cells(self._entry(index), total, today)
+            try:
+                entry = self._entry(index)
+            except (StoreError, OSError) as exc:
+                self._unreadable(exc)
+                break
+            cells = self._cells(entry, total, today)
             table.add_row(*cells, height=wrapped_height(cells, self.columns, console))
+            added += 1
+        return added
+
+    def _unreadable(self, exc: Exception) -> None:
+        """Older days kept as their dates only could not be read again: say so (once a load)."""
+        if not self._told_unreadable:
+            self._told_unreadable = True
+            self._show_status()
+            self.notify(f"Could not read the older days of your history: {exc}", severity="error")
 
     def _entry(self, index: int) -> Entry:
-        """The entry of a row, its chunk built again from the store if it is not kept."""
+        """The entry of a row, its chunk built again from the store if it is not kept (which
+        raises StoreError or OSError when the store cannot be read by then)."""
         entry = self._entries[index]
         if entry is not None:
             return entry
@@ -639,6 +656,8 @@ class HistoryScreen(Screen[None]):
             loading = ", newest first."
         adherence_text = f" {self._adherence}" if self._adherence else ""
         status = f"{count(days, 'day')}{loading}{adherence_text}"
+        if self._told_unreadable:
+            status += " Older days could not be read."
         self.query_one("#history-status", Static).update(plain(status))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -685,7 +704,7 @@ class HistoryScreen(Screen[None]):
         self.columns = columns
         table.clear(columns=True)
         self._add_columns()
-        self._add_rows(range(self._shown), self._checklist_total)
+        self._shown = self._add_rows(range(self._shown), self._checklist_total)
         if 0 <= row < len(self._entries):
             self._place(row)
 
@@ -717,7 +736,12 @@ class HistoryScreen(Screen[None]):
             text = "" if self._loading else "No days recorded yet: your days appear here as you check in."
             self.query_one("#day-detail", Static).update(text)
             return
-        entry = self._entry(row)
+        try:
+            entry = self._entry(row)
+        except (StoreError, OSError) as exc:
+            self._unreadable(exc)
+            self.query_one("#day-detail", Static).update(plain(f"This day could not be read: {exc}"))
+            return
         if isinstance(entry, SessionEntry):
             detail = f"{session_detail(entry.session)} Del removes this session."
         else:
@@ -777,7 +801,10 @@ class HistoryScreen(Screen[None]):
         """The session of the highlighted row, if it is a session's row."""
         index = self.query_one(DaysTable).cursor_row
         if 0 <= index < len(self._entries):
-            entry = self._entry(index)
+            try:
+                entry = self._entry(index)
+            except (StoreError, OSError):
+                return None  # said where the row was shown
             if isinstance(entry, SessionEntry):
                 return entry.session
         return None
