@@ -356,7 +356,7 @@ def test_a_backups_folder_that_is_not_writable_is_said(data_dir: Path) -> None:
 
 def test_parents_of_a_new_data_folder_are_700_whatever_the_umask(tmp_path: Path) -> None:
     data_dir = tmp_path / "a" / "b" / "data"
-    result = cli_at(D1, data_dir, "water", preexec_fn=lambda: os.umask(0))
+    result = cli_at(D1, data_dir, "water", umask=0)  # set in the child (preexec_fn is unsafe beside threads)
     assert result.returncode == 0, result.stderr
     for folder in (tmp_path / "a", tmp_path / "a" / "b", data_dir, data_dir / "days"):
         assert folder.stat().st_mode & 0o777 == 0o700, folder
