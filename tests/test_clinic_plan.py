@@ -26,6 +26,7 @@ from companion.core.reminders import due_reminders, reminder_line
 from companion.core.restrictions import restriction_states
 from companion.core.sessions import Session
 from companion.core.status import build_status
+from companion.ui.widgets.get_help import get_help_paragraphs
 from tests.conftest import run_cli
 from tests.launch import TEST_NOW
 
@@ -380,3 +381,30 @@ def test_long_fatigue_text_follows_the_clinic_threshold() -> None:
     flag = p.red_flag("long-fatigue")
     assert flag is not None and "96 hours" in flag.message
     assert "48 hours" in (default_protocol().red_flag("long-fatigue") or flag).message
+
+
+def test_a_clinic_threshold_is_shown_beside_the_articles_one(berlin, data_dir: Path) -> None:
+    """The clinic's 96 h wins, but the page that says when to get help, and protocol show,
+    also give the articles' 72 h (where sources disagree, both are shown)."""
+    p = effective_protocol(EXAMPLE.read_text())
+    flag = p.red_flag("long-soreness")
+    assert flag is not None and flag.title == "Soreness lasting more than 96 hours"
+    assert flag.articles_title == "Soreness lasting more than 72 hours"
+    beside = flag.titled(p.clinic)
+    assert beside.startswith("Soreness lasting more than 96 hours (as ") and "72 hours" in beside
+    assert p.clinic is not None and p.clinic.name in beside
+    page = " ".join(str(text) for _, text in get_help_paragraphs(p))
+    assert beside in page
+    # unchanged numbers, a changed wording only, and no clinic: nothing to set beside
+    same = effective_protocol("schema = 1\n[[red_flag]]\nid = 'long-soreness'\nafter_hours = 72\n")
+    assert (same.red_flag("long-soreness") or flag).articles_title == ""
+    worded = "schema = 1\n[[red_flag]]\nid = 'long-fatigue'\ntitle = 'Tired for days ({after_hours} h)'\n"
+    assert (effective_protocol(worded).red_flag("long-fatigue") or flag).articles_title == ""
+    assert all(not f.articles_title for f in default_protocol().red_flags)
+    assert default_protocol().red_flag("long-soreness").titled(None) == "Soreness lasting more than 72 hours"  # type: ignore[union-attr]
+
+    ok("protocol", "import", str(EXAMPLE), data_dir=data_dir)
+    text = ok("protocol", "show", data_dir=data_dir).stdout
+    assert "96 hours" in text and "the after-care articles: soreness lasting more than 72 hours" in " ".join(
+        text.split()
+    )

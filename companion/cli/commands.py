@@ -487,6 +487,9 @@ def protocol_show(ctx: Context, args: argparse.Namespace) -> int:
     rows += [[f.title, f.level, f.where_from(p.clinic)] for f in p.red_flags]
     lines += ["", *render.table(rows, indent="")]
     for f in p.red_flags:
+        if f.articles_title:
+            lines += render.wrapped(f"{f.titled(p.clinic)}.", "  ")
+    for f in p.red_flags:
         if f.beyond_sources:
             lines += render.wrapped(f"{f.title}: beyond the articles. {f.beyond_sources}", "  ")
     lines += ["", *render.wrapped(f"What companion checks (each number is {OWN_THRESHOLD}):")]

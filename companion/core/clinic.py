@@ -44,6 +44,7 @@ from typing import Any
 from companion.core.errors import InputError, ProtocolError
 from companion.core.protocol import (
     ALERT_LEVELS,
+    PLACEHOLDERS,
     Clinic,
     Protocol,
     default_protocol,
@@ -190,6 +191,14 @@ def _clinic_info(data: dict[str, Any], name: str) -> Clinic | None:
     return Clinic(name=clinic_name.strip(), phone=phone.strip())
 
 
+def _articles_version(section: str, target: dict[str, Any]) -> dict[str, Any] | None:
+    """A shipped red flag's title and numbers as the articles set them, before a clinic
+    changes them (kept so that both can be shown: the clinic's rule and the articles')."""
+    if section != "red_flag" or target.get("_origin") == "clinic":
+        return None
+    return {key: target[key] for key in ("title", *PLACEHOLDERS) if key in target}
+
+
 def merge_clinic(base: dict[str, Any], clinic: dict[str, Any], name: str = "clinic file") -> dict[str, Any]:
     """The guidance with the clinic's changes applied, as raw protocol data."""
     if clinic.get("schema", 1) != 1:
@@ -236,11 +245,14 @@ def merge_clinic(base: dict[str, Any], clinic: dict[str, Any], name: str = "clin
                 merged.setdefault(section, []).append(new_item)
                 existing[item["id"]] = new_item
                 continue
+            articles = _articles_version(section, target)
             for key, value in item.items():
                 if key == "hours" and isinstance(value, dict) and isinstance(target.get("hours"), dict):
                     target["hours"] = {**target["hours"], **value}
                 else:
                     target[key] = value
+            if articles is not None and any(target.get(k) != articles.get(k) for k in PLACEHOLDERS):
+                target["_articles"] = articles
             target["_origin"] = "clinic"
     return merged
 

@@ -129,6 +129,10 @@ class RedFlag:
     """What companion checks on the 0-10 scales: companion's own numbers, not the articles'."""
     note: str = ""
     """What a clinic added to the message (the only change the urgent sign allows)."""
+    articles_title: str = ""
+    """The title as the articles' numbers make it, when a clinic changed those numbers
+    ('Soreness lasting more than 72 hours' beside the clinic's 96): shown beside the
+    clinic's, never instead of it."""
 
     @property
     def label(self) -> str:
@@ -148,6 +152,15 @@ class RedFlag:
             return f"clinic ({clinic_name})"
         changed = f", changed by {clinic_name}" if self.origin == "clinic" else ""
         return f"{noun(len(self.sources), 'article')} {', '.join(self.sources)}{changed}"
+
+    def titled(self, clinic: Clinic | None) -> str:
+        """The title, and the articles' own where a clinic changed its numbers: 'Soreness
+        lasting more than 96 hours (as Riverside set it; the articles: more than 72 hours)'."""
+        if not self.articles_title:
+            return self.title
+        who = clinic.name if clinic is not None else "your clinic"
+        articles = self.articles_title[:1].lower() + self.articles_title[1:]
+        return f"{self.title} (as {who} set it; the after-care articles: {articles})"
 
 
 OWN_THRESHOLD = "companion's own threshold, not the articles'"
@@ -456,11 +469,22 @@ def _red_flag(i: int, raw: Any) -> RedFlag:
 
     note = item.text("note", required=False)
     message = fill(item.text("message"))
+    title = fill(item.text("title"))
+    articles_title = ""
+    articles = raw.get("_articles") if isinstance(raw, dict) else None
+    if isinstance(articles, dict) and isinstance(articles.get("title"), str):
+        shipped = articles["title"]
+        for name in PLACEHOLDERS:
+            value = articles.get(name)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                shipped = shipped.replace("{" + name + "}", f"{value:g}")
+        if shipped != title and "{" not in shipped:
+            articles_title = shipped
     after_hours = numbers["after_hours"]
     return RedFlag(
         id=fid,
         level=level,
-        title=fill(item.text("title")),
+        title=title,
         message=f"{message} {note}" if note else message,
         sources=item.sources(allow_empty=bool(beyond)),
         after_hours=float(after_hours) if after_hours is not None else None,
@@ -472,6 +496,7 @@ def _red_flag(i: int, raw: Any) -> RedFlag:
         min_rise=item.integer("min_rise", minimum=1),
         threshold=fill(item.text("threshold", required=False)),
         note=note,
+        articles_title=articles_title,
     )
 
 

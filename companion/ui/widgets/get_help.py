@@ -34,7 +34,9 @@ def get_help_paragraphs(protocol: Protocol) -> list[Paragraph]:
             lines.append((2, Content.styled(printable(flag.note), "bold")))
     lines.append((2, Content.styled("(beyond the three after-care articles)", MUTED)))
     lines.append((0, Content.styled(printable(help_.contact), "bold $warning")))
-    lines.extend((2, Content(printable(f"• {flag.title}"))) for flag in protocol.contact_flags())
+    lines.extend(
+        (2, Content(printable(f"• {flag.titled(protocol.clinic)}"))) for flag in protocol.contact_flags()
+    )
     sources = printable(", ".join(help_.contact_sources))
     lines.append((2, Content.styled(f"(from the after-care articles {sources})", MUTED)))
     who = protocol.who_to_call
