@@ -408,3 +408,5 @@ def test_a_clinic_threshold_is_shown_beside_the_articles_one(berlin, data_dir: P
     assert "96 hours" in text and "the after-care articles: soreness lasting more than 72 hours" in " ".join(
         text.split()
     )
+    md = " ".join(ok("export", "--format", "md", data_dir=data_dir).stdout.split())
+    assert "The after-care articles: Soreness lasting more than 72 hours" in md

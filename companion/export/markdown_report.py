@@ -362,6 +362,8 @@ def _rules(protocol: Protocol) -> list[str]:
         if flag.threshold:
             label = f"set by {escape(clinic)}" if flag.origin == "clinic" else OWN_THRESHOLD
             text += f": {escape(flag.threshold)} ({label})"
+        if flag.articles_title:
+            text += f". The after-care articles: {escape(flag.articles_title)}"
         if flag.beyond_sources:
             text += f". {escape(flag.beyond_sources)}"
         out += _bullet(text)
