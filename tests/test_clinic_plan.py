@@ -109,7 +109,7 @@ def test_protocol_import_show_reset_through_the_cli(tmp_path: Path, data_dir: Pa
     shown = json.loads(ok("protocol", "show", "--json", data_dir=data_dir).stdout)
     froms = {r["id"]: r["from"] for r in shown["restrictions"]}
     assert froms["alcohol"].startswith("clinic") and froms["caffeine"] == "guidance"
-    ok("session", "add", "--at", "now", data_dir=data_dir)
+    ok("session", "add", "--at", "2026-11-22T09:30", data_dir=data_dir)  # before any process's "now"
     status = json.loads(ok("status", "--json", data_dir=data_dir).stdout)
     assert "sauna" in [r["id"] for r in status["restrictions"]]
 
@@ -227,7 +227,9 @@ def test_coffee_during_the_caffeine_pause_is_noted_kindly(berlin) -> None:
 
 
 def test_took_through_the_cli_and_in_the_report(data_dir: Path) -> None:
-    ok("session", "add", "--at", "now", data_dir=data_dir)
+    # Before any process's "now": each CLI process's clock starts at TEST_NOW and runs on, so
+    # a session added "now" by a slow process fell after the drink (seen under load).
+    ok("session", "add", "--at", "2026-11-22T09:30", data_dir=data_dir)
     result = json.loads(ok("took", "wine", "--amount", "1 glass", "--json", data_dir=data_dir).stdout)
     assert result["restriction"] == "alcohol" and result["during_restriction"] is True
     future = run_cli("took", "beer", "--at", "2099-01-01T10:00", data_dir=data_dir)
