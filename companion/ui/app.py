@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 
 from companion import collector
 from companion.core import clock
@@ -439,17 +440,20 @@ class CompanionApp(App[int]):
         self._focus_keys_sent += 1
         self._focus_key_in_flight = flight = self._focus_keys_sent
         await super().on_event(event)
-        (self.focused or self.screen).post_message(FocusKeyPassed(flight))
-        self.set_timer(FOCUS_KEY_LOST_SECONDS, lambda: self._focus_key_lost(flight))
+        target = self.focused or self.screen
+        target.post_message(FocusKeyPassed(flight))
+        self.set_timer(FOCUS_KEY_LOST_SECONDS, lambda: self._focus_key_lost(flight, target))
 
-    def _focus_key_lost(self, flight: int) -> None:
-        """Tab and marker both lost (the screen they were in closed meanwhile): the keys after
-        them go to the screen now shown. Not while a screen is being built: that is what
-        holds them up."""
+    def _focus_key_lost(self, flight: int, target: Widget) -> None:
+        """Tab and marker both lost (the box or screen they were sent to was removed
+        meanwhile): the keys after them go to the screen now shown. Not while a screen is
+        being built (that is what holds them up), nor while the box still has them to
+        handle: on a busy machine a Tab can take longer than the timer to get through, and
+        the keys behind it must not overtake it."""
         if self._focus_key_in_flight != flight:
             return
-        if self._opening is not None:
-            self.set_timer(FOCUS_KEY_LOST_SECONDS, lambda: self._focus_key_lost(flight))
+        if self._opening is not None or (target.is_attached and target.is_running):
+            self.set_timer(FOCUS_KEY_LOST_SECONDS, lambda: self._focus_key_lost(flight, target))
             return
         self._focus_key_in_flight = 0
         self.call_later(self._send_keys_after_focus_key)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from textual import events
 from textual.css.query import NoMatches
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from companion.store import Store
 from companion.ui.app import FOCUS_KEYS, CompanionApp
@@ -22,7 +22,7 @@ from companion.ui.screens.goal import GoalModal
 from companion.ui.screens.new_session import NewSessionScreen
 from companion.ui.screens.plan import TAB_KEYS, PlanScreen
 from tests.ui.conftest import TODAY, add_checkin
-from tests.waiting import wait_for
+from tests.waiting import drained, wait_for
 
 SIZE = (100, 40)
 
@@ -231,3 +231,30 @@ async def test_keys_after_a_tab_a_widget_keeps_go_on_behind_the_marker(
         )
         burst_keys(app, [("1", "1"), ("tab", "\t"), ("5", "5")])
         await reaches(pilot, app, "soreness", "15")
+
+
+async def test_the_lost_tab_timer_lets_keys_go_only_once_the_box_the_tab_went_to_is_gone(
+    make_app, store: Store, frozen
+) -> None:
+    """On a loaded machine a Tab once took longer to get through the box than the timer meant
+    for a lost Tab: the key behind it went to the box it was leaving (in CI, an exercise's
+    sets stayed empty). The timer lets the keys go only when the box (or screen) the Tab was
+    sent to is gone; while it is there, the Tab is on its way and the keys wait."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, CheckinScreen) and app.focused is app.screen.query_one(Input),
+            what="the check-in open, soreness focused",
+        )
+        soreness = app.screen.query_one("#soreness", Input)
+        app._focus_key_in_flight = flight = 99  # a Tab sent to soreness, not back yet
+        app._after_focus_key = [events.Key("5", "5")]
+        app._focus_key_lost(flight, soreness)  # the timer: soreness is still there
+        await drained(pilot)
+        assert app._focus_key_in_flight == flight and soreness.value == ""  # the 5 waits
+        gone = Static()  # never mounted: like a box removed with the Tab in its queue
+        app._focus_key_lost(flight, gone)
+        await reaches(pilot, app, "soreness", "5")
+        assert app._focus_key_in_flight == 0
