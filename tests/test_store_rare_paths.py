@@ -703,3 +703,48 @@ def test_a_span_across_new_year_reads_every_month_in_it(data_dir: Path) -> None:
     assert len(history.checkins) == 60
     january = Store(data_dir).days_between(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
     assert len(january.checkins) == 31
+
+
+def at_berlin(day: dt.date, hour: int = 9) -> pendulum.DateTime:
+    return pendulum.datetime(day.year, day.month, day.day, hour, tz="Europe/Berlin")
+
+
+def test_the_first_and_last_days_and_the_latest_check_in_come_from_every_month(data_dir: Path) -> None:
+    """Two records in the first month (the earlier one is the first day), a later month, and a
+    session before any record: each question is answered from the right month and day."""
+    store = Store(data_dir)
+    days = [dt.date(2026, 9, 3), dt.date(2026, 9, 10), dt.date(2026, 10, 20)]
+    for day in days:
+        store.save_checkin(CheckIn(f"c{day}", day, at_berlin(day, 20), 2, 2))
+    assert store.first_day() == dt.date(2026, 9, 3)
+    assert store.last_day(dt.date(2026, 10, 20)) == dt.date(2026, 10, 20)  # up to and with that day
+    assert store.last_day(dt.date(2026, 10, 19)) == dt.date(2026, 9, 10)
+    assert store.last_day(dt.date(2026, 9, 30)) == dt.date(2026, 9, 10)
+    assert store.last_day(dt.date(2026, 9, 2)) is None
+    latest = store.latest_checkin(before=dt.date(2026, 10, 20))  # before: that day left out
+    assert latest is not None and latest.date == dt.date(2026, 9, 10)
+    latest = store.latest_checkin()
+    assert latest is not None and latest.date == dt.date(2026, 10, 20)
+    store.add_session(Session("early", at_berlin(dt.date(2026, 8, 15))))
+    assert Store(data_dir).first_day() == dt.date(2026, 8, 15)
+
+
+def test_what_was_taken_on_the_last_day_of_a_span_is_in_it(data_dir: Path) -> None:
+    store = Store(data_dir)
+    first, last = dt.date(2026, 11, 18), dt.date(2026, 11, 20)
+    for day in (first, last):
+        for n in range(2):
+            store.add_intake(Intake(f"i{day}-{n}", "wine", at_berlin(day, 12 + n)))
+    assert [i.id for i in Store(data_dir).intake_between(last, last)] == [f"i{last}-0", f"i{last}-1"]
+    assert len(Store(data_dir).intake_between(first, last)) == 4
+    assert Store(data_dir).intake_between(dt.date(2026, 11, 19), dt.date(2026, 11, 19)) == []
+
+
+def test_marking_questions_asked_counts_what_it_changed(data_dir: Path) -> None:
+    store = Store(data_dir)
+    for n in range(3):
+        store.add_question(Question(f"q{n}", f"question {n}", D1))
+    assert store.mark_questions_done(["q0", "q1"], D2) == 2
+    assert store.mark_questions_done(["q0"], D2) == 0  # already asked
+    assert store.mark_questions_done(None, D2) == 1
+    assert store.mark_questions_done(None, D2) == 0
