@@ -49,6 +49,16 @@ def burst(app: CompanionApp, keys: str) -> None:
         app.post_message(events.Key(KEY_NAMES.get(char, char), char))
 
 
+async def open_checkin(pilot, app: CompanionApp) -> None:  # type: ignore[no-untyped-def]
+    """Press c and wait until the check-in is shown with Soreness holding the keyboard."""
+    await pilot.press("c")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, CheckinScreen) and app.focused is app.screen.query_one(Input),
+        what="the check-in open, soreness focused",
+    )
+
+
 async def open_form(app: CompanionApp, pilot, opener: str, typed_ahead: str = "") -> None:  # type: ignore[no-untyped-def]
     """Press the screen's key, or run its action as the command palette does."""
     if len(opener) == 1:
@@ -157,12 +167,7 @@ async def test_a_quick_typist_tabs_from_box_to_box_in_a_check_in_already_open(
     behind it had been routed to the box it was leaving."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, CheckinScreen) and app.focused is app.screen.query_one(Input),
-            what="the check-in open, soreness focused",
-        )
+        await open_checkin(pilot, app)
         burst_keys(app, [("0", "0"), ("tab", "\t"), ("1", "1"), ("tab", "\t"), ("0", "0")])
         await reaches(pilot, app, "stiffness", "0")
         assert app.screen.query_one("#soreness", Input).value == "0"  # once '010': read as 10, severe pain
@@ -223,12 +228,7 @@ async def test_keys_after_a_tab_a_widget_keeps_go_on_behind_the_marker(
     monkeypatch.setattr(Input, "_on_key", keeps_tabs)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, CheckinScreen) and app.focused is app.screen.query_one(Input),
-            what="the check-in open, soreness focused",
-        )
+        await open_checkin(pilot, app)
         burst_keys(app, [("1", "1"), ("tab", "\t"), ("5", "5")])
         await reaches(pilot, app, "soreness", "15")
 
@@ -242,12 +242,7 @@ async def test_the_lost_tab_timer_lets_keys_go_only_once_the_box_the_tab_went_to
     sent to is gone; while it is there, the Tab is on its way and the keys wait."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, CheckinScreen) and app.focused is app.screen.query_one(Input),
-            what="the check-in open, soreness focused",
-        )
+        await open_checkin(pilot, app)
         soreness = app.screen.query_one("#soreness", Input)
         app._focus_key_in_flight = flight = 99  # a Tab sent to soreness, not back yet
         app._after_focus_key = [events.Key("5", "5")]
